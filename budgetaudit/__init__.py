@@ -1,0 +1,3 @@
+"""budgetaudit: audits Chinese government budget and final-account disclosures."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,98 @@
+"""Printed numbers → exact amounts.
+
+One parser for every number form the disclosures use: ``6,361.21``, ``3, 336. 53``, ``0. 21``,
+``279367.88``, full-width digits, ``(5.00)``, ``-5.00``, ``37.63%``; blanks and dashes are nil.
+Amounts keep the number of decimals they were printed with, because that is where rounding
+tolerance comes from (DESIGN.md §2).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .model import UNIT_FACTORS, Amount
+
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．％－＋＝＜＞：；　",
+    "0123456789.%-+=<>:; ",
+)
+
+NIL_MARKERS = {"", "—", "——", "-", "--", "－", "/", "－－", "─", "–", "―", "— —"}
+
+# A whole cell that is one number: optional sign or parentheses, thousands separators, decimals.
+_NUMBER = re.compile(
+    r"""^(?P<open>[(（])?\s*(?P<sign>[-−+])?\s*
+        (?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?
+        \s*(?P<close>[)）])?\s*(?P<pct>%)?$""",
+    re.VERBOSE,
+)
+
+
+def normalize(text: str) -> str:
+    """Full-width forms to ASCII, TeX comparison artefacts to symbols, spaces out of numbers."""
+    text = text.translate(_FULLWIDTH)
+    text = text.replace("\\geq", "≥").replace("\\leq", "≤").replace("&gt;", ">").replace("&lt;", "<")
+    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)
+    text = re.sub(r"(?<=\d)。(?=\d)", ".", text)
+    return join_number_spaces(text)
+
+
+def join_number_spaces(text: str) -> str:
+    """Close the gaps PDF extraction leaves inside numbers: ``3, 336. 53`` → ``3,336.53``."""
+    text = re.sub(r"(?<=\d), (?=\d{3}(?!\d))", ",", text)
+    text = re.sub(r"(?<=\d)\. (?=\d)", ".", text)
+    return text
+
+
+def is_nil(text: str) -> bool:
+    return text.strip() in NIL_MARKERS
+
+
+def parse_number(text: str) -> tuple[Decimal, int, bool] | None:
+    """``(value, decimals, is_percent)`` when the whole text is one number, else None."""
+    t = normalize(text).strip()
+    m = _NUMBER.match(t)
+    if not m:
+        return None
+    if bool(m.group("open")) != bool(m.group("close")):
+        return None
+    frac = m.group("frac") or ""
+    try:
+        value = Decimal(m.group("int").replace(",", "") + ("." + frac if frac else ""))
+    except InvalidOperation:
+        return None
+    if m.group("open") or m.group("sign") in ("-", "−"):
+        value = -value
+    return value, len(frac), bool(m.group("pct"))
+
+
+def to_amount(text: str, unit: str = "万元") -> Amount | None:
+    """An Amount in 万元 for a number printed in ``unit``; None when the text is not a number."""
+    parsed = parse_number(text)
+    if parsed is None:
+        return None
+    value, decimals, percent = parsed
+    if percent:
+        return Amount(value, decimals, "%", text.strip(), percent=True)
+    return Amount(value * UNIT_FACTORS[unit], decimals, unit, text.strip())
+
+
+def unit_of(text: str) -> str | None:
+    """The unit a ``单位：万元`` style declaration names, if any."""
+    m = re.search(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)", normalize(text))
+    if m:
+        return m.group(1)
+    m = re.search(r"单位\s*[:：]\s*万\s*$", text)
+    return "万元" if m else None
+
+
+def format_amount(value: Decimal, decimals: int = 2) -> str:
+    """``7667.28`` → ``7,667.28`` for messages."""
+    q = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
+    return f"{value.quantize(q):,}"
+
+
+def sum_tolerance(*amounts: Amount) -> Decimal:
+    """Largest gap rounding alone can explain between a total and the sum of its parts."""
+    return sum((a.tolerance for a in amounts), Decimal(0))

@@ -1,0 +1,208 @@
+"""PDF files → numbered lines with page numbers, the same lines the text reader gives.
+
+``read_pdf(path)`` returns ``Line`` objects numbered from 1 over the extracted text:
+
+* prose (titles, ``单位：万元``, table numbers, paragraphs) in reading order, one Line per paragraph
+  (wrapped lines joined), read from the glyphs' baselines (pdf_lines);
+* every ruled table pdfplumber finds as one Line per row, cells joined with ``\\t`` (a cell's own
+  line breaks removed; merged and empty cells are empty fields, so header rows line up), placed
+  where the table stands on the page; text inside a table never appears again as prose;
+* a blank Line between blocks (paragraphs, tables, pages). A paragraph that runs on to the next
+  page stays two Lines (each with its own page) with no blank Line between them.
+
+Running headers, footers and page numbers in the top and bottom margin bands are left out.
+
+Files that cannot be audited raise ``InputError`` with a one-line reason: not a PDF, truncated
+(no ``%%EOF`` in the last 1024 bytes, where the format puts it), damaged, encrypted with a password,
+no text layer (scanned; OCR is out of scope), text without a Unicode mapping, or a PDF bomb.
+
+Limits per file, against PDF bombs (a disclosure is 20–300 pages and reads in 0.1 s a page):
+``MAX_PAGES`` = 2000 pages; ``TIME_LIMIT`` = 300 s for the whole file; ``MEMORY_LIMIT`` = 2 GiB
+of address space beyond what the process already uses. On POSIX the file is read in a forked
+child that carries the memory limit and is killed at the time limit (pdf_guard); elsewhere the
+page count and the time between pages are checked in-process.
+
+pdfplumber is imported only here, when a PDF is actually read, so text audits stay fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+
+from ..amounts import normalize, unit_of
+from ..errors import InputError
+from ..model import Line
+from .pdf_guard import Limits, run_bounded
+from .pdf_page import Block, PageContent, blocks, continues_on_next_page, read_page, text_column
+
+MAX_PAGES = 2000
+TIME_LIMIT = 300.0
+MEMORY_LIMIT = 2 * 1024**3
+
+# Share of undecodable glyphs above which the text layer is useless.
+MAX_CID_SHARE = 0.3
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–－_~\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4})?(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?[-—–－_~\s]*$"
+    r"|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+
+
+def read_pdf(path: str | Path) -> list[Line]:
+    p = Path(path)
+    name = str(path)
+    _check_file(p, name)
+    import pdfplumber  # noqa: F401 - loaded before the fork so the reader starts warm
+
+    limits = Limits(TIME_LIMIT, MEMORY_LIMIT, MAX_PAGES)
+    return run_bounded(name, limits, lambda: _extract(p, name, limits))
+
+
+def _check_file(p: Path, name: str) -> None:
+    """What can be told from the bytes alone: missing, empty, not a PDF, cut short."""
+    if not p.exists():
+        raise InputError(name, "no such file")
+    if p.is_dir():
+        raise InputError(name, "is a folder, not a file")
+    try:
+        size = p.stat().st_size
+        with p.open("rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(size - 1024, 0))
+            tail = fh.read()
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+    if size == 0:
+        raise InputError(name, "the file is empty")
+    if b"%PDF-" not in head:
+        raise InputError(name, f"not a PDF file ({_what_is(head)})")
+    if b"%%EOF" not in tail:
+        raise InputError(name, "truncated or damaged PDF: the end-of-file marker is missing")
+
+
+def _what_is(head: bytes) -> str:
+    lowered = head.lstrip()[:64].lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "it is a ZIP archive, e.g. a .docx or .xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "it is an old Office document, e.g. a .doc or .xls"
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
+        return "it is an HTML or XML page, perhaps a failed download"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        return "it is an image"
+    try:
+        head.decode("utf-8")
+        return "it is a text file"
+    except UnicodeDecodeError:
+        return "no %PDF header"
+
+
+def _extract(p: Path, name: str, limits: Limits) -> list[Line]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdftypes import resolve1
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings are not the user's business
+    try:
+        pdf = pdfplumber.open(p)
+    except PdfminerException as exc:
+        inner = exc.args[0] if exc.args else exc
+        if isinstance(inner, PDFPasswordIncorrect):
+            raise InputError(name, "the PDF is encrypted and needs a password; not read") from None
+        if isinstance(inner, PDFEncryptionError):
+            raise InputError(name, f"the PDF is encrypted in a way the reader does not support ({inner})") from None
+        raise InputError(name, f"damaged PDF: {_short(inner)}") from None
+    pages: list[PageContent] = []
+    with pdf:
+        count = _declared_pages(pdf, resolve1)
+        if count is not None and count > limits.pages:
+            raise InputError(name, f"the PDF declares {count} pages; the limit is {limits.pages} per file")
+        try:
+            for i, page in enumerate(pdf.pages, start=1):
+                if i > limits.pages:
+                    raise InputError(name, f"the PDF has more than {limits.pages} pages (the limit per file)")
+                if limits.deadline_passed():
+                    raise InputError(name, f"reading took longer than {limits.seconds:g} s (the limit per file)")
+                pages.append(read_page(page, i))
+                page.close()
+        except PdfminerException as exc:
+            inner = exc.args[0] if exc.args else exc
+            raise InputError(name, f"damaged PDF: {_short(inner)}") from None
+    _check_text_layer(pages, name)
+    return assemble(pages)
+
+
+def _declared_pages(pdf: object, resolve1: object) -> int | None:
+    try:
+        tree = resolve1(pdf.doc.catalog.get("Pages"))  # type: ignore[attr-defined, operator]
+        count = resolve1(tree.get("Count"))  # type: ignore[operator, union-attr]
+        return count if isinstance(count, int) else None
+    except Exception:  # noqa: BLE001 - a broken page tree shows up while reading the pages
+        return None
+
+
+def _check_text_layer(pages: list[PageContent], name: str) -> None:
+    glyphs = sum(c.glyphs for c in pages)
+    if glyphs == 0:
+        imaged = sum(1 for c in pages if c.images)
+        if imaged:
+            raise InputError(name, f"no text layer: {imaged} of {len(pages)} pages are images only "
+                                   "(a scanned document?); OCR is out of scope")
+        raise InputError(name, f"no text on any of its {len(pages)} pages")
+    cid = sum(c.cid_glyphs for c in pages)
+    if cid > MAX_CID_SHARE * glyphs:
+        raise InputError(name, "the text layer cannot be decoded: its fonts have no Unicode mapping "
+                               f"({cid} of {glyphs} characters)")
+
+
+def assemble(pages: list[PageContent]) -> list[Line]:
+    """Pages → numbered Lines: blocks in order, a blank Line between blocks."""
+    columns = text_column(pages)
+    paged = [(c, blocks(c, columns.get(c.key))) for c in pages]
+    furniture = _repeated_band_texts([b for _, bs in paged for b in bs if b.band], len(pages))
+    raw: list[tuple[str, int]] = []
+    previous: tuple[PageContent, Block] | None = None
+    for content, page_blocks in paged:
+        kept = [b for b in page_blocks if not (b.band and _is_furniture(b.rows[0], furniture))]
+        for index, block in enumerate(kept):
+            if raw and not (index == 0 and previous and _carried(previous, (content, block), columns)):
+                raw.append(("", raw[-1][1]))
+            raw.extend((row, content.number) for row in block.rows)
+        if kept:
+            previous = (content, kept[-1])
+    return [Line(number=i, text=normalize(text), raw=text, page=page) for i, (text, page) in enumerate(raw, 1)]
+
+
+def _carried(prev: tuple[PageContent, Block], nxt: tuple[PageContent, Block], columns: dict) -> bool:
+    """The last paragraph of one page goes on in the first paragraph of the next."""
+    (pc, pb), (nc, nb) = prev, nxt
+    if pb.kind != "prose" or nb.kind != "prose" or pb.last is None or nb.first is None:
+        return False
+    return continues_on_next_page(pb.last, nb.first, columns.get(pc.key), columns.get(nc.key))
+
+
+def _is_furniture(text: str, repeated: set[str]) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip())) or _band_key(text) in repeated
+
+
+def _repeated_band_texts(band: list[Block], n_pages: int) -> set[str]:
+    """Margin-band lines printed on at least 3 pages and 30% of them (never a unit line or a title)."""
+    seen: Counter[str] = Counter()
+    for b in band:
+        if not unit_of(b.rows[0]) and "表" not in b.rows[0]:
+            seen[_band_key(b.rows[0])] += 1
+    return {k for k, n in seen.items() if n >= 3 and n >= 0.3 * n_pages}
+
+
+def _band_key(text: str) -> str:
+    return re.sub(r"\d+", "#", "".join(text.split()))
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120] + ("…" if len(text) > 120 else "")

@@ -1,0 +1,169 @@
+"""Characters of a PDF page → visual text lines, grouped by baseline and read left to right.
+
+Lines are grouped by the glyphs' baseline (the origin of their text matrix), not by their boxes:
+producers that mix a CJK font and a Latin font give the two different descents, so the glyph boxes
+of "总计" and "2995.39" sit at different heights although they are printed on one baseline, and
+grouping by box top (what pdfplumber's ``extract_text`` does) moves the numbers to a line of their
+own. The baseline is what the producer laid the text out on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+# A gap wider than this many ems between two glyphs of one line separates fields (a tab).
+FIELD_GAP_EMS = 3.0
+# A gap wider than this (in points, and at most this share of an em) is a word space.
+SPACE_GAP_POINTS = 3.0
+SPACE_GAP_EMS = 0.3
+# Glyphs whose baselines differ by less than this share of an em share a line.
+BASELINE_TOLERANCE_EMS = 0.3
+
+
+class Glyph(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    base: float  # the baseline, in points from the top of the page
+    size: float
+    font: str
+    upright: bool
+
+    @property
+    def middle(self) -> float:
+        """Vertical middle of the em box: what decides which table cell a glyph belongs to."""
+        return self.base - 0.38 * self.size
+
+
+def glyphs_of(chars: Iterable[dict[str, Any]]) -> list[Glyph]:
+    """pdfplumber's char dicts → glyphs (baseline from the text matrix, top-down like ``top``)."""
+    out: list[Glyph] = []
+    for c in chars:
+        matrix = c.get("matrix")
+        upright = bool(c.get("upright", True))
+        if matrix and upright:
+            # top is measured downwards from the page top, y1 upwards from the bottom: the
+            # baseline f in the same frame is top + (y1 - f).
+            base = c["top"] + (c["y1"] - matrix[5])
+        else:
+            base = c["bottom"]
+        size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
+        out.append(Glyph(c["text"], c["x0"], c["x1"], base, size, str(c.get("fontname", "")), upright))
+    return out
+
+
+@dataclass
+class TextLine:
+    """One printed line: its text and the geometry paragraph assembly needs."""
+
+    text: str
+    x0: float  # left edge of the first visible glyph
+    x1: float  # right edge of the last visible glyph
+    base: float
+    size: float
+    font: str
+    fields: int  # 1 + the number of wide gaps (tabs) in the line
+    cid_glyphs: int  # glyphs pdfminer could not map to Unicode ("(cid:123)")
+    visible: int
+
+    @property
+    def top(self) -> float:
+        return self.base - self.size
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs → lines (top to bottom), each line's glyphs left to right."""
+    if not glyphs:
+        return []
+    ordered = sorted(glyphs, key=lambda g: (g.base, g.x0))
+    lines: list[list[Glyph]] = []
+    current: list[Glyph] = [ordered[0]]
+    anchor = ordered[0].base
+    for g in ordered[1:]:
+        if g.base - anchor > BASELINE_TOLERANCE_EMS * max(g.size, current[-1].size):
+            lines.append(current)
+            current = [g]
+            anchor = g.base
+        else:
+            current.append(g)
+    lines.append(current)
+    for line in lines:
+        line.sort(key=lambda g: g.x0)
+    return lines
+
+
+def _is_fake_bold(prev: Glyph, g: Glyph) -> bool:
+    """Some producers draw bold text twice, a fraction of a point apart."""
+    return g.text == prev.text and abs(g.x0 - prev.x0) < 0.15 * g.size and abs(g.base - prev.base) < 0.15 * g.size
+
+
+def line_of(glyphs: list[Glyph]) -> TextLine | None:
+    """Text of one line (glyphs left to right); None when it holds only blanks."""
+    parts: list[str] = []
+    prev: Glyph | None = None
+    pending_space = False
+    fields = 1
+    cid = 0
+    visible: list[Glyph] = []
+    for g in glyphs:
+        if not g.text.strip():
+            pending_space = prev is not None
+            continue
+        if prev is not None:
+            if _is_fake_bold(prev, g):
+                continue
+            gap = g.x0 - prev.x1
+            em = max(g.size, prev.size)
+            if gap > FIELD_GAP_EMS * em:
+                parts.append("\t")
+                fields += 1
+            elif pending_space or gap > min(SPACE_GAP_POINTS, SPACE_GAP_EMS * em):
+                parts.append(" ")
+        parts.append(g.text)
+        if g.text.startswith("(cid:"):
+            cid += 1
+        visible.append(g)
+        prev = g
+        pending_space = False
+    if not visible:
+        return None
+    sizes = sorted(g.size for g in visible)
+    return TextLine(
+        text="".join(parts),
+        x0=visible[0].x0,
+        x1=max(g.x1 for g in visible),
+        base=sorted(g.base for g in visible)[len(visible) // 2],
+        size=sizes[len(sizes) // 2],
+        font=visible[0].font,
+        fields=fields,
+        cid_glyphs=cid,
+        visible=len(visible),
+    )
+
+
+def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
+    out = []
+    for group in group_lines(glyphs):
+        line = line_of(group)
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def join_wrapped(pieces: list[str]) -> str:
+    """Lines of one wrapped text → one string: CJK joins directly, Latin words keep a space."""
+    out = ""
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if out and out[-1].isascii() and piece[0].isascii() and out[-1].isalnum() and piece[0].isalnum():
+            out += " "
+        out += piece
+    return out

@@ -1,0 +1,190 @@
+"""PDF pages → blocks in reading order: paragraphs of prose and tables, top to bottom.
+
+``read_page`` makes one pass over a page's characters: glyphs inside a ruled table go to its cells,
+the rest become printed lines. ``blocks`` then joins printed lines into paragraphs the way a reader
+sees them: a line that runs to the right margin continues on the next line when that one starts at
+the left margin (no first-line indent), and a centred title that wraps continues on the next
+centred line of the same font. The margins are the document's text column (``text_column``), not
+one page's: a page of short headings has no full line to measure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .pdf_lines import TextLine, glyphs_of, join_wrapped, text_lines
+from .pdf_tables import GridTable
+
+# The start of a list item or heading: it begins a paragraph even right after a full line.
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[部章节条])")
+
+# Page bands where running headers, footers and page numbers live (share of the page height).
+MARGIN_BAND = 0.08
+
+
+@dataclass
+class Block:
+    kind: str  # "prose" | "table"
+    rows: list[str]  # prose: one paragraph; table: one tab-separated string per row
+    first: TextLine | None = None  # prose: first and last printed line of the paragraph
+    last: TextLine | None = None
+    band: bool = False  # a one-line paragraph inside the top or bottom margin band
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    items: list[TextLine | list[str]] = field(default_factory=list)  # lines and table rows, in order
+    glyphs: int = 0  # visible glyphs on the page
+    cid_glyphs: int = 0  # glyphs without a Unicode mapping
+    images: int = 0
+
+    @property
+    def key(self) -> int:
+        """Pages of one size share a text column."""
+        return round(self.width)
+
+
+@dataclass(frozen=True)
+class Column:
+    left: float
+    right: float
+    body_size: float  # the commonest font size of full lines
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+
+def read_page(page: Any, number: int) -> PageContent:
+    """pdfplumber page → printed lines and table rows in reading order."""
+    glyphs = glyphs_of(page.chars)
+    content = PageContent(number=number, width=float(page.width), height=float(page.height),
+                          images=len(page.images))
+    visible = [g for g in glyphs if g.text.strip()]
+    content.glyphs = len(visible)
+    content.cid_glyphs = sum(1 for g in visible if g.text.startswith("(cid:"))
+    if not visible:
+        return content
+
+    tables = _tables(page) if (page.rects or page.lines or page.curves) else []
+    prose = []
+    for g in glyphs:
+        x = (g.x0 + g.x1) / 2
+        owner = next((t for t in tables if t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= g.middle <= t.bbox[3]), None)
+        if owner is None or not owner.take(g):
+            prose.append(g)
+    # Rotated text outside tables is a watermark or a margin note unless it is most of the page.
+    upright = [g for g in prose if g.upright]
+    if len(upright) >= 0.5 * sum(1 for g in prose if g.text.strip()):
+        prose = upright
+
+    placed: list[tuple[float, int, TextLine | list[str]]] = []
+    for t in tables:
+        rows = t.rows()
+        if rows:
+            placed.append((t.bbox[1], 0, ["\t".join(r) for r in rows]))
+    for line in text_lines(prose):
+        placed.append((line.top, 1, line))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    content.items = [item for _, _, item in placed]
+    return content
+
+
+def text_column(pages: list[PageContent]) -> dict[int, Column]:
+    """The body text column for each page size: left = leftmost long line, right = most common end."""
+    starts: dict[int, list[float]] = {}
+    ends: dict[int, Counter[int]] = {}
+    sizes: dict[int, Counter[float]] = {}
+    for c in pages:
+        for item in c.items:
+            if isinstance(item, TextLine) and not _in_band(item, c.height) and item.fields == 1:
+                if item.x1 - item.x0 >= 0.5 * c.width:
+                    starts.setdefault(c.key, []).append(item.x0)
+                    ends.setdefault(c.key, Counter())[round(item.x1)] += 1
+                    sizes.setdefault(c.key, Counter())[round(item.size, 1)] += 1
+    columns = {}
+    for key, xs in starts.items():
+        right = max(ends[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
+        columns[key] = Column(min(xs), float(right), sizes[key].most_common(1)[0][0])
+    return columns
+
+
+def blocks(content: PageContent, column: Column | None) -> list[Block]:
+    """The page's paragraphs and tables, in order."""
+    out: list[Block] = []
+    paragraph: list[TextLine] = []
+
+    def flush() -> None:
+        if paragraph:
+            first = paragraph[0]
+            block = Block("prose", [join_wrapped([p.text for p in paragraph])], first, paragraph[-1])
+            block.band = len(paragraph) == 1 and _in_band(first, content.height)
+            out.append(block)
+            paragraph.clear()
+
+    for item in content.items:
+        if not isinstance(item, TextLine):
+            flush()
+            out.append(Block("table", item))
+            continue
+        if paragraph and not continues(paragraph[-1], item, column):
+            flush()
+        paragraph.append(item)
+    flush()
+    return out
+
+
+def continues(a: TextLine, b: TextLine, column: Column | None) -> bool:
+    """Whether printed line ``b`` carries on the paragraph that line ``a`` ends (same page)."""
+    if not _same_flow(a, b):
+        return False
+    if b.base <= a.base or b.base - a.base > 2.5 * a.size:
+        return False
+    if column is not None and _wraps(a, b, column, column):
+        return True
+    # A centred title wrapped over several lines: same font and axis, the first line wide or the
+    # font a display size (cover titles break wherever the designer liked).
+    if column is None or a.font != b.font or abs(a.center - b.center) > 0.5 * a.size:
+        return False
+    return a.x1 - a.x0 >= 0.8 * column.width or a.size >= 1.5 * column.body_size
+
+
+def continues_on_next_page(a: TextLine, b: TextLine, col_a: Column | None, col_b: Column | None) -> bool:
+    """Whether the last printed line of one page, ``a``, runs on in the first line of the next, ``b``."""
+    return col_a is not None and col_b is not None and _same_flow(a, b) and _wraps(a, b, col_a, col_b)
+
+
+def _same_flow(a: TextLine, b: TextLine) -> bool:
+    # Lines with wide gaps are the columns of an unruled table, never a wrapped paragraph.
+    return a.fields == 1 and b.fields == 1 and abs(a.size - b.size) <= 0.5
+
+
+def _wraps(a: TextLine, b: TextLine, col_a: Column, col_b: Column) -> bool:
+    """``a`` runs to the right margin from the left part of the column; ``b`` starts at the margin."""
+    em = a.size
+    return (
+        not _ENUMERATOR.match(b.text)
+        and col_a.width > 10 * em
+        and a.x1 >= col_a.right - 1.5 * em
+        and a.x0 <= col_a.left + 3 * em
+        and b.x0 <= col_b.left + 0.5 * em
+    )
+
+
+def _tables(page: Any) -> list[GridTable]:
+    found = []
+    for table in page.find_tables():
+        if len(table.cells) < 2:
+            continue  # a frame around prose, not a table
+        found.append(GridTable.from_cells(table.cells))
+    return found
+
+
+def _in_band(line: TextLine, height: float) -> bool:
+    return line.base < MARGIN_BAND * height or line.top > (1 - MARGIN_BAND) * height

@@ -1,0 +1,79 @@
+"""Ruled tables found by pdfplumber → one tab-separated string per table row.
+
+pdfplumber finds the cells from the ruling lines; the glyphs are put into cells here in one pass
+(a grid lookup per glyph) instead of pdfplumber's per-cell scan of every character. The row and
+column structure is pdfplumber's own (``Table.rows``): a merged cell keeps its text in its first
+position and the positions it covers are empty fields, so header rows line up with the data.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .pdf_lines import Glyph, join_wrapped, text_lines
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass
+class GridTable:
+    """A table's cells addressed by (row, column) and the glyphs that fell into each."""
+
+    bbox: Box
+    cells: dict[tuple[int, int], Box]
+    n_rows: int
+    n_cols: int
+    _xs: list[float] = field(default_factory=list)
+    _ys: list[float] = field(default_factory=list)
+    _slots: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    glyphs: dict[tuple[int, int], list[Glyph]] = field(default_factory=dict)
+
+    @classmethod
+    def from_cells(cls, boxes: Sequence[Box]) -> GridTable:
+        # The same row/column indexing as pdfplumber's Table.rows: columns are the distinct left
+        # edges, rows the distinct tops.
+        lefts = sorted({b[0] for b in boxes})
+        tops = sorted({b[1] for b in boxes})
+        col_of = {x: i for i, x in enumerate(lefts)}
+        row_of = {y: i for i, y in enumerate(tops)}
+        cells = {(row_of[b[1]], col_of[b[0]]): b for b in boxes}
+        xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
+        ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+        slots: dict[tuple[int, int], tuple[int, int]] = {}
+        for key, (x0, top, x1, bottom) in cells.items():
+            for i in range(xs.index(x0), xs.index(x1)):
+                for j in range(ys.index(top), ys.index(bottom)):
+                    slots.setdefault((i, j), key)
+        bbox = (xs[0], ys[0], xs[-1], ys[-1])
+        return cls(bbox, cells, len(tops), len(lefts), xs, ys, slots)
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        i = bisect_right(self._xs, x) - 1
+        j = bisect_right(self._ys, y) - 1
+        if i < 0 or j < 0 or i >= len(self._xs) - 1 or j >= len(self._ys) - 1:
+            return None
+        return self._slots.get((i, j))
+
+    def take(self, g: Glyph) -> bool:
+        """Put the glyph into the cell under its centre; False when no cell is there."""
+        key = self.cell_at((g.x0 + g.x1) / 2, g.middle)
+        if key is None:
+            return False
+        self.glyphs.setdefault(key, []).append(g)
+        return True
+
+    def cell_text(self, key: tuple[int, int]) -> str:
+        lines = text_lines(self.glyphs.get(key, []))
+        # Wide gaps inside one cell are spacing (distributed alignment), not fields.
+        return join_wrapped([line.text.replace("\t", " ") for line in lines])
+
+    def rows(self) -> list[list[str]]:
+        """Every row's fields; rows with no text at all are left out."""
+        out = []
+        for r in range(self.n_rows):
+            fields = ["" if (r, c) not in self.cells else self.cell_text((r, c)) for c in range(self.n_cols)]
+            if any(fields):
+                out.append(fields)
+        return out

@@ -132,7 +132,11 @@ def _extract(p: Path, name: str, limits: Limits) -> list[Line]:
                 page.close()
         except PdfminerException as exc:
             inner = exc.args[0] if exc.args else exc
+            if isinstance(inner, MemoryError) or "allocate" in str(inner):
+                raise MemoryError from None  # zlib's own allocation failure under the memory limit
             raise InputError(name, f"damaged PDF: {_short(inner)}") from None
+    if not pages:
+        raise InputError(name, "damaged PDF: no pages could be found in it")
     _check_text_layer(pages, name)
     return assemble(pages)
 

@@ -1,0 +1,127 @@
+"""The catalogue of known tables (data/catalogue.yaml): kinds, numbers, aliases and column templates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .labels import compact
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    kind: str
+    family: str
+    numbers: tuple[str, ...]
+    aliases: tuple[str, ...]
+    layout: str
+    text: tuple[str, ...] = ()
+    columns: tuple[tuple[str, ...], ...] = ()
+    sides: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+
+
+def _title_key(text: str) -> str:
+    """Titles compare without spaces, quotes, brackets style or a trailing 表 number."""
+    t = compact(text)
+    t = re.sub(r"[“”\"'‘’「」《》]", "", t)
+    return t.replace("(", "（").replace(")", "）")
+
+
+@lru_cache(maxsize=1)
+def specs() -> tuple[TableSpec, ...]:
+    raw = yaml.safe_load(resources.files("budgetaudit.data").joinpath("catalogue.yaml").read_text("utf-8"))
+    out = []
+    for entry in raw:
+        out.append(
+            TableSpec(
+                kind=entry["kind"],
+                family=entry["family"],
+                numbers=tuple(compact(n) for n in entry.get("numbers", [])),
+                aliases=tuple(entry.get("aliases", [])),
+                layout=entry["layout"],
+                text=tuple(entry.get("text", [])),
+                columns=tuple(tuple(c) for c in entry.get("columns", [])),
+                sides={k: tuple(tuple(c) for c in v) for k, v in entry.get("sides", {}).items()},
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> dict[str, TableSpec]:
+    index: dict[str, TableSpec] = {}
+    for spec in specs():
+        for alias in (spec.kind, *spec.aliases):
+            index.setdefault(_title_key(alias), spec)
+    return index
+
+
+def by_kind(kind: str) -> TableSpec | None:
+    for spec in specs():
+        if spec.kind == kind:
+            return spec
+    return None
+
+
+def by_number(number: str, family: str | None = None) -> TableSpec | None:
+    key = compact(number)
+    for spec in specs():
+        if key in spec.numbers and (family is None or spec.family == family):
+            return spec
+    return None
+
+
+_TITLE_PREFIX = re.compile(
+    r"^(?:[-•·*]\s*)?(?:附件\d*[:：]?)?(?:\d{4}年(?:度)?)?"
+    r"(?:(?:表|公开)\s*\d+\s*表?\s*[.、．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]\s*|\d+\s*[、.．]\s*)?"
+)
+
+
+def match_title(text: str) -> TableSpec | None:
+    """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
+    t = _title_key(text)
+    if not t or len(t) > 40:
+        return None
+    t = _TITLE_PREFIX.sub("", t)
+    t = re.sub(r"^[^\u4e00-\u9fff]*", "", t)
+    hit = _alias_index().get(t)
+    if hit:
+        return hit
+    # "2026年辽宁省…单位预算批复表" style headings are not tables; but "XX单位收支预算总表" is.
+    for alias, spec in _alias_index().items():
+        if len(alias) >= 5 and t.endswith(alias) and len(t) - len(alias) <= 16 and "部分" not in t:
+            return spec
+    return None
+
+
+def is_title_prefix(text: str) -> bool:
+    """True when the line is the first part of a title wrapped over two lines ("项目支出预" + "算表")."""
+    t = _TITLE_PREFIX.sub("", _title_key(text))
+    if len(t) < 3:
+        return False
+    return any(alias.startswith(t) and alias != t for alias in _alias_index())
+
+
+_NUMBER = re.compile(r"^(?:表\s*(\d{1,2})|公开\s*(\d{1,2})\s*表)(?![\d])")
+
+
+def table_number(text: str) -> str | None:
+    """"表 3" → "表3", "公开 01 表 单位:万元" → "公开01表"."""
+    t = text.strip()
+    m = _NUMBER.match(t)
+    if not m:
+        m = re.search(r"(?:^|\s)公开\s*(\d{1,2})\s*表", t)
+        if not m:
+            return None
+        return f"公开{int(m.group(1)):02d}表"
+    if m.group(1):
+        rest = t[m.end():].strip()
+        if rest and not re.match(r"^[.．、]?\s*$", rest) and len(rest) > 0 and not rest.startswith("单位"):
+            # "表 1. 收支预算总表" is a TOC entry, handled by match_title; here only bare numbers count.
+            return None
+        return f"表{int(m.group(1))}"
+    return f"公开{int(m.group(2)):02d}表"

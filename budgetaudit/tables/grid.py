@@ -1,0 +1,402 @@
+"""Grid tables (a header tree over amount columns) from tab-separated lines or space layouts.
+
+Tab layouts keep each cell's position, so the header gives the columns; rows whose empty cells were
+dropped or shifted (page breaks, misaligned headers) are repaired by placement. Space layouts
+(pdfminer text) lose positions and wrap names and headers over many lines; their rows are rebuilt
+from codes, names and number runs, and their numbers placed by the table's arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..amounts import is_nil
+from ..model import Column, Line, Row, Table
+from . import header as hdr
+from .catalogue import TableSpec
+from .labels import CODE, UNIT_CODE, collapse, compact, is_total_label, split_code
+from .rows import PendingRow, Printed, build_row, is_number_token
+from .segment import ILLEGIBLE, is_preamble
+from .structure import identities
+
+ENUMERATED = re.compile(r"^(?:其中|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+NOTE = re.compile(r"^\s*(备注|注\s*[:：]|注释|说明\s*[:：]|如本表为空|如此表为空|本表|无此项|其中\s*[:：]\s*预算数为)")
+EMPTY_NOTE = re.compile(r"空表|为空|无此项|无此类|没有数据")
+YEAR_COLUMN = re.compile(r"^\d{4}年(度)?$")
+PROJECT_TABLES_TEXT = ("单位名称", "项目名称")
+
+
+@dataclass
+class GridLayout:
+    """Where things are in a tab-separated grid."""
+
+    columns: list[tuple[str, ...]]
+    amount_positions: dict[int, int]  # printed position → column index
+    code_positions: list[int] = field(default_factory=list)
+    name_position: int | None = None
+    unit_position: int | None = None  # 单位名称 in project tables
+    project_position: int | None = None  # 项目名称 in project tables
+    text_positions: list[int] = field(default_factory=list)
+
+
+def cells_of(line: Line) -> list[str]:
+    return [c.strip() for c in line.text.split("\t")]
+
+
+def _is_data_cells(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    if "栏次" in filled[:3]:
+        return False
+    label = filled[0]
+    # "合计" under a header group (本年收入 → 合计) is a header cell; a total row's label is leftmost.
+    if is_total_label(label) and cells.index(label) <= 1:
+        return True
+    code, _ = split_code(label)
+    if code and (CODE.match(code) or UNIT_CODE.match(code)):
+        return True
+    return any(is_number_token(c) for c in cells[1:] if c)
+
+
+def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[str]]) -> GridLayout:
+    width = max([len(r) for r in header_rows + data_rows] + [1])
+    paths = hdr.header_paths(header_rows, width)
+    text_positions, amount_paths, amount_pos = [], [], []
+    for pos, path in enumerate(paths):
+        if path and hdr.is_text_header(path[-1]):
+            text_positions.append(pos)
+        elif path:
+            amount_paths.append(path)
+            amount_pos.append(pos)
+    # Merged header cells span several positions: the column is at the first, the rest map to it.
+    columns: list[tuple[str, ...]] = []
+    position_map: dict[int, int] = {}
+    for pos, path in zip(amount_pos, amount_paths, strict=True):
+        if columns and columns[-1] == path and pos - 1 in position_map:
+            position_map[pos] = len(columns) - 1
+            continue
+        columns.append(path)
+        position_map[pos] = len(columns) - 1
+    canonical = hdr.canonical(columns, spec.columns)
+    first_amount = min(amount_pos) if amount_pos else (max(text_positions) + 1 if text_positions else 2)
+    numbers_end = max(
+        [p + 1 for r in data_rows for p, c in enumerate(r) if c and is_number_token(c)] + [first_amount]
+    )
+    template = list(spec.columns)
+    if template and not _years(canonical):
+        fits = numbers_end - first_amount <= len(template)
+        if hdr.agreement(canonical, spec.columns) < 0.5 and fits or not canonical:
+            canonical = template
+            position_map = {first_amount + i: i for i in range(len(template))}
+    layout = GridLayout(columns=canonical, amount_positions=position_map, text_positions=text_positions)
+    for pos in text_positions:
+        name = paths[pos][-1]
+        if name in hdr.CODE_HEADERS or name in {"类", "款", "项"}:
+            layout.code_positions.append(pos)
+        elif name == "单位名称" and spec.text[:2] == PROJECT_TABLES_TEXT:
+            layout.unit_position = pos
+        elif name == "项目名称" and spec.text[:2] == PROJECT_TABLES_TEXT:
+            layout.project_position = pos
+        elif layout.name_position is None and name not in {"行次", "栏次", "项目内容"}:
+            layout.name_position = pos
+    if not text_positions:
+        layout.text_positions = list(range(first_amount))
+    return layout
+
+
+def _years(columns: list[tuple[str, ...]]) -> bool:
+    return bool(columns) and all(YEAR_COLUMN.match(c[-1]) for c in columns)
+
+
+def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> PendingRow | None:
+    texts = {p: cells[p] for p in layout.text_positions if p < len(cells) and cells[p]}
+    code = None
+    if layout.code_positions:
+        parts = [cells[p] for p in layout.code_positions if p < len(cells) and cells[p].isdigit()]
+        if parts:
+            code = "".join(parts)
+    label = ""
+    if layout.project_position is not None and cells[layout.project_position:layout.project_position + 1] != [""]:
+        label = cells[layout.project_position] if layout.project_position < len(cells) else ""
+    role = None
+    extra: dict[str, str] = {}
+    if label:
+        extra["项目名称"] = label
+        if layout.unit_position is not None and layout.unit_position < len(cells) and cells[layout.unit_position]:
+            extra["单位名称"] = cells[layout.unit_position]
+    elif layout.unit_position is not None and layout.unit_position < len(cells) and cells[layout.unit_position]:
+        label = cells[layout.unit_position]
+        role = "total" if is_total_label(label) else "unit"
+    elif layout.name_position is not None and layout.name_position < len(cells):
+        label = cells[layout.name_position]
+    if not label:
+        others = [t for p, t in sorted(texts.items()) if p not in layout.code_positions and not t.isdigit()]
+        label = others[0] if others else ""
+    if code is None:
+        first = next((t for _, t in sorted(texts.items())), "")
+        c, rest = split_code(first)
+        if c:
+            code = c
+            if not label or label == first:
+                label = rest
+    numbers = []
+    for pos, text in enumerate(cells):
+        if not text or pos in texts and pos not in layout.amount_positions:
+            continue
+        if pos in layout.amount_positions:
+            if is_number_token(text) or is_nil(text):
+                numbers.append(Printed(text=text, line=line, position=layout.amount_positions[pos]))
+        elif is_number_token(text) and pos > max(layout.amount_positions, default=-1):
+            numbers.append(Printed(text=text, line=line, position=None))
+    if not label and not code and not numbers:
+        return None
+    pending = PendingRow(label=label, line=line, code=code, numbers=numbers, texts=extra, role=role)
+    if code and UNIT_CODE.match(code) and not role:
+        pending.role = "unit"
+    return pending
+
+
+def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> list[list[tuple[int, ...]]]:
+    """Fill ``table`` from the tab-separated lines of its region; returns each row's valid placements."""
+    header_rows: list[list[str]] = []
+    body: list[tuple[Line, list[str]]] = []
+    trailing: list[Line] = []
+    started = False
+    last_used = None
+    for line in lines:
+        text = line.text
+        if ILLEGIBLE in text:
+            table.status = "illegible"
+            last_used = line
+            continue
+        if "\t" in text.strip("\t") or (started and "\t" in text and text.strip()):
+            cells = cells_of(line)
+            if not any(cells):
+                continue
+            first = next(c for c in cells if c)
+            if NOTE.match(first):
+                if EMPTY_NOTE.search(line.text):
+                    table.empty_note = True
+                last_used = line
+                continue
+            if not started and not _is_data_cells(cells):
+                header_rows.append(cells)
+                last_used = line
+                continue
+            started = True
+            trailing = []
+            body.append((line, cells))
+            last_used = line
+            continue
+        stripped = text.strip()
+        if not stripped:
+            continue
+        if NOTE.match(stripped) or EMPTY_NOTE.search(stripped) and len(stripped) < 60:
+            if EMPTY_NOTE.search(stripped):
+                table.empty_note = True
+            last_used = line
+            continue
+        if not started and is_preamble(stripped):
+            continue
+        if _is_fragment(stripped):
+            trailing.append(line)
+            continue
+        if started or header_rows:
+            break
+    data_cells = [c for _, c in body]
+    layout = _layout(spec, header_rows, data_cells)
+    kind_years = _years(layout.columns)
+    table.columns = [Column(path=p) for p in layout.columns]
+    ids = [] if kind_years else identities(layout.columns)
+    rows: list[Row] = []
+    alternatives: list[list[tuple[int, ...]]] = []
+    previous_total = False
+    for line, cells in body:
+        pending = _pending_from_cells(cells, line, layout)
+        if pending is None:
+            continue
+        if _is_wrapped_name(pending) and rows:
+            _continue_name(rows[-1], pending.label)
+            continue
+        if previous_total and not pending.label and not pending.code and pending.numbers:
+            pending.role = "unit"
+        row, alts = build_row(pending, len(layout.columns), ids, unit, positional=True)
+        previous_total = row.role == "total"
+        rows.append(row)
+        alternatives.append(alts)
+    fragment_row = _scattered_row(trailing, len(layout.columns), ids, unit)
+    if fragment_row is not None:
+        rows.append(fragment_row[0])
+        alternatives.append(fragment_row[1])
+        last_used = trailing[-1]
+    table.rows.extend(rows)
+    if last_used is not None:
+        table.last_line = max(table.last_line, last_used.number)
+    if kind_years and spec.kind == "三公经费支出表":
+        table.kind = "三公经费预算对比表"
+    return alternatives
+
+
+def _is_fragment(text: str) -> bool:
+    """A short piece of a table row that extraction printed on its own line (a number, a code, a name)."""
+    t = text.strip()
+    if is_number_token(t) or CODE.match(t):
+        return True
+    return len(t) <= 12 and not re.search(r"[。，；：:,]", t) and bool(re.search(r"[\u4e00-\u9fff]", t))
+
+
+def _scattered_row(fragments: list[Line], n: int, ids, unit: str) -> tuple[Row, list[tuple[int, ...]]] | None:
+    """A row whose cells extraction scattered over single lines after the table, in any order."""
+    if not fragments:
+        return None
+    texts = [(f, f.text.strip()) for f in fragments]
+    codes = [(f, t) for f, t in texts if CODE.match(t)]
+    numbers = [(f, t) for f, t in texts if is_number_token(t) and not CODE.match(t)]
+    names = [(f, t) for f, t in texts if not is_number_token(t) and not CODE.match(t)]
+    if len(codes) != 1 or len(names) != 1 or not numbers:
+        return None
+    code_line, code = codes[0]
+    if code_line.number > numbers[0][0].number:
+        numbers = list(reversed(numbers))  # printed bottom-up: the row reads right to left
+    pending = PendingRow(label=names[0][1], line=code_line, code=code,
+                         numbers=[Printed(text=t, line=f) for f, t in numbers])
+    return build_row(pending, n, ids, unit, positional=False)
+
+
+def _is_wrapped_name(pending: PendingRow) -> bool:
+    """The tail of the previous row's name, wrapped onto a line of its own ("…中央直达" + "资金")."""
+    label = compact(pending.label)
+    if pending.numbers or pending.code or pending.role is not None or not label:
+        return False
+    if is_total_label(label) or ENUMERATED.match(label):
+        return False
+    return len(label) <= 8
+
+
+def _continue_name(row: Row, more: str) -> None:
+    row.name = collapse(row.name + more)
+    from .labels import row_key
+
+    row.key = row_key(row.name)
+    if "项目名称" in row.texts:
+        row.texts["项目名称"] = row.name
+
+
+# ---------------------------------------------------------------- space layouts
+
+_SPACE_NUMBERS = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])-?\d+\.\d+|(?<![\d.,])-?\d+(?![\d.,%])")
+
+
+def _split_numbers(text: str) -> tuple[str, list[str]]:
+    """"2101501    行政运行 567.25 567.25" → ("2101501    行政运行", ["567.25", "567.25"])."""
+    tokens = text.split()
+    numbers: list[str] = []
+    while tokens and is_number_token(tokens[-1]):
+        numbers.insert(0, tokens.pop())
+    return " ".join(tokens), numbers
+
+
+def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> list[list[tuple[int, ...]]]:
+    """Fill ``table`` from a space layout: rows rebuilt from codes, wrapped names and number runs.
+
+    Returns each row's valid placements, settled once the table's pages are joined."""
+    columns = list(spec.columns)
+    table.columns = [Column(path=p) for p in columns]
+    table.layout = "space"
+    ids = identities(columns)
+    has_description = "项目内容" in spec.text and any("项目内容" in compact(line.text) for line in lines[:40])
+    pendings: list[PendingRow] = []
+    name_parts: list[Line] = []
+    desc_parts: list[Line] = []
+    code: str | None = None
+    code_line: Line | None = None
+    started = False
+    last_used = None
+    # A header word such as "合计" can stand alone on a line; data starts at the first numbers.
+    has_numbers = any(_split_numbers(line.text.strip())[1] for line in lines)
+    vocabulary = [name for path in columns for name in path] + list(spec.text) + ["科目编码", "科目名称"]
+
+    def flush(numbers: list[str], line: Line) -> None:
+        nonlocal code, code_line, name_parts, desc_parts
+        label = "".join(compact(p.text) for p in name_parts)
+        first = code_line or (name_parts[0] if name_parts else line)
+        pending = PendingRow(label=label, line=first, code=code,
+                             numbers=[Printed(text=t, line=line) for t in numbers])
+        if has_description:
+            if desc_parts:
+                pending.texts["项目名称"] = label
+                pending.texts["项目内容"] = "".join(compact(p.text) for p in desc_parts)
+            elif not is_total_label(label):
+                pending.role = "unit"
+        pendings.append(pending)
+        code, code_line, name_parts, desc_parts = None, None, [], []
+
+    for line in lines:
+        text = line.text.strip()
+        if ILLEGIBLE in text:
+            table.status = "illegible"
+            last_used = line
+            continue
+        if not text:
+            continue
+        if NOTE.match(text):
+            if EMPTY_NOTE.search(text):
+                table.empty_note = True
+            last_used = line
+            continue
+        label, numbers = _split_numbers(text)
+        head = label.split()[0] if label else ""
+        starts_row = bool(CODE.match(head)) or is_total_label(compact(label))
+        if not started:
+            if is_preamble(text) or _is_header_words(label, vocabulary) and not numbers:
+                continue
+            if numbers or not has_numbers and starts_row or has_numbers and not starts_row:
+                started = True
+            else:
+                continue
+        if not label and numbers == ["0"] and not name_parts and code is None:
+            continue  # a stray "0" that extraction leaves between rows
+        last_used = line
+        if CODE.match(head):
+            if code is not None or name_parts:
+                flush([], line)
+            code, code_line = head, line
+            rest = label[len(head):].strip()
+            name_parts = [Line(line.number, rest, rest, line.page)] if rest else []
+            if numbers:
+                flush(numbers, line)
+            continue
+        if label:
+            if is_total_label(compact(label)) and (code is not None or name_parts):
+                flush([], line)
+            if has_description and name_parts and (desc_parts or _looks_like_description(label)):
+                desc_parts.append(line)
+            else:
+                name_parts.append(Line(line.number, label, label, line.page))
+        if numbers:
+            flush(numbers, line)
+    if code is not None or name_parts:
+        flush([], lines[-1])
+    rows: list[Row] = []
+    alternatives: list[list[tuple[int, ...]]] = []
+    for pending in pendings:
+        row, alts = build_row(pending, len(columns), ids, unit, positional=False)
+        rows.append(row)
+        alternatives.append(alts)
+    table.rows.extend(rows)
+    if last_used is not None:
+        table.last_line = max(table.last_line, last_used.number)
+    return alternatives
+
+
+def _is_header_words(text: str, vocabulary: list[str]) -> bool:
+    """A line of column headings, possibly wrapped mid-word ("一般公共预" / "算")."""
+    tokens = text.split()
+    return bool(tokens) and all(any(compact(t) in word for word in vocabulary) for t in tokens)
+
+
+def _looks_like_description(text: str) -> bool:
+    """Project names wrap in a narrow column; descriptions run longer and read as sentences."""
+    return len(compact(text)) > 10 or bool(re.search(r"[，。；：,;:]", text))

@@ -1,0 +1,112 @@
+"""Putting a row's numbers in the right columns when the layout lost or shifted their positions.
+
+The numbers of a row keep their printed order, so a placement is an increasing map from numbers to
+columns. The table's own arithmetic (structure.identities) decides between placements: a placement
+in which every identity holds is preferred; among those, the one closest to the printed positions
+(tab layouts) or the leftmost (space layouts, where positions are gone). When no placement satisfies
+the identities the row is left as printed — that is an error for the rules to report, not to hide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from ..model import Amount
+from .structure import Identity, holds
+
+_MAX_VALID = 64
+_MAX_ENUMERATED = 20000
+
+
+def _valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]) -> Iterator[tuple[int, ...]]:
+    """Increasing placements of ``amounts`` over ``n`` columns in which every identity holds, leftmost first."""
+    k = len(amounts)
+    max_col = [max((i.total, *i.parts)) for i in ids]
+    chosen: list[int] = []
+    values: dict[int, Amount] = {}
+
+    def settled_ok(upto: int) -> bool:
+        return all(holds(ident, values) for ident, m in zip(ids, max_col, strict=True) if m < upto)
+
+    def rec(i: int, start: int) -> Iterator[tuple[int, ...]]:
+        if i == k:
+            if settled_ok(n):
+                yield tuple(chosen)
+            return
+        for c in range(start, n - (k - i) + 1):
+            values[c] = amounts[i]
+            chosen.append(c)
+            if settled_ok(c):
+                yield from rec(i + 1, c + 1)
+            chosen.pop()
+            del values[c]
+
+    yield from rec(0, 0)
+
+
+def _violations(amounts: Sequence[Amount], placement: Sequence[int], ids: Sequence[Identity]) -> int:
+    values = dict(zip(placement, amounts, strict=True))
+    return sum(0 if holds(i, values) else 1 for i in ids)
+
+
+def valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]) -> list[tuple[int, ...]]:
+    out = []
+    for p in _valid_placements(amounts, n, ids):
+        out.append(p)
+        if len(out) >= _MAX_VALID:
+            break
+    return out
+
+
+def _all_placements(k: int, n: int) -> Iterator[tuple[int, ...]]:
+    from itertools import combinations
+
+    return combinations(range(n), k)
+
+
+def place(
+    amounts: Sequence[Amount],
+    n: int,
+    ids: Sequence[Identity],
+    printed: Sequence[int] | None = None,
+) -> tuple[tuple[int, ...], list[tuple[int, ...]]]:
+    """Chosen placement and all valid alternatives (for later disambiguation by roll-ups).
+
+    ``printed`` are the positions the layout gave (tab layouts); None when it gave none.
+    """
+    k = len(amounts)
+    if k == 0:
+        return (), [()]
+    if k > n:
+        amounts = amounts[:n]
+        k = n
+    if printed is not None and len(printed) == k and all(0 <= p < n for p in printed):
+        printed_t = tuple(printed)
+        if not ids or _violations(amounts, printed_t, ids) == 0:
+            return printed_t, [printed_t]
+        valid = valid_placements(amounts, n, ids)
+        if not valid:
+            return printed_t, [printed_t]
+
+        def distance(p: tuple[int, ...]) -> int:
+            return sum(abs(a - b) for a, b in zip(p, printed_t, strict=True))
+
+        valid.sort(key=distance)
+        if len(valid) > 1 and distance(valid[0]) == distance(valid[1]):
+            return printed_t, [printed_t]  # two equally good repairs: keep what was printed
+        return valid[0], [valid[0]]
+    valid = valid_placements(amounts, n, ids)
+    if valid:
+        return valid[0], valid
+    best: tuple[int, ...] | None = None
+    best_score = None
+    for count, p in enumerate(_all_placements(k, n)):
+        score = _violations(amounts, p, ids)
+        if best_score is None or score < best_score:
+            best, best_score = p, score
+            if score == 1:
+                break
+        if count > _MAX_ENUMERATED:
+            break
+    assert best is not None
+    return best, [best]

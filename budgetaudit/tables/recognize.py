@@ -1,0 +1,99 @@
+"""Lines → Document: find the table regions, parse each by its layout, join continued tables."""
+
+from __future__ import annotations
+
+from ..model import Column, Document, Line, Table
+from .blocks import parse_blocks
+from .grid import parse_space, parse_tab
+from .hierarchy import settle
+from .metadata import describe
+from .performance import parse_performance
+from .segment import Region, find_regions, find_toc
+from .sides import parse_sides
+
+
+def recognize(lines: list[Line], path: str, source: str = "text") -> Document:
+    doc = Document(path=path, lines=lines, source=source)
+    doc.toc, toc_range = find_toc(lines)
+    previous: Table | None = None
+    previous_spec_kind: str | None = None
+    placements: dict[int, list[list[tuple[int, ...]]]] = {}
+    for region in find_regions(lines, toc_range):
+        table, alternatives = _parse_region(lines, region)
+        if previous is not None and _continues(previous, previous_spec_kind, table, region):
+            _merge(previous, table)
+            placements[id(previous)].extend(alternatives)
+            continue
+        doc.tables.append(table)
+        placements[id(table)] = alternatives
+        previous, previous_spec_kind = table, region.spec.kind
+    for table in doc.tables:
+        alternatives = placements[id(table)]
+        if len(alternatives) == len(table.rows):
+            settle(table.rows, alternatives)
+        _finish(table, lines)
+    describe(doc)
+    return doc
+
+
+def _parse_region(lines: list[Line], region: Region) -> tuple[Table, list[list[tuple[int, ...]]]]:
+    spec = region.spec
+    unit = region.unit or "万元"
+    body = lines[region.body:region.end]
+    title_line = lines[region.title_line]
+    table = Table(kind=spec.kind, title=region.title, number=region.number, unit=unit,
+                  first_line=title_line.number, last_line=lines[region.body - 1].number)
+    tabbed = any("\t" in line.text.strip("\t") for line in body)
+    alternatives: list[list[tuple[int, ...]]] = []
+    if spec.layout == "sides":
+        parse_sides(spec, table, body, unit)
+    elif spec.layout == "performance":
+        parse_performance(table, body, unit)
+    elif spec.layout == "blocks":
+        parse_blocks(table, body, unit)
+    elif tabbed:
+        alternatives = parse_tab(spec, table, body, unit)
+    else:
+        alternatives = parse_space(spec, table, body, unit)
+    if not tabbed and spec.layout != "grid":
+        table.layout = "space"
+    return table, alternatives
+
+
+def _continues(previous: Table, previous_kind: str | None, table: Table, region: Region) -> bool:
+    """A table printed again under the same title (next page, next project) continues the last one."""
+    if previous_kind != region.spec.kind or previous.kind != table.kind:
+        return False
+    return previous.number == table.number or previous.number is None or table.number is None
+
+
+def _merge(into: Table, more: Table) -> None:
+    remap: dict[int, int] = {}
+    for i, col in enumerate(more.columns):
+        j = into.column_index(col.path, col.side)
+        if j is None:
+            into.columns.append(Column(path=col.path, side=col.side))
+            j = len(into.columns) - 1
+        remap[i] = j
+    for row in more.rows:
+        for cell in row.cells:
+            cell.column = remap.get(cell.column, cell.column)
+        into.rows.append(row)
+    into.last_line = max(into.last_line, more.last_line)
+    into.empty_note = into.empty_note or more.empty_note
+    if more.status == "illegible" and not into.rows:
+        into.status = "illegible"
+    if into.number is None:
+        into.number = more.number
+
+
+def _finish(table: Table, lines: list[Line]) -> None:
+    has_amounts = any(c.amount is not None for r in table.rows for c in r.cells)
+    if table.status != "illegible" and not has_amounts:
+        table.status = "empty"
+    pages = {
+        lines[i - 1].page
+        for i in range(table.first_line, table.last_line + 1)
+        if 0 < i <= len(lines) and lines[i - 1].page is not None
+    }
+    table.pages = sorted(p for p in pages if p is not None)

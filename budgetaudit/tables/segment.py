@@ -1,0 +1,151 @@
+"""Where the tables are: table titles confirmed by what follows them, the 目录, the regions between."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..amounts import unit_of
+from ..model import Line, TocEntry
+from .catalogue import TableSpec, is_title_prefix, match_title, table_number
+from .labels import compact
+
+ILLEGIBLE = "[illegible]"
+SECTION = re.compile(r"^\s*[-•]?\s*第[一二三四五六七八九十]+部分")
+_LOOKAHEAD = 14
+
+
+@dataclass
+class Region:
+    spec: TableSpec
+    title: str
+    title_line: int  # index into lines (0-based)
+    body: int  # index of the first line after the title (0-based)
+    end: int  # exclusive
+    number: str | None = None
+    unit: str | None = None
+
+
+def _title_at(lines: list[Line], i: int) -> tuple[TableSpec, str, int] | None:
+    """(spec, title, index of the title's last line) when line i starts a table title."""
+    text = lines[i].text.strip()
+    if not text or "\t" in text.strip("\t"):
+        return None
+    spec = match_title(text)
+    if spec:
+        return spec, text, i
+    if is_title_prefix(text):
+        j = i + 1
+        while j < len(lines) and j <= i + 2 and not lines[j].text.strip():
+            j += 1
+        if j < len(lines):
+            joined = text + lines[j].text.strip()
+            spec = match_title(joined)
+            if spec:
+                return spec, joined, j
+    return None
+
+
+def _confirmed(lines: list[Line], after: int) -> bool:
+    """A title is a table's when a number, unit line, header or [illegible] follows before another title."""
+    seen = 0
+    j = after + 1
+    while j < len(lines) and seen < _LOOKAHEAD:
+        text = lines[j].text.strip()
+        j += 1
+        if not text:
+            continue
+        seen += 1
+        if table_number(text) or unit_of(text) or ILLEGIBLE in text or "\t" in lines[j - 1].text:
+            return True
+        if re.match(r"^(单位|部门)名称\s*[:：]", text) or re.search(r"单位\s*[:：]\s*万\s*$", text):
+            return True
+        if _title_at(lines, j - 1) or SECTION.match(text) or len(text) > 60:
+            return False
+    return False
+
+
+def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
+    """Entries of the 目录 and the index range it covers (empty range when there is none)."""
+    start = None
+    for i, line in enumerate(lines[:200]):
+        if compact(line.text) in {"目录", "目次"}:
+            start = i
+            break
+    if start is None:
+        return [], (0, 0)
+    entries: list[TocEntry] = []
+    seen: set[str] = set()
+    end = start + 1
+    while end < len(lines):
+        text = lines[end].text.strip()
+        key = compact(text).lstrip("-•")
+        if text:
+            if len(text) > 50 or text.endswith("。"):
+                break
+            if key in seen:
+                break
+            seen.add(key)
+            spec = match_title(text)
+            entries.append(TocEntry(title=text.lstrip("-• ").strip(), line=lines[end].number,
+                                    kind=spec.kind if spec else None))
+        end += 1
+    return entries, (start, end)
+
+
+def find_regions(lines: list[Line], toc_range: tuple[int, int]) -> list[Region]:
+    starts: list[Region] = []
+    i = 0
+    while i < len(lines):
+        if toc_range[0] <= i < toc_range[1]:
+            i = toc_range[1]
+            continue
+        hit = _title_at(lines, i)
+        if hit and _confirmed(lines, hit[2]):
+            spec, title, last = hit
+            starts.append(Region(spec=spec, title=title, title_line=i, body=last + 1, end=len(lines)))
+            i = last + 1
+            continue
+        i += 1
+    for a, b in zip(starts, starts[1:], strict=False):
+        a.end = b.title_line
+    for region in starts:
+        for j in range(region.body, region.end):
+            if SECTION.match(lines[j].text):
+                region.end = j
+                break
+        _read_preamble(lines, region)
+    return starts
+
+
+def _read_preamble(lines: list[Line], region: Region) -> None:
+    """Table number and unit from the lines around the title."""
+    window = range(max(region.title_line - 2, 0), min(region.body + 10, region.end))
+    for j in window:
+        text = lines[j].text.strip()
+        if "\t" in lines[j].text.strip("\t") and j >= region.body:
+            break
+        if region.number is None:
+            number = table_number(text)
+            if number:
+                region.number = number
+        if region.unit is None:
+            unit = unit_of(text)
+            if unit:
+                region.unit = unit
+
+
+def is_preamble(text: str) -> bool:
+    """Lines between a title and its header: numbers, units, unit names, a year."""
+    t = text.strip()
+    if not t:
+        return True
+    if table_number(t) and len(compact(t)) <= 16:
+        return True
+    if unit_of(t) and len(t) <= 40:
+        return True
+    if re.match(r"^(单位|部门)(名称)?\s*[:：]", t) and "\t" not in t.strip("\t"):
+        return True
+    if re.fullmatch(r"\d{4}\s*年(度)?", t) or t == "元":
+        return True
+    return False

@@ -1,0 +1,72 @@
+"""What a table's header tree says about its arithmetic.
+
+A group whose first column is a total (合计/小计/总计, or a name ending in 合计) equals the sum of its
+other columns, a sub-group contributing its own total: 合计 = 基本支出.小计 + 项目支出,
+基本支出.小计 = 人员经费 + 公用经费. These identities place numbers whose position the layout lost, and
+the rule packs check them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model import Amount
+
+
+@dataclass(frozen=True)
+class Identity:
+    total: int
+    parts: tuple[int, ...]
+
+
+def is_total_name(name: str) -> bool:
+    return name in {"合计", "小计", "总计"} or name.endswith("合计") or name.endswith("总计")
+
+
+def identities(paths: list[tuple[str, ...]]) -> list[Identity]:
+    """Sum identities implied by the header tree of ``paths`` (column indexes)."""
+    found: list[Identity] = []
+
+    def visit(prefix: tuple[str, ...], members: list[int]) -> int | None:
+        """Returns the column index that stands for this group's total (or None)."""
+        depth = len(prefix)
+        children: list[tuple[str, list[int]]] = []
+        for idx in members:
+            head = paths[idx][depth] if len(paths[idx]) > depth else None
+            if head is None:
+                continue
+            if children and children[-1][0] == head:
+                children[-1][1].append(idx)
+            else:
+                children.append((head, [idx]))
+        child_totals: list[int | None] = []
+        for head, idxs in children:
+            if len(idxs) == 1 and len(paths[idxs[0]]) == depth + 1:
+                child_totals.append(idxs[0])
+            else:
+                child_totals.append(visit(prefix + (head,), idxs))
+        if not children:
+            return None
+        first_head, first_idxs = children[0]
+        first_is_leaf = len(first_idxs) == 1 and len(paths[first_idxs[0]]) == depth + 1
+        if first_is_leaf and is_total_name(first_head) and len(children) > 1:
+            parts = child_totals[1:]
+            if all(p is not None for p in parts):
+                found.append(Identity(first_idxs[0], tuple(p for p in parts if p is not None)))
+            return first_idxs[0]
+        return None
+
+    visit((), list(range(len(paths))))
+    return found
+
+
+def holds(identity: Identity, values: dict[int, Amount]) -> bool:
+    """Whether the identity holds within printed-precision tolerance (blank = 0 exactly)."""
+    total = values.get(identity.total)
+    parts = [values[p] for p in identity.parts if p in values]
+    if total is None and not parts:
+        return True
+    tv = total.value if total else Decimal(0)
+    tol = (total.tolerance if total else Decimal(0)) + sum((p.tolerance for p in parts), Decimal(0))
+    return abs(tv - sum((p.value for p in parts), Decimal(0))) <= tol

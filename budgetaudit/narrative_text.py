@@ -1,0 +1,182 @@
+"""Prose as paragraphs: lines outside the tables, re-joined where extraction wrapped a sentence.
+
+PDF extraction breaks a sentence wherever the printed line ended ("…比上年增加 1.23 万元，增加" /
+blank line / "0.73%，…"), so claims are read from paragraphs, not lines. Every character of a
+paragraph remembers the line (and page) it came from, so a claim is reported where its number is
+printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Document, Line
+
+# Characters that end a sentence or a list item: the next line starts a new paragraph.
+_FINAL = set("。！？!?；;：:")
+# A line that starts a heading, a list item or an article: never the continuation of a sentence.
+_STARTER = re.compile(
+    r"^(?:[-*•]\s*)?(?:"
+    r"第[一二三四五六七八九十百\d]+[部章条节]"
+    r"|[一二三四五六七八九十]+\s*[、.．]"
+    r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
+    r"|\d{1,2}\s*[、．.](?!\d)"
+    r"|[①-⑳]"
+    r"|表\s*\d+"
+    r")"
+)
+_MARKDOWN = re.compile(r"^\s*(?:[-*•]\s+|#+\s+)+")
+_MAX_BLANKS = 2
+_HEADING_MAX = 40
+
+
+@dataclass
+class Paragraph:
+    """Joined text of consecutive lines; ``origin[i]`` is the (line, page, column) of ``text[i]``."""
+
+    text: str
+    origin: list[tuple[int, int | None, int]] = field(default_factory=list)
+    in_table: bool = False
+
+    @property
+    def first_line(self) -> int:
+        return self.origin[0][0] if self.origin else 0
+
+    def line_at(self, index: int) -> int:
+        index = min(max(index, 0), len(self.origin) - 1)
+        return self.origin[index][0]
+
+    def page_at(self, index: int) -> int | None:
+        index = min(max(index, 0), len(self.origin) - 1)
+        return self.origin[index][1]
+
+    def column_at(self, index: int) -> int:
+        index = min(max(index, 0), len(self.origin) - 1)
+        return self.origin[index][2]
+
+    def lines(self) -> list[int]:
+        seen: list[int] = []
+        for line, _, _ in self.origin:
+            if not seen or seen[-1] != line:
+                seen.append(line)
+        return seen
+
+
+def table_lines(document: Document) -> set[int]:
+    """Line numbers covered by a recognised table (Table.first_line..last_line)."""
+    covered: set[int] = set()
+    for table in document.tables:
+        if table.first_line and table.last_line >= table.first_line:
+            covered.update(range(table.first_line, table.last_line + 1))
+    return covered
+
+
+def clean(text: str) -> str:
+    """A line as prose: markdown list and bold markers out, surrounding space trimmed."""
+    return clean_with_columns(text)[0]
+
+
+def clean_with_columns(text: str) -> tuple[str, list[int]]:
+    """``clean(text)`` and, for each of its characters, the column it has in ``text``."""
+    m = _MARKDOWN.match(text)
+    start = m.end() if m else 0
+    chars: list[str] = []
+    cols: list[int] = []
+    i = start
+    while i < len(text):
+        if text.startswith("**", i):
+            i += 2
+            continue
+        chars.append(text[i])
+        cols.append(i)
+        i += 1
+    joined = "".join(chars)
+    lead = len(joined) - len(joined.lstrip())
+    trail = len(joined.rstrip())
+    return joined[lead:trail], cols[lead:trail]
+
+
+def is_heading(text: str) -> bool:
+    """A short numbered title with no sentence punctuation ("一、收支预算的总体说明")."""
+    m = _STARTER.match(text)
+    if len(text) > _HEADING_MAX or not m:
+        return False
+    rest = text[m.end() :]
+    return not any(ch in rest for ch in "，,。；;：:") and not re.search(r"\d", rest)
+
+
+def starts_item(text: str) -> bool:
+    return bool(_STARTER.match(text))
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip()
+    if not stripped:
+        return True
+    last = stripped[-1]
+    if last in _FINAL:
+        return True
+    # "…以及其他费用。）" and "…。”" close a sentence too.
+    return last in "）)”\"" and len(stripped) > 1 and stripped[-2] in _FINAL
+
+
+def _append(paragraph: Paragraph, line: Line, text: str, columns: list[int]) -> None:
+    if paragraph.text and paragraph.text[-1].isdigit() and text[:1].isdigit():
+        # Two numbers on either side of a line break are two numbers.
+        paragraph.text += " "
+        paragraph.origin.append((line.number, line.page, 0))
+    paragraph.text += text
+    paragraph.origin.extend((line.number, line.page, col) for col in columns)
+
+
+def paragraphs(document: Document, *, include_tables: bool = False) -> list[Paragraph]:
+    """Prose paragraphs of ``document``; with ``include_tables`` also the text inside table regions.
+
+    Outside tables a sentence may continue across up to two blank lines (PDF extraction puts them
+    where the printed line wrapped). Inside tables only directly adjacent lines without tabs are
+    joined: that is how wrapped cell text (项目内容) comes out of extraction, while rows stay apart.
+    """
+    covered = table_lines(document)
+    out: list[Paragraph] = []
+    current: Paragraph | None = None
+    blanks = 0
+    for line in document.lines:
+        in_table = line.number in covered
+        if in_table and not include_tables:
+            if current is not None:
+                out.append(current)
+                current = None
+            continue
+        text, columns = clean_with_columns(line.text)
+        if not text or text == "[illegible]":
+            blanks += 1
+            if current is not None and (current.in_table or blanks > _MAX_BLANKS):
+                out.append(current)
+                current = None
+            continue
+        tabbed = "\t" in line.text.strip()
+        joinable = (
+            current is not None
+            and current.in_table == in_table
+            and not tabbed
+            and not (in_table and blanks)
+            and not _ends_sentence(current.text)
+            and not starts_item(text)
+            and not is_heading(current.text)
+        )
+        blanks = 0
+        if joinable:
+            assert current is not None
+            _append(current, line, text, columns)
+        else:
+            if current is not None:
+                out.append(current)
+            current = Paragraph("", [], in_table)
+            _append(current, line, text, columns)
+            if tabbed:
+                out.append(current)
+                current = None
+    if current is not None:
+        out.append(current)
+    return out

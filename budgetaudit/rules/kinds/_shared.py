@@ -1,0 +1,55 @@
+"""Helpers the arithmetic kinds share: compiling identities and evaluating their sides."""
+
+from __future__ import annotations
+
+from ...model import Table
+from ..arith import Side, constant_term
+from ..expr import ExprError, Identity, Num, parse_identity
+from ..facts import CellRef, Facts, RefError, compile_cell_ref
+from ..rule import Draft
+
+
+def parse(draft: Draft, key: str) -> Identity:
+    if not isinstance(draft.value, str):
+        raise draft.error(f"{key}: must be an identity such as \"A == B + C\"", key)
+    try:
+        return parse_identity(draft.value)
+    except ExprError as exc:
+        at = f" at character {exc.pos + 1}" if exc.pos is not None else ""
+        raise draft.error(f'bad expression "{draft.value}": {exc}{at}', key) from None
+
+
+def compile_cells(draft: Draft, identity: Identity, scope: str | None, key: str):
+    """Both sides of an identity as ``(sign, CellRef | Num)`` lists for one table kind."""
+
+    def side(items):
+        out = []
+        for sign, item in items:
+            if isinstance(item, Num):
+                out.append((sign, item))
+                continue
+            try:
+                out.append((sign, compile_cell_ref(item, scope)))
+            except RefError as exc:
+                raise draft.error(str(exc), key) from None
+        return out
+
+    return side(identity.left.items), side(identity.right.items)
+
+
+def evaluate(facts: Facts, items, here: Table | None, column=None) -> Side | None:
+    """The Side an operand list stands for in a document; None when a required input is absent."""
+    side = Side()
+    for sign, item in items:
+        if isinstance(item, Num):
+            side.add(constant_term(item.value), sign)
+            continue
+        assert isinstance(item, CellRef)
+        terms = facts.cell_terms(item, here, column)
+        if terms is None:
+            if item.optional:
+                continue
+            return None
+        for t in terms:
+            side.add(t, sign)
+    return side

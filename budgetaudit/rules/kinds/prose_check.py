@@ -1,0 +1,162 @@
+"""``prose:`` — a figure the 情况说明 states equals the table figure it names.
+
+    - id: BN301
+      title: 说明中的基本支出与支出预算总表一致
+      prose: 说明.基本支出 == 支出预算总表[@total].基本支出.小计
+      or: [一般公共预算支出表[@total].基本支出.小计]
+
+``说明.NAME`` stands for every figure of the prose whose label names NAME (canonical names, see
+budgetaudit/narrative_labels.py); each is checked on its own line. ``说明.{科目}`` stands for every
+功能分类 figure, and ``{科目}`` on the right for its name. With ``or:`` the figure may equal any of
+the alternatives. A figure whose table counterpart is not in the document is not a finding.
+``scope:`` explains why a difference may be legitimate (for warnings about labels whose scope
+differs between documents); ``zero_ok: true`` accepts a stated 0 (the unit is outside the label's
+scope, e.g. a 事业单位 has no 机关运行经费).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ...model import Finding
+from ...narrative_labels import COUNTS, FUNCTION_CLASSES, VOCABULARY
+from ...narrative_rules import PROSE, compile_sum, document_claims, table_side, term
+from ..arith import BROKEN, Side, compare
+from ..expr import ExprError, parse_identity
+from ..findings import judge
+from ..rule import Draft, Rule
+
+KEY = "prose"
+OPTIONS = {
+    "or": "alternative table figures; the prose figure may equal any of them",
+    "scope": "why the two may legitimately differ (shown in the message)",
+    "zero_ok": "a stated 0 is not compared (true/false)",
+}
+NEEDS_TABLE = False
+EXAMPLE = "第186行：说明·人员经费 1,512.69 ≠ 一般公共预算基本支出表·合计·人员经费 1,473.42（差 39.27 万元）"
+
+SUBJECTS = "{科目}"
+_SAMPLE_SUBJECT = "卫生健康支出"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    name: str
+    sides: tuple[str, ...]  # right-hand sides as written (placeholders substituted at run time)
+    compiled: tuple  # compiled right-hand sides (None for placeholder sides)
+    scope: str
+    zero_ok: bool
+
+
+def known_names() -> set[str]:
+    return set(VOCABULARY) | set(FUNCTION_CLASSES) | {c[0] for c in COUNTS}
+
+
+def compile(draft: Draft) -> Compiled:
+    if not isinstance(draft.value, str):
+        raise draft.error('prose: must be an identity such as "说明.基本支出 == 支出预算总表[@total].基本支出.小计"', KEY)
+    try:
+        identity = parse_identity(draft.value)
+    except ExprError as exc:
+        raise draft.error(f'bad expression "{draft.value}": {exc}', KEY) from None
+    refs = identity.left.refs()
+    if identity.op != "==" or len(identity.left.items) != 1 or len(refs) != 1:
+        raise draft.error("prose: the left side is one prose figure (说明.NAME) and the operator ==", KEY)
+    parts = refs[0].parts
+    if len(parts) != 2 or parts[0] != PROSE or not isinstance(parts[1], str):
+        raise draft.error(f'prose: "{refs[0].text}" must be written 说明.NAME', KEY)
+    name = parts[1]
+    if name != SUBJECTS and name not in known_names():
+        raise draft.error(f'prose: unknown prose label "{name}" (see budgetaudit/narrative_labels.py)', KEY)
+    right = draft.value.split("==", 1)[1].strip()
+    alternatives = draft.options.get("or", [])
+    if isinstance(alternatives, str):
+        alternatives = [alternatives]
+    if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
+        raise draft.error("or: must list table references", "or")
+    sides = (right, *alternatives)
+    compiled = []
+    for i, side in enumerate(sides):
+        key = KEY if i == 0 else "or"
+        if SUBJECTS in side:
+            if name != SUBJECTS:
+                raise draft.error(f"{key}: {SUBJECTS} is only meaningful with 说明.{SUBJECTS}", key)
+            compile_sum(draft, side.replace(SUBJECTS, _SAMPLE_SUBJECT), key)  # validate the shape
+            compiled.append(None)
+        else:
+            compiled.append(compile_sum(draft, side, key))
+    scope = draft.options.get("scope", "")
+    if not isinstance(scope, str):
+        raise draft.error("scope: must be text", "scope")
+    zero_ok = draft.options.get("zero_ok", False)
+    if not isinstance(zero_ok, bool):
+        raise draft.error("zero_ok: must be true or false", "zero_ok")
+    return Compiled(name, sides, tuple(compiled), scope.strip(), zero_ok)
+
+
+def _subject(claim) -> str | None:
+    if claim.path:
+        return claim.canonical
+    if claim.canonical in FUNCTION_CLASSES:
+        return claim.canonical
+    return None
+
+
+def run(rule: Rule, facts) -> Iterable[Finding]:
+    c: Compiled = rule.compiled
+    cache: dict[str, list] = {}
+    for claim in document_claims(facts):
+        if claim.kind != "amount" or claim.amount is None:
+            continue
+        subject = _subject(claim) if c.name == SUBJECTS else None
+        if c.name == SUBJECTS:
+            if subject is None:
+                continue
+        elif claim.canonical != c.name:
+            continue
+        if c.zero_ok and claim.amount.value == 0:
+            continue
+        rights: list[Side] = []
+        for written, compiled in zip(c.sides, c.compiled, strict=True):
+            if compiled is None:
+                assert subject is not None
+                text = written.replace(SUBJECTS, subject)
+                if text not in cache:
+                    cache[text] = _compile_at_run(text)
+                compiled = cache[text]
+                if compiled is None:
+                    continue
+            side = table_side(facts, compiled)
+            if side is not None:
+                rights.append(side)
+        if not rights:
+            continue
+        left = Side.of(term(claim))
+        if claim.amount.unit != "万元" and any(_same_digits(claim, r) for r in rights):
+            continue  # the figure is right but its unit is not: prose_unit reports that
+        best = min(rights, key=lambda r: (compare(left, r).status == BROKEN, abs(left.value - r.value)))
+        found = judge(rule, left, best, "==", f"第{claim.line}行")
+        if found is None:
+            continue
+        if c.scope and found.severity != "info":
+            found.message += f"。{c.scope}"
+        yield found
+
+
+def _compile_at_run(text: str):
+    from ...narrative_rules import compile_sum as _compile
+
+    class _Quiet:
+        def error(self, problem, key=None):
+            return ValueError(problem)
+
+    try:
+        return _compile(_Quiet(), text, KEY)  # type: ignore[arg-type]
+    except ValueError:
+        return None  # a 科目 name the schema cannot select: nothing to compare
+
+
+def _same_digits(claim, right: Side) -> bool:
+    single = right.single
+    return single is not None and claim.amount.printed == single.value

@@ -1,0 +1,1 @@
+"""The shipped rule packs (rules/*.yaml), installed as the package budgetaudit.packs."""

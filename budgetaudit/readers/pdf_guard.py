@@ -38,25 +38,14 @@ class Limits:
 def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
     """``fn()`` under ``limits``; an InputError naming ``path`` when a bound is hit."""
     if not hasattr(os, "fork"):
-        return fn()
+        return _result(path, limits, _outcome(fn))
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: read, send the result back, leave without running any cleanup
         os.close(read_end)
-        outcome: tuple[str, object]
         try:
             _limit_memory(limits.memory_bytes)
-            try:
-                outcome = ("ok", fn())
-            except InputError as exc:
-                outcome = ("input", exc.problem)
-            except MemoryError:
-                outcome = ("memory", None)
-            except RecursionError:
-                outcome = ("input", "damaged PDF: its object structure nests too deeply")
-            except Exception as exc:  # noqa: BLE001 - anything else is reported, never raised
-                outcome = ("input", f"damaged PDF ({type(exc).__name__}: {_short(exc)})")
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(_outcome(fn), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(data)
             while view:
                 view = view[os.write(write_end, view):]
@@ -65,6 +54,10 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
     os.close(write_end)
     try:
         data = _collect(read_end, limits)
+    except BaseException:  # e.g. Ctrl-C: the child must not outlive its parent's interest
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     finally:
         os.close(read_end)
     if data is None:
@@ -81,9 +74,27 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
                                        "of memory (a decompression bomb?)")
             raise InputError(path, f"the PDF reader crashed on this file (signal {sig})")
         raise InputError(path, "the PDF reader stopped without a result")
-    kind, value = pickle.loads(data)
+    return _result(path, limits, pickle.loads(data))
+
+
+def _outcome(fn: Callable[[], T]) -> tuple[str, object]:
+    """What ``fn()`` came to, as plain data that can cross a pipe."""
+    try:
+        return ("ok", fn())
+    except InputError as exc:
+        return ("input", exc.problem)
+    except MemoryError:
+        return ("memory", None)
+    except RecursionError:
+        return ("input", "damaged PDF: its object structure nests too deeply")
+    except Exception as exc:  # noqa: BLE001 - a damaged file must give a one-line error, never a traceback
+        return ("input", f"damaged PDF ({type(exc).__name__}: {_short(exc)})")
+
+
+def _result(path: str, limits: Limits, outcome: tuple[str, object]):
+    kind, value = outcome
     if kind == "ok":
-        return value  # type: ignore[return-value]
+        return value
     if kind == "memory":
         raise InputError(path, f"reading needs more than {_mib(limits.memory_bytes)} of memory "
                                "(a decompression bomb?); not read")

@@ -20,12 +20,11 @@ def decode(data: bytes, path: str) -> str:
         return _checked(data[3:].decode("utf-8", errors="strict"), path, "UTF-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(_try(data, "utf-16", path), path, "UTF-16")
-    zeros = data.count(0)
-    if zeros:
-        # UTF-16 without BOM: every other byte of CJK/ASCII text is a NUL on one side.
-        even, odd = data[0::2].count(0), data[1::2].count(0)
-        if zeros > len(data) // 8 and (even == 0 or odd == 0):
-            return _checked(_try(data, "utf-16-le" if even == 0 else "utf-16-be", path), path, "UTF-16")
+    if data.count(0):
+        # UTF-16 without BOM: ASCII has a NUL in every other byte; pick the byte order that reads as text.
+        best = max((_plausible(data, enc), enc) for enc in ("utf-16-le", "utf-16-be"))
+        if best[0] > 0.9:
+            return _checked(data.decode(best[1]), path, "UTF-16")
         raise InputError(path, "not a text file (binary content)")
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -33,6 +32,19 @@ def decode(data: bytes, path: str) -> str:
         except UnicodeDecodeError:
             continue
     raise InputError(path, "unknown text encoding (tried UTF-8, UTF-16, GB18030)")
+
+
+def _plausible(data: bytes, encoding: str) -> float:
+    """Share of decoded characters that text documents are made of (CJK, ASCII, punctuation)."""
+    try:
+        text = data.decode(encoding, errors="strict")
+    except UnicodeDecodeError:
+        return 0.0
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r")
+    cjk_or_ascii = sum(1 for ch in text if ch < "\x80" or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return min(good, cjk_or_ascii) / len(text)
 
 
 def _try(data: bytes, encoding: str, path: str) -> str:

@@ -99,17 +99,23 @@ def _render(doc: Document, console) -> None:
         if table.status != "ok" or not table.rows:
             console.print(Text(title, style="yellow"))
             continue
+        # Columns no row fills are left out so that wide tables stay readable.
+        shown = [i for i in range(len(table.columns)) if any(r.cell(i) for r in table.rows)]
+        hidden = len(table.columns) - len(shown)
+        if hidden:
+            title += f"  ({hidden} empty columns not shown)"
         grid = RichTable(title=title, title_justify="left", show_lines=False, header_style="bold")
         grid.add_column("line", justify="right", style="dim")
-        grid.add_column("code")
+        grid.add_column("code", no_wrap=True)
         grid.add_column("name")
         sided = any(c.side for c in table.columns)
-        for col in table.columns:
-            label = ".".join(col.path)
-            grid.add_column(f"{col.side}:{label}" if sided else label, justify="right")
+        for i in shown:
+            col = table.columns[i]
+            label = "\n".join(((col.side,) if sided and col.side else ()) + col.path)
+            grid.add_column(label, justify="right", no_wrap=True)
         for row in table.rows:
             values = []
-            for i in range(len(table.columns)):
+            for i in shown:
                 cell = row.cell(i)
                 values.append("" if cell is None else ("—" if cell.amount is None else cell.raw))
             grid.add_row(str(row.line), row.code or "", row.name, *values)
@@ -117,16 +123,19 @@ def _render(doc: Document, console) -> None:
 
 
 def print_rich(doc: Document, color: str = "auto") -> None:
+    import sys
+
     from rich.console import Console
 
     force = {"always": True, "never": False}.get(color)
-    console = Console(force_terminal=force, no_color=color == "never", width=None)
+    width = None if sys.stdout.isatty() else 240
+    console = Console(force_terminal=force, no_color=color == "never", width=width)
     _render(doc, console)
 
 
 def to_plain(doc: Document) -> str:
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), force_terminal=False, no_color=True, width=200)
+    console = Console(file=io.StringIO(), force_terminal=False, no_color=True, width=240)
     _render(doc, console)
     return console.file.getvalue()

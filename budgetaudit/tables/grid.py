@@ -158,6 +158,11 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
     return pending
 
 
+def _units_only(spec: TableSpec) -> bool:
+    """Tables listed by unit (收入预算总表): every row but the total is a unit's."""
+    return spec.text[:1] == ("单位名称",) and "项目名称" not in spec.text
+
+
 def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> list[list[tuple[int, ...]]]:
     """Fill ``table`` from the tab-separated lines of its region; returns each row's valid placements."""
     header_rows: list[list[str]] = []
@@ -222,6 +227,8 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
             continue
         if previous_total and not pending.label and not pending.code and pending.numbers:
             pending.role = "unit"
+        if _units_only(spec) and not is_total_label(pending.label):
+            pending.role = "unit"
         row, alts = build_row(pending, len(layout.columns), ids, unit, positional=True)
         previous_total = row.role == "total"
         rows.append(row)
@@ -231,6 +238,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
         rows.append(fragment_row[0])
         alternatives.append(fragment_row[1])
         last_used = trailing[-1]
+    _single_row_is_total(rows)
     table.rows.extend(rows)
     if last_used is not None:
         table.last_line = max(table.last_line, last_used.number)
@@ -292,6 +300,8 @@ _SPACE_NUMBERS = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.
 def _split_numbers(text: str) -> tuple[str, list[str]]:
     """"2101501    行政运行 567.25 567.25" → ("2101501    行政运行", ["567.25", "567.25"])."""
     tokens = text.split()
+    if len(tokens) == 1 and CODE.match(tokens[0]):
+        return tokens[0], []  # a 科目编码 on its own line, its name wrapped below
     numbers: list[str] = []
     while tokens and is_number_token(tokens[-1]):
         numbers.insert(0, tokens.pop())
@@ -382,13 +392,22 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> 
     rows: list[Row] = []
     alternatives: list[list[tuple[int, ...]]] = []
     for pending in pendings:
+        if _units_only(spec) and not is_total_label(pending.label):
+            pending.role = "unit"
         row, alts = build_row(pending, len(columns), ids, unit, positional=False)
         rows.append(row)
         alternatives.append(alts)
+    _single_row_is_total(rows)
     table.rows.extend(rows)
     if last_used is not None:
         table.last_line = max(table.last_line, last_used.number)
     return alternatives
+
+
+def _single_row_is_total(rows: list[Row]) -> None:
+    """A table of one unlabelled row (表7 "三公" in most layouts) prints its totals there."""
+    if len(rows) == 1 and not rows[0].name and not rows[0].code:
+        rows[0].role = "total"
 
 
 def _is_header_words(text: str, vocabulary: list[str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..amounts import to_amount
 from ..model import Cell, Column, Line, Row, Table
 from .labels import collapse, compact, row_key
@@ -34,33 +36,51 @@ def _amount_cell(cells: list[str], line: Line, unit: str) -> Cell | None:
     return None
 
 
+_AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+")
+
+
 def _parse_overall(table: Table, lines: list[Line], unit: str) -> None:
-    in_tasks = False
+    """Rows between the 对应项目 heading and 年度绩效目标, for each unit the table covers.
+
+    The 年度主要任务 cell is merged vertically, so extraction may print it anywhere among the rows
+    (even glued to a number: "995.40年度主要任务"); it is removed, not used as a boundary.
+    """
+    in_tasks = True  # a page that continues the table starts with its rows
+    entity = None
     for line in lines:
         if ILLEGIBLE in line.text:
             table.status = "illegible"
             continue
-        cells = [c for c in _cells(line) if c]
-        if not cells:
+        text = line.text.replace("年度主要任务", " ").strip()
+        key = compact(text)
+        if not key:
             continue
-        first = compact(cells[0])
-        if first.startswith("年度主要任务"):
+        if key.startswith(("部门（单位）名称", "部门(单位)名称", "单位名称")):
+            entity = collapse(re.sub(r"^部门[（(]单位[)）]名称|^单位名称", "", text))
             in_tasks = True
             continue
-        if any(first.startswith(s) for s in _STOP):
-            if in_tasks:
-                table.last_line = max(table.last_line, line.number)
-            break
-        table.last_line = max(table.last_line, line.number)
-        if not in_tasks:
+        if "对应项目" in key or "预算资金情况" in key and not _AMOUNT.search(key):
+            in_tasks = True
             continue
-        cell = _amount_cell(cells, line, unit)
-        names = [c for c in cells if not is_number_token(c)]
-        if names:
-            name = collapse(names[0])
-            row = Row(name=name, key=row_key(name), line=line.number, cells=[cell] if cell else [],
-                      page=line.page)
-            table.rows.append(row)
+        if any(key.startswith(s) for s in _STOP):
+            in_tasks = False
+            continue
+        if not in_tasks or not _AMOUNT.search(text):
+            continue
+        table.last_line = max(table.last_line, line.number)
+        found = list(_AMOUNT.finditer(text))
+        m = found[-1] if found else None
+        name = collapse(_AMOUNT.sub(" ", text))
+        if not name:
+            continue
+        row = Row(name=name, key=row_key(name), line=line.number, page=line.page)
+        if entity:
+            row.texts["单位名称"] = entity
+        if m is not None:
+            amount = to_amount(m.group(), unit)
+            if amount is not None:
+                row.cells = [Cell(column=0, amount=amount, line=line.number, raw=m.group(), page=line.page)]
+        table.rows.append(row)
 
 
 def _parse_projects(table: Table, lines: list[Line], unit: str) -> None:

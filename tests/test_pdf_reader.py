@@ -231,6 +231,33 @@ def test_codes_split_over_class_section_item_columns_stay_separate_fields(tmp_pa
     ]
 
 
+# ---------------------------------------------------------------- a table printed without rules
+
+
+def test_unruled_table_rows_come_out_as_fields_in_one_block(tmp_path: Path):
+    path = tmp_path / "unruled.pdf"
+    c = new_canvas(path)
+    centred(c, "一般公共预算财政拨款支出决算表", 780, 14)
+    c.setFont(CJK, 10)
+    y = 740
+    for code, name, total, basic in [("208", "社会保障和就业支出", "754.75", "754.75"),
+                                     ("20805", "行政事业单位养老支出", "754.75", "754.75"),
+                                     ("", "合计", "1,009.39", "1,009.39")]:
+        c.drawString(LEFT, y, code)
+        c.drawString(LEFT + 60, y, name)
+        c.drawRightString(LEFT + 330, y, total)  # right-aligned amounts only 1.5 em apart
+        c.drawRightString(LEFT + 390, y, basic)
+        y -= 30
+    c.save()
+    assert texts(read_pdf(path)) == [
+        "一般公共预算财政拨款支出决算表",
+        "",
+        "208\t社会保障和就业支出\t754.75\t754.75",
+        "20805\t行政事业单位养老支出\t754.75\t754.75",
+        "合计\t1,009.39\t1,009.39",
+    ]
+
+
 # ---------------------------------------------------------------- reading order with mixed fonts
 
 

@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-# A gap wider than this many ems between two glyphs of one line separates fields (a tab).
+# A gap wider than this many ems between two glyphs of one line separates fields (a tab); between
+# two numbers a narrower gap does (right-aligned amount columns of an unruled table sit close).
 FIELD_GAP_EMS = 3.0
+NUMBER_GAP_EMS = 1.0
 # A gap wider than this (in points, and at most this share of an em) is a word space.
 SPACE_GAP_POINTS = 3.0
 SPACE_GAP_EMS = 0.3
@@ -98,6 +100,10 @@ def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return lines
 
 
+def _numeric(text: str) -> bool:
+    return text.isdigit() or text in "%-.,()（）"
+
+
 def _is_fake_bold(prev: Glyph, g: Glyph) -> bool:
     """Some producers draw bold text twice, a fraction of a point apart."""
     return g.text == prev.text and abs(g.x0 - prev.x0) < 0.15 * g.size and abs(g.base - prev.base) < 0.15 * g.size
@@ -120,7 +126,7 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
                 continue
             gap = g.x0 - prev.x1
             em = max(g.size, prev.size)
-            if gap > FIELD_GAP_EMS * em:
+            if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(prev.text) and _numeric(g.text)):
                 parts.append("\t")
                 fields += 1
             elif pending_space or gap > min(SPACE_GAP_POINTS, SPACE_GAP_EMS * em):

@@ -27,8 +27,8 @@ MARGIN_BAND = 0.08
 
 @dataclass
 class Block:
-    kind: str  # "prose" | "table"
-    rows: list[str]  # prose: one paragraph; table: one tab-separated string per row
+    kind: str  # "prose" | "table" (ruled) | "columns" (printed lines with wide gaps: an unruled table)
+    rows: list[str]  # prose: one paragraph; tables: one tab-separated string per row
     first: TextLine | None = None  # prose: first and last printed line of the paragraph
     last: TextLine | None = None
     band: bool = False  # a one-line paragraph inside the top or bottom margin band
@@ -132,6 +132,16 @@ def blocks(content: PageContent, column: Column | None) -> list[Block]:
         if not isinstance(item, TextLine):
             flush()
             out.append(Block("table", item))
+            continue
+        if item.fields > 1:
+            # Columns of an unruled table: consecutive rows stay one block, like a ruled table's.
+            flush()
+            previous = out[-1] if out else None
+            if previous and previous.kind == "columns" and previous.last:
+                previous.rows.append(item.text)
+                previous.last = item
+            else:
+                out.append(Block("columns", [item.text], item, item))
             continue
         if paragraph and not continues(paragraph[-1], item, column):
             flush()

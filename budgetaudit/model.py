@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 # How many 万元 one printed unit is worth.
 UNIT_FACTORS: dict[str, Decimal] = {
@@ -35,7 +36,7 @@ class Amount:
             return self.value
         return self.value / UNIT_FACTORS[self.unit]
 
-    @property
+    @cached_property
     def tolerance(self) -> Decimal:
         """Half a unit of the last printed digit, in 万元 (DESIGN.md §2)."""
         half = Decimal(5) * Decimal(10) ** (-(self.decimals + 1))

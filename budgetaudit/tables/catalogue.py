@@ -84,7 +84,7 @@ _TITLE_PREFIX = re.compile(
 def match_title(text: str) -> TableSpec | None:
     """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
     t = _title_key(text)
-    if not t or len(t) > 40:
+    if not t or len(t) > 40 or "表" not in t:
         return None
     t = _TITLE_PREFIX.sub("", t)
     t = re.sub(r"^[^\u4e00-\u9fff]*", "", t)
@@ -98,12 +98,17 @@ def match_title(text: str) -> TableSpec | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _alias_prefixes() -> frozenset[str]:
+    return frozenset(alias[:n] for alias in _alias_index() for n in range(3, len(alias)))
+
+
 def is_title_prefix(text: str) -> bool:
     """True when the line is the first part of a title wrapped over two lines ("项目支出预" + "算表")."""
-    t = _TITLE_PREFIX.sub("", _title_key(text))
-    if len(t) < 3:
+    t = _title_key(text)
+    if len(t) < 3 or len(t) > 40:
         return False
-    return any(alias.startswith(t) and alias != t for alias in _alias_index())
+    return _TITLE_PREFIX.sub("", t) in _alias_prefixes()
 
 
 _NUMBER = re.compile(r"^(?:表\s*(\d{1,2})|公开\s*(\d{1,2})\s*表)(?![\d])")

@@ -14,34 +14,47 @@ from collections.abc import Iterator, Sequence
 from ..model import Amount
 from .structure import Identity, holds
 
-_MAX_VALID = 64
+_MAX_VALID = 16
 _MAX_ENUMERATED = 20000
 
 
 def _valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]) -> Iterator[tuple[int, ...]]:
-    """Increasing placements of ``amounts`` over ``n`` columns in which every identity holds, leftmost first."""
+    """Increasing placements of ``amounts`` over ``n`` columns in which every identity holds, leftmost first.
+
+    Columns left of the one being filled are settled, so an identity is checked as soon as all of
+    its columns are (identities sorted by their rightmost column)."""
     k = len(amounts)
-    max_col = [max((i.total, *i.parts)) for i in ids]
+    ordered = sorted(ids, key=lambda i: max((i.total, *i.parts)))
+    last_col = [max((i.total, *i.parts)) for i in ordered]
     chosen: list[int] = []
     values: dict[int, Amount] = {}
 
-    def settled_ok(upto: int) -> bool:
-        return all(holds(ident, values) for ident, m in zip(ids, max_col, strict=True) if m < upto)
+    def settled_ok(first: int, upto: int) -> tuple[bool, int]:
+        """Check identities first.. whose columns all lie left of ``upto``; returns (ok, next unchecked)."""
+        j = first
+        while j < len(ordered) and last_col[j] < upto:
+            if not holds(ordered[j], values):
+                return False, j
+            j += 1
+        return True, j
 
-    def rec(i: int, start: int) -> Iterator[tuple[int, ...]]:
+    def rec(i: int, start: int, checked: int) -> Iterator[tuple[int, ...]]:
         if i == k:
-            if settled_ok(n):
+            ok, _ = settled_ok(checked, n)
+            if ok:
                 yield tuple(chosen)
             return
         for c in range(start, n - (k - i) + 1):
+            ok, nxt = settled_ok(checked, c)
+            if not ok:
+                return  # an identity left of c already fails; moving right cannot mend it
             values[c] = amounts[i]
             chosen.append(c)
-            if settled_ok(c):
-                yield from rec(i + 1, c + 1)
+            yield from rec(i + 1, c + 1, nxt)
             chosen.pop()
             del values[c]
 
-    yield from rec(0, 0)
+    yield from rec(0, 0, 0)
 
 
 def _violations(amounts: Sequence[Amount], placement: Sequence[int], ids: Sequence[Identity]) -> int:

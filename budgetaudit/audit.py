@@ -58,3 +58,65 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     result.findings.sort(key=sort_key)
     result.rounding.sort(key=sort_key)
     return result
+
+
+# ---------------------------------------------------------------- documents of a batch
+
+SUPPORTED = (".txt", ".md", ".pdf")
+
+
+@dataclass
+class DocumentResult:
+    """One input of a batch: its document and findings, or why it could not be read."""
+
+    path: str
+    document: Document | None = None
+    result: AuditResult | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Inputs:
+    files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files of other types found in folders
+    missing: list[str] = field(default_factory=list)  # paths that do not exist
+
+
+def collect_inputs(paths: list[str]) -> Inputs:
+    """Files to audit: the files named, and .txt/.md/.pdf files under folders (recursively)."""
+    from pathlib import Path
+
+    out = Inputs()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(x for x in p.rglob("*") if x.is_file()):
+                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if f.suffix.lower() in SUPPORTED:
+                    out.files.append(str(f))
+                else:
+                    out.skipped.append(str(f))
+        elif p.exists():
+            out.files.append(raw)
+        else:
+            out.missing.append(raw)
+    return out
+
+
+def audit_file(path: str, rules: list[Rule]) -> DocumentResult:
+    """Load and audit one file; an unreadable input becomes a DocumentResult with ``error``."""
+    from .errors import InputError
+    from .loader import load_document
+
+    try:
+        doc = load_document(path)
+    except InputError as exc:
+        return DocumentResult(path, error=exc.problem)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return DocumentResult(path, error=f"cannot be read ({exc})")
+    return DocumentResult(path, document=doc, result=audit(doc, rules))

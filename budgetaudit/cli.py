@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -69,6 +70,147 @@ def tables(
     else:
         output.write_text(text, encoding="utf-8")
 
+
+
+# ---------------------------------------------------------------- check, rules, explain
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _split_ids(values: list[str] | None) -> list[str]:
+    return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
+
+
+def _load_rules(extra: list[Path] | None):
+    from .errors import RulePackError
+    from .rules import load_rules
+
+    try:
+        return load_rules([str(p) for p in extra or []])
+    except RulePackError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to audit (.txt, .md, .pdf; folders recursively).")],
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or prefixes (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or prefixes (comma-separated).")] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text or json.")] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity.")] = FailOn.error,
+    show_rounding: Annotated[bool, typer.Option("--show-rounding", help="Also show differences within rounding.")] = False,
+    color: Annotated[ColorMode, typer.Option("--color", help="auto, always or never.")] = ColorMode.auto,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="One line per finding, no headers or summary.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead of findings.")] = False,
+) -> None:
+    """Audit disclosure documents against the rule packs and report every discrepancy."""
+    from .audit import DocumentResult, audit_file, collect_inputs
+    from .report import json as json_report
+    from .report import text as text_report
+
+    ruleset = _load_rules(rules)
+    try:
+        chosen = ruleset.select(_split_ids(select), _split_ids(ignore))
+    except ValueError as exc:
+        _fail(str(exc))
+    inputs = collect_inputs(paths)
+    for skipped in inputs.skipped:
+        typer.echo(f"budgetaudit: note: skipped {skipped} (not .txt, .md or .pdf)", err=True)
+    if not inputs.files and not inputs.missing:
+        _fail("no .txt, .md or .pdf files found in " + ", ".join(paths))
+    results = [audit_file(f, chosen) for f in inputs.files]
+    results += [DocumentResult(m, error="no such file or directory") for m in inputs.missing]
+    for r in results:
+        if not r.ok:
+            typer.echo(f"budgetaudit: {r.path}: {r.error}", err=True)
+    if format is CheckFormat.json:
+        text = json_report.render(results, show_rounding)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    else:
+        handle = output.open("w", encoding="utf-8") if output is not None else None
+        try:
+            mode = color.value if handle is None or color is not ColorMode.auto else "never"
+            console = text_report.make_console(mode, file=handle)
+            text_report.render(console, results, show_rounding, quiet, statistics)
+        finally:
+            if handle is not None:
+                handle.close()
+    raise typer.Exit(_exit_code(results, fail_on.value, show_rounding))
+
+
+def _exit_code(results, fail_on: str, show_rounding: bool) -> int:
+    if any(not r.ok for r in results):
+        return 2
+    levels = {"error": ("error",), "warning": ("error", "warning")}[fail_on]
+    for r in results:
+        if any(f.severity in levels for f in r.result.shown(show_rounding)):
+            return 1
+    return 0
+
+
+@app.command("rules")
+def list_rules(
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
+) -> None:
+    """List the rules: id, severity, title and pack."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    ruleset = _load_rules(rules)
+    table = RichTable(header_style="bold", box=None)
+    for name in ("id", "severity", "title", "pack"):
+        table.add_column(name)
+    for r in ruleset.rules:
+        table.add_row(r.id, r.severity, r.title, r.pack)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. BT101.")],
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
+) -> None:
+    """Explain a rule: its purpose, its YAML and an example message."""
+    from .rules.kinds import get as get_kind
+
+    ruleset = _load_rules(rules)
+    rule = ruleset.get(rule_id)
+    if rule is None:
+        _fail(f'unknown rule id "{rule_id}" (see `budgetaudit rules`)')
+    kind = get_kind(rule.kind)
+    example = getattr(kind, "example", None)
+    lines = [
+        f"{rule.id}  {rule.title}",
+        f"severity: {rule.severity}    pack: {rule.pack} ({rule.source}:{rule.line})",
+        "",
+        rule.description or (kind.__doc__ or "").strip().splitlines()[0],
+        "",
+        "YAML:",
+        *("    " + line for line in rule.yaml.splitlines()),
+        "",
+        "Example message:",
+        "    " + (example(rule) if callable(example) else rule.example),
+    ]
+    typer.echo("\n".join(lines))
 
 def main() -> None:
     try:

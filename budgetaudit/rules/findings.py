@@ -40,31 +40,52 @@ def term_decimals(term: Term) -> int:
     return max(term.decimals + shift, 0)
 
 
-def describe(side: Side, decimals: int) -> str:
-    """``收入总计 7,667.28`` or ``基本支出.小计 + 项目支出 = 976.40``; blank operands are not named."""
+def name_of(side: Side) -> str:
+    """How a side is named, without its value: ``收入总计``, ``基本支出.小计 + 项目支出``."""
     single = side.single
     if single is not None:
-        shown = term_decimals(single) if single.printed else decimals
-        return f"{side.label or single.label} {fmt(side.value, shown)}"
-    value = fmt(side.value, decimals)
+        return side.label or single.label
     if side.label:
-        return f"{side.label} {value}"
-    named = [(s, t) for s, t in side.terms if t.printed or t.decimals is None and t.location is None]
+        return side.label
+    named = _named_terms(side)
     if not named:
-        named = side.terms[:1]
-    if not named:
-        return f"0 {value}"
+        return "0"
     if len(named) > MAX_LISTED_TERMS:
-        return f"{named[0][1].label} 等 {len(named)} 项之和 {value}"
+        return f"{named[0][1].label} 等 {len(named)} 项之和"
     text = ""
     for i, (sign, term) in enumerate(named):
         if i == 0:
             text = term.label if sign > 0 else f"-{term.label}"
         else:
             text += f" {'+' if sign > 0 else '-'} {term.label}"
-    if len(named) == 1 and named[0][0] > 0:
-        return f"{text} {value}"
-    return f"{text} = {value}"
+    return text
+
+
+def _named_terms(side: Side) -> list:
+    """Printed operands (and constants); blanks are left out of names."""
+    named = [(s, t) for s, t in side.terms if t.printed or (t.decimals is None and t.location is None)]
+    return named or side.terms[:1]
+
+
+def value_text(side: Side, decimals: int) -> str:
+    """A side's value as printed: a single printed term keeps its own precision."""
+    single = side.single
+    if single is not None and single.printed:
+        return fmt(side.value, term_decimals(single))
+    return fmt(side.value, decimals)
+
+
+def describe(side: Side, decimals: int) -> str:
+    """``收入总计 7,667.28`` or ``基本支出.小计 + 项目支出 = 976.40``; blank operands are not named."""
+    single = side.single
+    if single is not None:
+        shown = term_decimals(single) if single.printed else decimals
+        return f"{name_of(side)} {fmt(side.value, shown)}"
+    named = _named_terms(side)
+    value = fmt(side.value, decimals)
+    if side.label or (len(named) == 1 and named[0][0] > 0):
+        return f"{name_of(side)} {value}"
+    return f"{name_of(side)} = {value}"
 
 
 def locations(left: Side, right: Side) -> list[Location]:
@@ -126,6 +147,11 @@ def judge(rule: Rule, left: Side, right: Side, op: str = "==", where: str = "") 
         actual=right.value,
         difference=verdict.difference,
         rounding=verdict.status == ROUNDING,
+        where=where,
+        left=name_of(left),
+        right=name_of(right),
+        decimals=decimals,
+        shown=(value_text(left, decimals), value_text(right, decimals)),
     )
 
 

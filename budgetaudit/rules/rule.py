@@ -49,6 +49,17 @@ class Rule:
 
 @dataclass
 class RuleFinding(Finding):
-    """A Finding that remembers whether only rounding separates its two sides."""
+    """A Finding with what reports need to lay out an identity: both sides, where it was checked.
+
+    ``rounding``: only rounding separates the sides (hidden unless --show-rounding).
+    ``where``: the row or column the identity was checked on; ``left``/``right``: how each side
+    is named (``收入总计``, ``基本支出.小计 + 项目支出``); ``decimals``: to show the difference with;
+    ``shown``: both values formatted as printed.
+    """
 
     rounding: bool = False
+    where: str = ""
+    left: str = ""
+    right: str = ""
+    decimals: int = 2
+    shown: tuple[str, str] = ("", "")  # both values as printed (or summed), formatted

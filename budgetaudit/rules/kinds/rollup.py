@@ -107,7 +107,8 @@ def _judge_group(rule, facts: Facts, table: Table, parent: Row, children: list[R
         same = [(f, c) for f, c in found if f.severity == severity and f.rounding == rounding]
         first = same[0][0]
         if len(same) > 1:
-            first.message += f"；另有 {'、'.join(c for _, c in same[1:])} 列同样不符"
+            what = "存在舍入差异" if rounding else "不符"
+            first.message += f"；另有 {'、'.join(c for _, c in same[1:])} 列同样{what}"
             seen = {(loc.line, loc.column) for loc in first.locations}
             for f, _ in same[1:]:
                 for loc in f.locations:

@@ -1,0 +1,68 @@
+"""``--format json``: the findings of a batch, exactly as DESIGN.md §5 fixes them."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from .. import __version__
+from ..audit import DocumentResult
+from ..model import Finding, Location
+
+
+def _number(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text[1:] if text.startswith("-") and value == 0 else text
+
+
+def _location(loc: Location) -> dict:
+    return {"line": loc.line, "page": loc.page, "table": loc.table, "row": loc.row, "column": loc.column}
+
+
+def _finding(f: Finding) -> dict:
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "title": f.title,
+        "message": f.message,
+        "expected": _number(f.expected),
+        "actual": _number(f.actual),
+        "difference": _number(f.difference),
+        "locations": [_location(loc) for loc in f.locations],
+    }
+
+
+def _document(item: DocumentResult, show_rounding: bool) -> dict:
+    doc = item.document
+    findings = item.result.shown(show_rounding) if item.result else []
+    return {
+        "path": item.path,
+        "status": "ok" if item.ok else "error",
+        "error": item.error,
+        "kind": doc.kind if doc else None,
+        "year": doc.year if doc else None,
+        "entity": doc.entity if doc else None,
+        "tables": len(doc.tables) if doc else 0,
+        "findings": [_finding(f) for f in findings],
+    }
+
+
+def render(results: list[DocumentResult], show_rounding: bool = False) -> str:
+    documents = [_document(r, show_rounding) for r in results]
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for d in documents:
+        for f in d["findings"]:
+            counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+    payload = {
+        "tool": "budgetaudit",
+        "version": __version__,
+        "documents": documents,
+        "summary": {
+            "documents": len(documents),
+            "failed": sum(1 for r in results if not r.ok),
+            **counts,
+        },
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

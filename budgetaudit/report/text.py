@@ -1,0 +1,245 @@
+"""The text report an auditor reads first: per document a header, findings grouped by table with
+both sides and the difference aligned and the file:line of every number, and a batch summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from ..amounts import format_amount
+from ..audit import DocumentResult
+from ..model import Document, Finding, Location
+
+SEVERITY_LABEL = {"error": "✖ 错误", "warning": "▲ 警告", "info": "● 提示"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "cyan"}
+SEVERITY_ORDER = ("error", "warning", "info")
+WIDE = 200
+
+
+def make_console(color: str = "auto", file=None, width: int | None = None) -> Console:
+    """Colour only on a terminal unless --color says otherwise; NO_COLOR/FORCE_COLOR are honoured
+    by rich itself in auto mode."""
+    if color == "always":
+        console = Console(file=file, force_terminal=True, no_color=False, width=width, highlight=False)
+    elif color == "never":
+        console = Console(file=file, force_terminal=False, color_system=None, no_color=True, width=width,
+                          highlight=False)
+    else:
+        console = Console(file=file, width=width, highlight=False)
+    if width is None and not console.is_terminal:
+        console.width = WIDE  # a pipe or file has no width: don't wrap Chinese labels at 80
+    return console
+
+
+def counts(findings: list[Finding]) -> Counter:
+    return Counter(f.severity for f in findings)
+
+
+def locations_text(path: str, locs: list[Location]) -> str:
+    """``samples/x.txt:252, 286`` — each line once, in order; pages for PDFs."""
+    parts: list[str] = []
+    seen = set()
+    for loc in locs:
+        if loc.line is None and loc.page is None:
+            continue
+        key = (loc.page, loc.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        if loc.line is not None:
+            parts.append(f"{loc.line}" + (f"（第{loc.page}页）" if loc.page else ""))
+        else:
+            parts.append(f"第{loc.page}页")
+    if not parts:
+        return path
+    return f"{path}:{', '.join(parts)}"
+
+
+def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
+    text = Text()
+    text.append(item.path, style="bold underline")
+    text.append("\n")
+    if not item.ok:
+        text.append("  无法读取：", style="bold red")
+        text.append(item.error or "")
+        return text
+    doc = item.document
+    assert doc is not None
+    facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别",
+             f"识别 {len(doc.tables)} 张表"]
+    text.append("  " + " · ".join(facts), style="dim")
+    text.append("\n  ")
+    c = counts(shown)
+    if not shown:
+        text.append("✓ 未发现问题", style="bold green")
+    for sev in SEVERITY_ORDER:
+        if c.get(sev):
+            text.append(f"{SEVERITY_LABEL[sev]} {c[sev]}  ", style=SEVERITY_STYLE[sev])
+    if hidden:
+        text.append(f"（另有 {hidden} 处舍入差异未显示，--show-rounding 可查看）", style="dim")
+    return text
+
+
+def _table_heading(doc: Document, kind: str | None) -> Text:
+    if not kind:
+        return Text("其他", style="bold")
+    table = next((t for t in doc.tables if t.kind == kind), None)
+    text = Text()
+    if table is not None and table.number:
+        text.append(f"{table.number} ", style="bold magenta")
+    text.append(kind, style="bold magenta")
+    if table is not None and table.first_line:
+        text.append(f"  第 {table.first_line}–{table.last_line} 行", style="dim")
+    return text
+
+
+def _finding_block(path: str, f: Finding) -> Group:
+    head = Text()
+    head.append(f"{SEVERITY_LABEL.get(f.severity, f.severity)} ", style=SEVERITY_STYLE.get(f.severity, ""))
+    head.append(f"{f.rule}  ", style="bold")
+    head.append(f.title)
+    parts = [head]
+    left, right = getattr(f, "left", ""), getattr(f, "right", "")
+    if left and right and f.expected is not None and f.actual is not None:
+        decimals = getattr(f, "decimals", 2)
+        grid = RichTable.grid(padding=(0, 3))
+        grid.add_column(no_wrap=False)
+        grid.add_column(justify="right", no_wrap=True)
+        if getattr(f, "where", ""):
+            grid.add_row(Text(f.where, style="italic"), "")
+        shown = getattr(f, "shown", ("", ""))
+        grid.add_row(left, shown[0] or format_amount(f.expected, decimals))
+        grid.add_row(right, shown[1] or format_amount(f.actual, decimals))
+        diff = abs(f.difference) if f.difference is not None else abs(f.expected - f.actual)
+        grid.add_row(Text("差", style="bold"), Text(f"{format_amount(diff, decimals)} 万元",
+                                                   style=SEVERITY_STYLE.get(f.severity, "")))
+        parts.append(Padding(grid, (0, 0, 0, 7), expand=False))
+        note = _note(f.message)
+        if note:
+            parts.append(Padding(Text(note, style="dim"), (0, 0, 0, 7), expand=False))
+    else:
+        parts.append(Padding(Text(f.message), (0, 0, 0, 7), expand=False))
+    parts.append(Padding(Text("↳ " + locations_text(path, f.locations), style="blue"), (0, 0, 0, 7), expand=False))
+    return Group(*parts)
+
+
+def _note(message: str) -> str:
+    """The explanation a message carries after the difference (尾差, 舍入, 缺行 …)."""
+    start = message.rfind("（差")
+    if start < 0:
+        return ""
+    inner = message[start + 1:]
+    bits = []
+    close = inner.find("）")
+    if close >= 0:
+        head = inner[:close]
+        if "，" in head:
+            bits.append(head.split("，", 1)[1])
+        tail = inner[close + 1:].lstrip("；")
+        if tail:
+            bits.append(tail)
+    return "；".join(bits)
+
+
+def print_document(console: Console, item: DocumentResult, show_rounding: bool = False) -> None:
+    result = item.result
+    shown = result.shown(show_rounding) if result else []
+    hidden = 0 if show_rounding or result is None else len(result.rounding)
+    console.print(_header(item, shown, hidden), soft_wrap=True)
+    if not shown:
+        console.print()
+        return
+    doc = item.document
+    assert doc is not None
+    groups: dict[str | None, list[Finding]] = {}
+    for f in shown:
+        groups.setdefault(f.locations[0].table if f.locations else None, []).append(f)
+    order = {t.kind: i for i, t in reversed(list(enumerate(doc.tables)))}
+    for kind in sorted(groups, key=lambda k: order.get(k, 999)):
+        console.print()
+        console.print(Padding(_table_heading(doc, kind), (0, 0, 0, 2), expand=False))
+        for f in groups[kind]:
+            console.print(Padding(_finding_block(item.path, f), (0, 0, 0, 4), expand=False))
+    console.print()
+
+
+def print_quiet(console: Console, item: DocumentResult, show_rounding: bool = False) -> None:
+    """One line per finding: ``path:line: severity RULE message`` (for grep and editors)."""
+    if item.result is None:
+        return
+    for f in item.result.shown(show_rounding):
+        line = next((loc.line for loc in f.locations if loc.line is not None), None)
+        where = f"{item.path}:{line}" if line is not None else item.path
+        console.print(Text(f"{where}: {f.severity} {f.rule} {f.message}"), soft_wrap=True)
+
+
+def print_summary(console: Console, results: list[DocumentResult], show_rounding: bool = False) -> None:
+    table = RichTable(title="汇总", title_justify="left", show_footer=True, header_style="bold")
+    table.add_column("文件", footer="合计")
+    table.add_column("类型")
+    table.add_column("年度")
+    table.add_column("单位")
+    totals = Counter()
+    rows = []
+    for item in results:
+        if not item.ok:
+            rows.append([item.path, "—", "—", Text("无法读取", style="red"), "", "", ""])
+            totals["failed"] += 1
+            continue
+        doc = item.document
+        c = counts(item.result.shown(show_rounding))
+        totals.update(c)
+        rows.append([item.path, doc.kind or "?", str(doc.year or "?"), doc.entity or "?",
+                     _count(c, "error"), _count(c, "warning"), _count(c, "info")])
+    table.add_column("错误", justify="right", footer=str(totals["error"]))
+    table.add_column("警告", justify="right", footer=str(totals["warning"]))
+    table.add_column("提示", justify="right", footer=str(totals["info"]))
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if totals["failed"]:
+        console.print(Text(f"{totals['failed']} 个文件无法读取", style="bold red"))
+
+
+def _count(c: Counter, severity: str) -> Text:
+    n = c.get(severity, 0)
+    return Text(str(n), style=SEVERITY_STYLE[severity] if n else "dim")
+
+
+def print_statistics(console: Console, results: list[DocumentResult], show_rounding: bool = False) -> None:
+    """Counts per rule over the batch (like ruff --statistics)."""
+    per_rule: Counter = Counter()
+    info: dict[str, tuple[str, str]] = {}
+    for item in results:
+        if item.result is None:
+            continue
+        for f in item.result.shown(show_rounding):
+            per_rule[(f.rule, f.severity)] += 1
+            info[f.rule] = (f.severity, f.title)
+    table = RichTable(header_style="bold")
+    table.add_column("次数", justify="right")
+    table.add_column("规则")
+    table.add_column("级别")
+    table.add_column("标题")
+    for (rule, severity), n in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(str(n), rule, Text(SEVERITY_LABEL[severity], style=SEVERITY_STYLE[severity]),
+                      info[rule][1])
+    console.print(table)
+
+
+def render(console: Console, results: list[DocumentResult], show_rounding: bool = False,
+           quiet: bool = False, statistics: bool = False) -> None:
+    if statistics:
+        print_statistics(console, results, show_rounding)
+        return
+    for item in results:
+        if quiet:
+            print_quiet(console, item, show_rounding)
+        else:
+            print_document(console, item, show_rounding)
+    if len(results) > 1 and not quiet:
+        print_summary(console, results, show_rounding)

@@ -1,0 +1,57 @@
+"""``prose_leftover:`` — drafting notes and placeholders left in the published text.
+
+    - id: BN409
+      title: 起草批注和占位符未删除
+      prose_leftover:
+        起草批注: '[（(]\\s*请注意[^）)]*[）)]'
+        年度占位: '20(?:XX|××)'
+
+Each entry names what was left (the key, shown in the message) and how to recognise it (a regular
+expression over each line, as normalised by the reader). Every line is read, tables included:
+a placeholder in a table title is as embarrassing as one in the prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ...model import Finding, Location
+from ...narrative_rules import finding
+from ..rule import Draft, Rule
+
+KEY = "prose_leftover"
+OPTIONS: dict[str, str] = {}
+NEEDS_TABLE = False
+EXAMPLE = "第192行：“（请注意增减原因要与数字逻辑关系相符）”是起草批注，公开前应删除"
+
+
+def compile(draft: Draft) -> list[tuple[str, re.Pattern]]:
+    value = draft.value
+    if not isinstance(value, dict) or not value:
+        raise draft.error("prose_leftover: expects name: regular expression", KEY)
+    out = []
+    for name, pattern in value.items():
+        if not isinstance(pattern, str):
+            raise draft.error(f"prose_leftover: {name}: expects a regular expression", KEY)
+        try:
+            out.append((str(name), re.compile(pattern)))
+        except re.error as exc:
+            raise draft.error(f"prose_leftover: {name}: bad regular expression ({exc})", KEY) from None
+    return out
+
+
+def run(rule: Rule, facts) -> Iterable[Finding]:
+    patterns: list[tuple[str, re.Pattern]] = rule.compiled
+    for line in facts.doc.lines:
+        seen: set[tuple[int, int]] = set()
+        for name, pattern in patterns:
+            for m in pattern.finditer(line.text):
+                if any(m.start() < e and s < m.end() for s, e in seen):
+                    continue
+                seen.add((m.start(), m.end()))
+                yield finding(
+                    rule,
+                    f"第{line.number}行：“{m.group(0)}”是{name}，公开前应删除或填写",
+                    [Location(line=line.number, page=line.page, table=None, row=m.group(0))],
+                )

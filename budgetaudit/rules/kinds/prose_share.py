@@ -1,0 +1,88 @@
+"""``prose_share:`` — a stated share equals part ÷ whole ("占收入总计的 37.63%", "完成预算的 95.22%").
+
+    - id: BN402
+      title: 说明中的占比与金额一致
+      prose_share:
+        预算数:                      # the whole of "完成预算的 x%" when the prose does not state it
+          三公经费: 三公经费支出决算表[@total].预算数
+
+The part is the figure the share is written after; the whole is the figure the prose states for
+it (or, for 完成预算, the table's budget figure of the part's label). Tolerance comes from the
+printed precision of all three numbers (interval arithmetic): a share is wrong only when no
+values the printed figures can stand for give the printed percentage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ...model import Finding
+from ...narrative_rules import compile_sum, document_claims, finding, location, printed, table_side, wan
+from ..rule import Draft, Rule
+
+KEY = "prose_share"
+OPTIONS: dict[str, str] = {}
+NEEDS_TABLE = False
+EXAMPLE = "第63行：财政拨款收入 3,336.53 万元 ÷ 收入总计 8,866.30 万元 = 37.63%，说明写为 36.63%"
+HUNDRED = Decimal(100)
+
+
+def compile(draft: Draft) -> dict:
+    value = draft.value
+    if value is True or value is None:
+        return {}
+    if not isinstance(value, dict) or set(value) - {"预算数"}:
+        raise draft.error("prose_share: expects true or 预算数: {label: table reference}", KEY)
+    budgets = value.get("预算数") or {}
+    if not isinstance(budgets, dict):
+        raise draft.error("prose_share: 预算数: expects label: table reference", KEY)
+    return {"预算数": {str(k): compile_sum(draft, v, KEY) for k, v in budgets.items()}}
+
+
+def run(rule: Rule, facts) -> Iterable[Finding]:
+    all_claims = document_claims(facts)
+    by = {c.id: c for c in all_claims}
+    budgets = rule.compiled.get("预算数", {})
+    for share in all_claims:
+        if share.kind != "share" or share.part is None or share.amount is None:
+            continue
+        part = by[share.part]
+        if part.amount is None:
+            continue
+        whole_text = ""
+        locs = [location(share), location(part)]
+        if share.whole_claim is not None:
+            whole = by[share.whole_claim]
+            if whole.amount is None:
+                continue
+            w_value, w_tol = whole.amount.value, whole.amount.tolerance
+            whole_text = f"{whole.label} {printed(whole)}"
+            locs.append(location(whole))
+        elif share.whole == "预算数" and part.canonical in budgets:
+            side = table_side(facts, budgets[part.canonical])
+            if side is None:
+                continue
+            w_value, w_tol = side.value, (side.high - side.low) / 2
+            whole_text = f"预算数 {wan(side.value)} 万元"
+            locs.extend(t.location for _, t in side.terms if t.location is not None)
+        else:
+            continue
+        p, p_tol = part.amount.value, part.amount.tolerance
+        if w_value - w_tol <= 0:
+            continue
+        low = max(p - p_tol, Decimal(0)) / (w_value + w_tol) * HUNDRED
+        high = (p + p_tol) / (w_value - w_tol) * HUNDRED
+        pct, pct_tol = share.amount.value, share.amount.tolerance
+        if pct + pct_tol >= low and pct - pct_tol <= high:
+            continue
+        exact = p / w_value * HUNDRED
+        shown = exact.quantize(Decimal(1).scaleb(-max(share.amount.decimals, 2)))
+        yield finding(
+            rule,
+            f"第{share.line}行：{part.label} {printed(part)} ÷ {whole_text} = {shown}%，说明写为 {printed(share)}",
+            locs,
+            expected=shown,
+            actual=pct,
+            difference=pct - exact,
+        )

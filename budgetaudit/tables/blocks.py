@@ -26,7 +26,7 @@ def parse_blocks(table: Table, lines: list[Line], unit: str) -> None:
         cells = [c.strip() for c in line.text.split("\t")]
         keys = [clean(c) for c in cells]
         if not starts:
-            found = [i for i, k in enumerate(keys) if k == "科目编码"]
+            found = [i for i, k in enumerate(keys) if k.endswith("科目编码")]
             if found:
                 starts = found
                 headings = _headings(previous, starts)

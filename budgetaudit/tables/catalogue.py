@@ -21,6 +21,7 @@ class TableSpec:
     layout: str
     text: tuple[str, ...] = ()
     columns: tuple[tuple[str, ...], ...] = ()
+    variants: tuple[tuple[tuple[str, ...], ...], ...] = ()  # other printed layouts of the same table
     sides: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
@@ -45,6 +46,7 @@ def specs() -> tuple[TableSpec, ...]:
                 layout=entry["layout"],
                 text=tuple(entry.get("text", [])),
                 columns=tuple(tuple(c) for c in entry.get("columns", [])),
+                variants=tuple(tuple(tuple(c) for c in v) for v in entry.get("variants", [])),
                 sides={k: tuple(tuple(c) for c in v) for k, v in entry.get("sides", {}).items()},
             )
         )

@@ -51,9 +51,11 @@ def _is_data_cells(cells: list[str]) -> bool:
     if "栏次" in filled[:3]:
         return False
     label = filled[0]
-    # "合计" under a header group (本年收入 → 合计) is a header cell; a total row's label is leftmost.
+    # "合计" under a header group (本年收入 → 合计) is a header cell; a total row's label is leftmost
+    # and the rest of its row holds numbers, not more headings.
     if is_total_label(label) and cells.index(label) <= 1:
-        return True
+        rest = [c for c in filled[1:]]
+        return all(is_number_token(c) or is_nil(c) for c in rest)
     code, _ = split_code(label)
     if code and (CODE.match(code) or UNIT_CODE.match(code)):
         return True
@@ -79,16 +81,20 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
             continue
         columns.append(path)
         position_map[pos] = len(columns) - 1
-    canonical = hdr.canonical(columns, spec.columns)
     first_amount = min(amount_pos) if amount_pos else (max(text_positions) + 1 if text_positions else 2)
     numbers_end = max(
         [p + 1 for r in data_rows for p, c in enumerate(r) if c and is_number_token(c)] + [first_amount]
     )
-    template = list(spec.columns)
-    if template and not _years(canonical):
+    if _years(columns):
+        canonical = columns  # 2025年 / 2026年: a comparison, not the catalogue's layout
+    else:
+        # The catalogue's layout (or a regional variant of it) that the printed header matches best.
+        candidates = [(hdr.canonical(columns, t), t) for t in (spec.columns, *spec.variants)]
+        canonical, template = max(candidates, key=lambda ct: hdr.agreement(*ct)) if candidates[0][1] \
+            else (columns, ())
         fits = numbers_end - first_amount <= len(template)
-        if hdr.agreement(canonical, spec.columns) < 0.5 and fits or not canonical:
-            canonical = template
+        if template and (hdr.agreement(canonical, template) < 0.5 and fits or not canonical):
+            canonical = list(template)
             position_map = {first_amount + i: i for i in range(len(template))}
     layout = GridLayout(columns=canonical, amount_positions=position_map, text_positions=text_positions)
     for pos in text_positions:
@@ -187,6 +193,10 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
                 last_used = line
                 continue
             if not started and not _is_data_cells(cells):
+                if is_total_label(first) and cells.index(first) <= 1:
+                    # an empty table's total row merged into the last header row: keep the headings
+                    cells = cells[:]
+                    cells[cells.index(first)] = ""
                 header_rows.append(cells)
                 last_used = line
                 continue

@@ -61,11 +61,14 @@ def canonical(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...
     """
     if not template:
         return paths
+    paths = strip_common_prefix(paths)
     vocabulary = {name for path in template for name in path}
+    reduced_all = [tuple(name for name in path[:-1] if name in vocabulary) + path[-1:] for path in paths]
+    if len(set(reduced_all)) != len(reduced_all):
+        reduced_all = paths  # dropping unknown groups would merge columns: keep them
     out = []
     used: set[int] = set()
-    for path in paths:
-        reduced = tuple(name for name in path if name in vocabulary) or path
+    for reduced in reduced_all:
         match = None
         for i, t in enumerate(template):
             if t == reduced and i not in used:
@@ -73,7 +76,7 @@ def canonical(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...
                 break
         if match is None:
             for i, t in enumerate(template):
-                if i in used or t[-1] != reduced[-1]:
+                if i in used or not same_leaf(t[-1], reduced[-1]):
                     continue
                 if set(reduced[:-1]) <= set(t[:-1]):
                     match = i
@@ -84,6 +87,23 @@ def canonical(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...
         else:
             out.append(reduced)
     return out
+
+
+TOTAL_SYNONYMS = {"合计", "小计", "总计"}
+
+
+def same_leaf(a: str, b: str) -> bool:
+    return a == b or (a in TOTAL_SYNONYMS and b in TOTAL_SYNONYMS)
+
+
+def strip_common_prefix(paths: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """A heading over every amount column ("财政拨款“三公”经费") names the table, not a column."""
+    if len(paths) < 2:
+        return paths
+    n = 0
+    while all(len(p) > n + 1 for p in paths) and len({p[n] for p in paths}) == 1:
+        n += 1
+    return [p[n:] for p in paths]
 
 
 def agreement(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...]) -> float:

@@ -36,10 +36,12 @@ def _role(label: str) -> str:
 def _columns(spec: TableSpec, printed: dict[str, list[str]]) -> list[Column]:
     columns = []
     for side in SIDES:
-        names = printed.get(side) or [p[-1] for p in spec.sides.get(side, ())]
-        known = {p[-1] for p in spec.sides.get(side, ())}
+        expected = [p[-1] for p in spec.sides.get(side, ())]
+        names = printed.get(side) or expected
+        if len(names) == 1 and len(expected) == 1:
+            names = expected  # 金额 / 决算数 / 预算数: the one amount column of this side
         for name in names:
-            columns.append(Column(path=(name if name in known or not known else name,), side=side))
+            columns.append(Column(path=(name,), side=side))
     return columns
 
 

@@ -138,7 +138,7 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
     elif layout.name_position is not None and layout.name_position < len(cells):
         label = cells[layout.name_position]
     if not label:
-        others = [t for p, t in sorted(texts.items()) if p not in layout.code_positions and not t.isdigit()]
+        others = [t for _, t in sorted(texts.items()) if not t.isdigit()]
         label = others[0] if others else ""
     if code is None:
         first = next((t for _, t in sorted(texts.items())), "")

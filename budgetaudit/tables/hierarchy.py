@@ -41,7 +41,7 @@ def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
     for i, row in enumerate(rows):
         if row.role != "total":
             continue
-        later = [j for j in range(i + 1, len(rows)) if rows[j].role != "total"]
+        later = [j for j in range(len(rows)) if rows[j].role != "total"]  # PDFs may print the total last
         top = [j for j in later if rows[j].role == "unit"]
         if not top:
             items = [j for j in later if rows[j].role == "item"]

@@ -50,6 +50,7 @@ class Claim:
     # groups: a figure listed under a total
     parent: int | None = None
     listed: str | None = None  # "list" (enumerated items) | "inline" (其中 …, in one sentence)
+    group: str | None = None  # the list a part belongs to (a total may head several lists)
     # definitions: "人员经费（即工资福利支出与对个人和家庭补助支出之和）"
     note: str | None = None
     defined_as: tuple[str, ...] = ()
@@ -144,13 +145,9 @@ def _label_before(text: str, pos: int, floor: int) -> tuple[int, str, str | None
         if j >= floor and depth == 0:
             note = text[j + 1 : end - 1]
             if note.strip() in ("类", "款", "项"):
-                note_kind = "chain"
+                note = None  # the (项) of a 功能科目 chain belongs to the label
             else:
-                note_kind = "note"
-            if note_kind == "note":
                 end = j
-            else:
-                note = None
     i = end
     depth = 0
     while i > floor:
@@ -313,9 +310,9 @@ class _Builder:
             if prev_tok is not None and prev_tok.kind == "money":
                 change["previous"] = prev_tok
                 pos = prev_tok.end
-                d = re.match(r"[，,]?\s*(?:下降|减少|增加|增长|降低|上升|持平)", text[pos:])
+                d = re.match(r"[，,]?\s*(?=下降|减少|增加|增长|降低|上升|持平)", text[pos:])
                 if d:
-                    pos += d.start()
+                    pos += d.end()
             d = re.match(r"\s*" + _DIRECTION, text[pos:])
             if not d:
                 if "previous" not in change:
@@ -447,6 +444,7 @@ class _Builder:
                     if parent[1] is not None and first is not None and first.parent is None:
                         first.parent = parent[1].id
                         first.listed = "list"
+                        first.group = f"list:{parent[1].id}:{depth}"
                 stack.append([depth, first, None])
             else:
                 stack = []
@@ -457,6 +455,7 @@ class _Builder:
                     continue
                 members = self._inline_members(loc, m.end(), money + counts, parent)
                 rest = text[m.end() :].strip(" ，,。；;：:）)")
+                parent.extra["announced"] = True  # the text says a list of its parts follows
                 if not members and not rest:
                     # "…，其中：" ends the paragraph: the numbered items that follow are the parts.
                     if depth is None:
@@ -468,6 +467,7 @@ class _Builder:
                     if c.parent is None:
                         c.parent = parent.id
                         c.listed = "inline"
+                        c.group = f"inline:{loc['index']}:{m.start()}"
             if first is not None:
                 previous_first = first
 
@@ -554,8 +554,6 @@ class _Builder:
                     subject = before[-1]
             if subject is None and money and money[0].offset[0] < mark:
                 subject = money[0]
-            if subject is None and not money:
-                subject = None
             if ch.get("flat_only"):
                 key = subject.id if subject else None
                 if key in seen_flat:

@@ -27,6 +27,7 @@ _STARTER = re.compile(
     r")"
 )
 _MARKDOWN = re.compile(r"^\s*(?:[-*•]\s+|#+\s+)+")
+_FIGURE = re.compile(r"\d\s*(?:万|亿|千)?\s*(?:元|%|％)|\d[*×=＝]")  # a figure or a calculation, not a year
 _MAX_BLANKS = 2
 _HEADING_MAX = 40
 
@@ -103,7 +104,7 @@ def is_heading(text: str) -> bool:
     if len(text) > _HEADING_MAX or not m:
         return False
     rest = text[m.end() :]
-    return not any(ch in rest for ch in "，,。；;：:") and not re.search(r"\d", rest)
+    return not any(ch in rest for ch in "，,。；;：:") and not _FIGURE.search(rest)
 
 
 def starts_item(text: str) -> bool:

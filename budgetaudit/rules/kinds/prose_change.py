@@ -85,7 +85,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         rate = (d.value / prior * HUNDRED).quantize(Decimal(1).scaleb(-max(p.decimals, 2)))
         yield finding(
             rule,
-            f"第{ch.line}行：{subject.label} {printed(subject)}{said}{ch.direction} {printed(ch)}，"
+            f"第{ch.line}行：{subject.label} {printed(subject)}，比{ch.base}{ch.direction} {printed(ch)}，"
             f"上年应为 {wan(prior, cur.decimals)} 万元，{_rate_word(ch)}应为 {rate}%，说明写为 {p.value}%",
             locs,
             expected=rate,

@@ -53,7 +53,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         for name in claim.defined_as:
             stated = _stated(all_claims, name, claim)
             if stated is not None:
-                right.add(term(stated))
+                right.add(term(stated, facts=facts))
                 continue
             side = None
             for items in rule.compiled.get(name, []):
@@ -67,7 +67,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                 right.add(t, sign)
         if right is None or not right.terms:
             continue
-        found = judge(rule, Side.of(term(claim)), right, "==", f"第{claim.line}行")
+        found = judge(rule, Side.of(term(claim, facts=facts)), right, "==", f"第{claim.line}行")
         if found is not None:
             found.message = found.message.replace("：", f"：按所写定义（{claim.note}），", 1)
             yield found

@@ -49,12 +49,12 @@ def compile(draft: Draft) -> dict[str, frozenset[str]]:
 def run(rule: Rule, facts) -> Iterable[Finding]:
     decompositions: dict[str, frozenset[str]] = rule.compiled
     all_claims = document_claims(facts)
-    children: dict[int, list] = {}
+    children: dict[tuple[int, str | None], list] = {}
     for c in all_claims:
         if c.parent is not None and c.kind in ("amount", "count"):
-            children.setdefault(c.parent, []).append(c)
+            children.setdefault((c.parent, c.group), []).append(c)
     by = {c.id: c for c in all_claims}
-    for parent_id, parts in children.items():
+    for (parent_id, _), parts in children.items():
         total = by[parent_id]
         parts = [p for p in parts if p.kind == total.kind]
         if not parts:
@@ -67,10 +67,10 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         if total.kind == "count":
             yield from _counts(rule, total, parts, complete)
             continue
-        if total.amount is None or any(p.amount is None for p in parts):
-            continue
-        left = Side.of(term(total))
-        right = Side([(1, term(p)) for p in parts])
+        if total.amount is None or any(p.amount is None or p.amount.unit != total.amount.unit for p in parts):
+            continue  # a total in 元 over parts in 万元 is a unit slip, which prose_unit reports
+        left = Side.of(term(total, facts=facts))
+        right = Side([(1, term(p, facts=facts)) for p in parts])
         verdict = compare(left, right)
         if verdict.status != BROKEN:
             continue

@@ -88,7 +88,7 @@ class Row:
     line: int
     code: str | None = None
     level: int = 0
-    role: str = "item"  # total | unit | item
+    role: str = "item"  # total | unit | group (a subtotal inside a unit) | item
     side: str | None = None
     cells: list[Cell] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # text columns: 项目名称, 项目内容 …

@@ -273,6 +273,20 @@ def test_003_project_table_is_one_table_over_many_pages():
     assert "500元奖励" in report.texts["项目内容"]
 
 
+def test_003_units_groups_and_projects_told_apart_by_their_sums():
+    t = table(doc("003"), "政府购买服务支出预算表")
+    assert [(r.role, r.name) for r in t.rows] == [
+        ("total", "合计"), ("unit", "抚顺市医疗保障局本级"), ("group", "项目支出"),
+        ("item", "210卫生健康支出公职律师费法律顾问服务")]
+
+
+def test_003_code_alone_after_a_page_header_starts_a_row():
+    t = table(doc("003"), "支出经济分类预算表（部门预算）")
+    r = row(t, "303")
+    assert r.name == "对个人和家庭的补助" and r.line == 1831
+    assert values(t, r)["总计"] == ("11183.21", 1835)
+
+
 def test_003_overall_performance_table_over_two_units():
     t = table(doc("003"), "整体绩效目标表")
     amounts = [values(t, r)["预算资金情况"][0] for r in t.rows]

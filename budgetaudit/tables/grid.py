@@ -15,6 +15,7 @@ from ..amounts import is_nil
 from ..model import Column, Line, Row, Table
 from . import header as hdr
 from .catalogue import TableSpec
+from .hierarchy import infer_subtotals
 from .labels import CODE, UNIT_CODE, collapse, compact, is_total_label, split_code
 from .rows import PendingRow, Printed, build_row, is_number_token
 from .segment import ILLEGIBLE, is_preamble
@@ -166,7 +167,7 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
 
 def _units_only(spec: TableSpec) -> bool:
     """Tables listed by unit (收入预算总表): every row but the total is a unit's."""
-    return spec.text[:1] == ("单位名称",) and "项目名称" not in spec.text
+    return spec.text == ("单位名称",)
 
 
 def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> list[list[tuple[int, ...]]]:
@@ -334,8 +335,6 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> 
     code_line: Line | None = None
     started = False
     last_used = None
-    # A header word such as "合计" can stand alone on a line; data starts at the first numbers.
-    has_numbers = any(_split_numbers(line.text.strip())[1] for line in lines)
     vocabulary = [name for path in columns for name in path] + list(spec.text) + ["科目编码", "科目名称"]
 
     def flush(numbers: list[str], line: Line) -> None:
@@ -368,14 +367,10 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> 
             continue
         label, numbers = _split_numbers(text)
         head = label.split()[0] if label else ""
-        starts_row = bool(CODE.match(head)) or is_total_label(compact(label))
         if not started:
             if is_preamble(text) or _is_header_words(label, vocabulary) and not numbers:
                 continue
-            if numbers or not has_numbers and starts_row or has_numbers and not starts_row:
-                started = True
-            else:
-                continue
+            started = True
         if not label and numbers == ["0"] and not name_parts and code is None:
             continue  # a stray "0" that extraction leaves between rows
         last_used = line
@@ -408,6 +403,9 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> 
         rows.append(row)
         alternatives.append(alts)
     _single_row_is_total(rows)
+    if "单位名称" in spec.text and not has_description and not _units_only(spec) \
+            and not any(r.code for r in rows):
+        infer_subtotals(rows)  # units, groups and projects are told apart by their sums only
     table.rows.extend(rows)
     if last_used is not None:
         table.last_line = max(table.last_line, last_used.number)

@@ -17,6 +17,39 @@ _MAX_STATES = 4096
 _MAX_OPTIONS = 8
 
 
+def infer_subtotals(rows: list[Row]) -> None:
+    """Roles from the sums alone, for layouts that lost the columns telling units from projects.
+
+    A row whose amounts equal the sum of the rows right below it is their subtotal: the outermost
+    ones are units, inner ones groups (基本支出/项目支出 within a unit), the rest items.
+    """
+
+    def vector(row: Row) -> dict[int, Decimal]:
+        return {c.column: c.amount.value for c in row.cells if c.amount is not None}
+
+    def build(i: int, depth: int) -> int:
+        """Assign roles from row i on; returns the index after row i's subtree."""
+        own = vector(rows[i])
+        j, acc = i + 1, {}
+        while j < len(rows) and rows[j].role != "total" and any(acc.get(k, 0) < v for k, v in own.items()):
+            nxt = build(j, depth + 1)
+            for k, v in vector(rows[j]).items():
+                acc[k] = acc.get(k, Decimal(0)) + v
+            j = nxt
+        if j > i + 1 and acc == own:
+            rows[i].role = "unit" if depth == 0 else "group"
+            return j
+        rows[i].role = "item"
+        return i + 1
+
+    i = 0
+    while i < len(rows):
+        if rows[i].role == "total":
+            i += 1
+            continue
+        i = build(i, 0)
+
+
 def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
     """(parent index, child indexes), deepest parents first."""
     out: list[tuple[int, list[int]]] = []

@@ -420,8 +420,9 @@ def _single_row_is_total(rows: list[Row]) -> None:
 
 def _is_header_words(text: str, vocabulary: list[str]) -> bool:
     """A line of column headings, possibly wrapped mid-word ("一般公共预" / "算")."""
-    tokens = text.split()
-    return bool(tokens) and all(any(compact(t) in word for word in vocabulary) for t in tokens)
+    tokens = [hdr.clean(t) for t in text.split()]
+    words = [hdr.clean(w) for w in vocabulary]
+    return bool(tokens) and all(any(t in word for word in words) for t in tokens)
 
 
 def _looks_like_description(text: str) -> bool:

@@ -15,6 +15,7 @@ from ..model import Amount
 from .structure import Identity, holds
 
 _MAX_VALID = 16
+_MAX_SHIFT = 2
 _MAX_ENUMERATED = 20000
 
 
@@ -104,9 +105,12 @@ def place(
         def distance(p: tuple[int, ...]) -> int:
             return sum(abs(a - b) for a, b in zip(p, printed_t, strict=True))
 
+        # Extraction drops or adds an empty cell or two (page breaks, misaligned headers); a repair
+        # that moves a number further than that explains nothing and could hide an error.
+        valid = [p for p in valid if max(abs(a - b) for a, b in zip(p, printed_t, strict=True)) <= _MAX_SHIFT]
         valid.sort(key=distance)
-        if len(valid) > 1 and distance(valid[0]) == distance(valid[1]):
-            return printed_t, [printed_t]  # two equally good repairs: keep what was printed
+        if not valid or len(valid) > 1 and distance(valid[0]) == distance(valid[1]):
+            return printed_t, [printed_t]  # no repair, or two equally good ones: keep what was printed
         return valid[0], [valid[0]]
     valid = valid_placements(amounts, n, ids)
     if valid:

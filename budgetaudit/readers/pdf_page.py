@@ -103,11 +103,11 @@ def text_column(pages: list[PageContent]) -> dict[int, Column]:
     sizes: dict[int, Counter[float]] = {}
     for c in pages:
         for item in c.items:
-            if isinstance(item, TextLine) and not _in_band(item, c.height) and item.fields == 1:
-                if item.x1 - item.x0 >= 0.5 * c.width:
-                    starts.setdefault(c.key, []).append(item.x0)
-                    ends.setdefault(c.key, Counter())[round(item.x1)] += 1
-                    sizes.setdefault(c.key, Counter())[round(item.size, 1)] += 1
+            # Only lines spanning half the page count: headers, footers and titles are shorter.
+            if isinstance(item, TextLine) and item.fields == 1 and item.x1 - item.x0 >= 0.5 * c.width:
+                starts.setdefault(c.key, []).append(item.x0)
+                ends.setdefault(c.key, Counter())[round(item.x1)] += 1
+                sizes.setdefault(c.key, Counter())[round(item.size, 1)] += 1
     columns = {}
     for key, xs in starts.items():
         right = max(ends[key].items(), key=lambda kv: (kv[1], kv[0]))[0]

@@ -7,10 +7,13 @@
 * every ruled table pdfplumber finds as one Line per row, cells joined with ``\\t`` (a cell's own
   line breaks removed; merged and empty cells are empty fields, so header rows line up), placed
   where the table stands on the page; text inside a table never appears again as prose;
+* a table printed without rules as one Line per printed line, its columns split with ``\t`` where
+  the gap is wider than 3 ems (1 em between two numbers), consecutive such lines in one block;
 * a blank Line between blocks (paragraphs, tables, pages). A paragraph that runs on to the next
   page stays two Lines (each with its own page) with no blank Line between them.
 
-Running headers, footers and page numbers in the top and bottom margin bands are left out.
+Page numbers ("- 3 -", "第3页", "3/20") and running headers or footers (the same line on at least
+3 pages and 30% of them) in the top and bottom 8% of a page are left out.
 
 Files that cannot be audited raise ``InputError`` with a one-line reason: not a PDF, truncated
 (no ``%%EOF`` in the last 1024 bytes, where the format puts it), damaged, encrypted with a password,

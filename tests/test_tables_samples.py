@@ -343,3 +343,41 @@ def test_every_amount_on_a_table_row_is_a_cell_on_its_line(prefix):
                 else:
                     cells[number].remove(value)
     assert missing == []
+
+
+# ---------------------------------------------------------------- injected digits stay where printed
+
+
+def _mutated_digit(raw: str, digits: str) -> tuple[str, str] | None:
+    """The printed number with its last significant digit changed, as (old, new) text."""
+    for i in range(len(digits) - 1, -1, -1):
+        if digits[i].isdigit():
+            new = digits[:i] + str((int(digits[i]) + 3) % 10) + digits[i + 1:]
+            return digits, new
+    return None
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_a_changed_amount_is_recognised_on_its_line_and_nothing_else_moves(prefix, tmp_path):
+    original = doc(prefix)
+    source = [line.text for line in original.lines]  # normalised: "3, 336. 53" reads "3,336.53"
+    cells = [(t.kind, c) for t in original.tables for r in t.rows for c in r.cells
+             if c.amount is not None and t.status == "ok"]
+    checked = 0
+    for kind, cell in cells[::7]:
+        raw_line = source[cell.line - 1]
+        token = cell.raw.strip()
+        if raw_line.count(token) != 1:
+            continue
+        old, new = _mutated_digit(raw_line, token)
+        changed = source[:]
+        changed[cell.line - 1] = raw_line.replace(old, new)
+        path = tmp_path / f"m{checked}.txt"
+        path.write_text("\n".join(changed), "utf-8")
+        mutated = load_document(path)
+        assert [t.kind for t in mutated.tables] == [t.kind for t in original.tables]
+        (table_,) = [t for t in mutated.tables if t.kind == kind]
+        on_line = [c.raw for r in table_.rows for c in r.cells if c.line == cell.line]
+        assert new in on_line, (kind, cell.line, old, new, on_line)
+        checked += 1
+    assert checked >= 8

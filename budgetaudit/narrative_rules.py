@@ -154,4 +154,10 @@ def table_side(facts: Facts, items: list[tuple[int, CellRef | Num]]) -> Side | N
             return None
         for t in terms:
             side.add(t, sign)
-    return side if side.terms else None
+    if not side.terms:
+        return None
+    # Blank cells add nothing; leaving them out lets one printed figure be compared as itself.
+    printed = [(s, t) for s, t in side.terms if t.printed or t.value != 0]
+    if printed and len(printed) < len(side.terms):
+        side = Side(printed, side.label)
+    return side

@@ -153,9 +153,10 @@ def test_changes_flat_and_prior_value():
         "2026 年度收支总预算 279489.94 万元，比 2025 年度收支总预算 265106.96 万元，增加 14382.98 万元。"
     )
     changes = only(claims(doc(text)), "change")
-    assert [(c.line, c.direction) for c in changes] == [(1, "减少"), (2, "持平"), (3, None)]
+    assert [(c.line, c.direction) for c in changes] == [(1, "减少"), (2, "持平"), (3, "增加")]
     assert changes[0].canonical == "收入总计" and changes[0].percent.value == Decimal("14.05")
-    assert changes[2].previous.value == Decimal("265106.96") and changes[2].base == "2025年度"
+    assert changes[2].previous.value == Decimal("265106.96") and changes[2].amount.value == Decimal("14382.98")
+    assert changes[2].base == "2025年度"
 
 
 def test_counts_and_their_parts():

@@ -16,10 +16,11 @@ scope, e.g. a 事业单位 has no 机关运行经费).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ...model import Finding
+from ...narrative import Claim
 from ...narrative_labels import COUNTS, FUNCTION_CLASSES, VOCABULARY
 from ...narrative_rules import PROSE, compile_sum, document_claims, table_side, term
 from ..arith import BROKEN, Side, compare
@@ -103,18 +104,21 @@ def _subject(claim) -> str | None:
     return None
 
 
-def run(rule: Rule, facts) -> Iterable[Finding]:
+def pairings(rule: Rule, facts) -> Iterator[tuple[Claim, list[Side]]]:
+    """Each prose figure the rule names, with the table figures it is compared with (present ones)."""
     c: Compiled = rule.compiled
-    cache: dict[str, list] = {}
+    cache: dict[str, list | None] = {}
     for claim in document_claims(facts):
         if claim.kind != "amount" or claim.amount is None:
             continue
-        subject = _subject(claim) if c.name == SUBJECTS else None
         if c.name == SUBJECTS:
+            subject = _subject(claim)
             if subject is None:
                 continue
         elif claim.canonical != c.name:
             continue
+        else:
+            subject = None
         if c.zero_ok and claim.amount.value == 0:
             continue
         rights: list[Side] = []
@@ -130,8 +134,13 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             side = table_side(facts, compiled)
             if side is not None:
                 rights.append(side)
-        if not rights:
-            continue
+        if rights:
+            yield claim, rights
+
+
+def run(rule: Rule, facts) -> Iterable[Finding]:
+    c: Compiled = rule.compiled
+    for claim, rights in pairings(rule, facts):
         left = Side.of(term(claim))
         if claim.amount.unit != "万元" and any(_same_digits(claim, r) for r in rights):
             continue  # the figure is right but its unit is not: prose_unit reports that

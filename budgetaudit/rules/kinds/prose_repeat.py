@@ -60,7 +60,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             same = sa.canonical is not None and sa.canonical == sb.canonical
             message = (
                 f"第{b.line}行：{sb.label} {printed(sb)}比上年{b.direction} {printed(b)}，"
-                f"第{a.line}行同为 {printed(sa)} 的{sa.label}比上年{a.direction} {printed(a)}"
+                f"第{a.line}行同为 {printed(sa)}的{sa.label}比上年{a.direction} {printed(a)}"
             )
             if not same:
                 message += "；两者本年金额和增减率相同，应是同一变化，除非上年口径不同（如上年有非财政拨款支出）"

@@ -62,8 +62,8 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         if claim.kind != "amount" or claim.amount is None or claim.amount.unit == "万元":
             continue
         a = claim.amount
-        if a.printed == 0 or (a.decimals == 0 and a.printed < 1000):
-            continue  # "0 元", "500 元": nothing to recognise the figure by
+        if a.printed == 0 or (claim.canonical is None and a.decimals == 0 and a.printed < 1000):
+            continue  # "0 元", an unnamed "500 元": nothing to recognise the figure by
         where = _elsewhere(facts, all_claims, claim)
         if where is not None:
             place = f"{where.table}（第{where.line}行）" if where.table != "说明" else f"说明第{where.line}行"

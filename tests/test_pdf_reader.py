@@ -171,26 +171,35 @@ def test_paragraph_is_printed_over_several_lines_but_read_as_one(table_page: Pat
     assert sum("万元" in line.text and "占100.00%" in line.text for line in read_pdf(table_page)) == 1
 
 
-def test_landscape_table_on_a_rotated_page(tmp_path: Path):
-    # /Rotate 90 with the content drawn turned, so that the table shows upright in landscape
+LANDSCAPE_LINES = [
+    "收入决算表",
+    "",
+    "项目\t\t本年收入合计\t财政拨款收入",
+    "科目编码\t科目名称\t\t",
+    "合计\t\t1,009.39\t1,009.39",
+    "208\t社会保障和就业支出\t754.75\t754.75",
+    "210\t卫生健康支出\t254.64\t254.64",
+]
+
+
+@pytest.mark.parametrize("rotate_entry", [True, False], ids=["/Rotate 90", "turned content"])
+def test_landscape_table_laid_sideways_on_a_portrait_page(tmp_path: Path, rotate_entry: bool):
+    # The content is drawn turned by 90°; with /Rotate 90 a viewer shows it upright (pdfminer turns
+    # it back), without it the reader has to find the direction the text runs in by itself.
     path = tmp_path / "landscape.pdf"
     c = new_canvas(path)
-    c.setPageRotation(90)
+    if rotate_entry:
+        c.setPageRotation(90)
     c.translate(PAGE_W, 0)
     c.rotate(90)
     c.setFont(CJK, 16)
     c.drawString(300, 550, "收入决算表")
     ruled_table(c, 520, [60, 120, 80, 80], INCOME_CELLS)
+    c.setFont(CJK, 40)
+    c.rotate(-30)
+    c.drawString(100, 300, "内部资料")  # a watermark running another way is not text of the page
     c.save()
-    assert texts(read_pdf(path)) == [
-        "收入决算表",
-        "",
-        "项目\t\t本年收入合计\t财政拨款收入",
-        "科目编码\t科目名称\t\t",
-        "合计\t\t1,009.39\t1,009.39",
-        "208\t社会保障和就业支出\t754.75\t754.75",
-        "210\t卫生健康支出\t254.64\t254.64",
-    ]
+    assert texts(read_pdf(path)) == LANDSCAPE_LINES
 
 
 # ---------------------------------------------------------------- a table continued on the next page

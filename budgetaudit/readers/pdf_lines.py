@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .pdf_orientation import Frame, direction
+
 # A gap wider than this many ems between two glyphs of one line separates fields (a tab); between
 # two numbers a narrower gap does (right-aligned amount columns of an unruled table sit close).
 FIELD_GAP_EMS = 3.0
@@ -39,20 +41,26 @@ class Glyph(NamedTuple):
         return self.base - 0.38 * self.size
 
 
-def glyphs_of(chars: Iterable[dict[str, Any]]) -> list[Glyph]:
-    """pdfplumber's char dicts → glyphs (baseline from the text matrix, top-down like ``top``)."""
+def glyphs_of(chars: Iterable[dict[str, Any]], frame: Frame | None = None) -> list[Glyph]:
+    """pdfplumber's char dicts → glyphs in the page's reading frame (top-down, like ``top``).
+
+    The baseline is the origin of the glyph's text matrix; glyphs that do not run the way the
+    page's text runs are marked not upright."""
     out: list[Glyph] = []
     for c in chars:
         matrix = c.get("matrix")
-        upright = bool(c.get("upright", True))
-        if matrix and upright:
+        turn = direction(matrix)
+        upright = turn == (frame.angle if frame else 0)
+        x0, _, x1, _ = frame.box((c["x0"], c["top"], c["x1"], c["bottom"])) if frame else (c["x0"], 0, c["x1"], 0)
+        if matrix:
             # top is measured downwards from the page top, y1 upwards from the bottom: the
-            # baseline f in the same frame is top + (y1 - f).
-            base = c["top"] + (c["y1"] - matrix[5])
+            # origin's height f in the same frame is top + (y1 - f).
+            origin = (matrix[4], c["top"] + (c["y1"] - matrix[5]))
+            base = frame.point(*origin)[1] if frame else origin[1]
         else:
             base = c["bottom"]
         size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
-        out.append(Glyph(c["text"], c["x0"], c["x1"], base, size, str(c.get("fontname", "")), upright))
+        out.append(Glyph(c["text"], x0, x1, base, size, str(c.get("fontname", "")), upright))
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .pdf_lines import TextLine, glyphs_of, join_wrapped, text_lines
+from .pdf_orientation import Frame, reading_frame
 from .pdf_tables import GridTable
 
 # The start of a list item or heading: it begins a paragraph even right after a full line.
@@ -63,26 +64,25 @@ class Column:
 
 def read_page(page: Any, number: int) -> PageContent:
     """pdfplumber page → printed lines and table rows in reading order."""
-    glyphs = glyphs_of(page.chars)
-    content = PageContent(number=number, width=float(page.width), height=float(page.height),
-                          images=len(page.images))
+    frame = reading_frame(page.chars, float(page.width), float(page.height))
+    glyphs = glyphs_of(page.chars, frame)
+    width, height = frame.size
+    content = PageContent(number=number, width=width, height=height, images=len(page.images))
     visible = [g for g in glyphs if g.text.strip()]
     content.glyphs = len(visible)
     content.cid_glyphs = sum(1 for g in visible if g.text.startswith("(cid:"))
     if not visible:
         return content
 
-    tables = _tables(page) if (page.rects or page.lines or page.curves) else []
+    tables = _tables(page, frame) if (page.rects or page.lines or page.curves) else []
     prose = []
     for g in glyphs:
         x = (g.x0 + g.x1) / 2
         owner = next((t for t in tables if t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= g.middle <= t.bbox[3]), None)
         if owner is None or not owner.take(g):
             prose.append(g)
-    # Rotated text outside tables is a watermark or a margin note unless it is most of the page.
-    upright = [g for g in prose if g.upright]
-    if len(upright) >= 0.5 * sum(1 for g in prose if g.text.strip()):
-        prose = upright
+    # Text running another way than the page's is a watermark or a margin note.
+    prose = [g for g in prose if g.upright]
 
     placed: list[tuple[float, int, TextLine | list[str]]] = []
     for t in tables:
@@ -187,12 +187,12 @@ def _wraps(a: TextLine, b: TextLine, col_a: Column, col_b: Column) -> bool:
     )
 
 
-def _tables(page: Any) -> list[GridTable]:
+def _tables(page: Any, frame: Frame) -> list[GridTable]:
     found = []
     for table in page.find_tables():
         if len(table.cells) < 2:
             continue  # a frame around prose, not a table
-        found.append(GridTable.from_cells(table.cells))
+        found.append(GridTable.from_cells([frame.box(cell) for cell in table.cells]))
     return found
 
 

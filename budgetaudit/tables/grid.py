@@ -23,7 +23,7 @@ from .structure import identities
 
 ENUMERATED = re.compile(r"^(?:其中|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
 NOTE = re.compile(r"^\s*(备注|注\s*[:：]|注释|说明\s*[:：]|如本表为空|如此表为空|本表|无此项|其中\s*[:：]\s*预算数为)")
-EMPTY_NOTE = re.compile(r"空表|为空|无此项|无此类|没有数据")
+EMPTY_NOTE = re.compile(r"空表|为空|无此项|无此类|没有数据|无数据|没有.{0,40}(收入|支出|安排)")
 YEAR_COLUMN = re.compile(r"^\d{4}年(度)?$")
 PROJECT_TABLES_TEXT = ("单位名称", "项目名称")
 
@@ -177,7 +177,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
     trailing: list[Line] = []
     started = False
     last_used = None
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.text
         if ILLEGIBLE in text:
             table.status = "illegible"
@@ -220,6 +220,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
             trailing.append(line)
             continue
         if started or header_rows:
+            table.empty_note = table.empty_note or _empty_note_follows(lines[index:])
             break
     data_cells = [c for _, c in body]
     layout = _layout(spec, header_rows, data_cells)
@@ -256,6 +257,21 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
     if kind_years and spec.kind == "三公经费支出表":
         table.kind = "三公经费预算对比表"
     return alternatives
+
+
+def _empty_note_follows(lines: list[Line], look: int = 4) -> bool:
+    """The "本表无数据" note printed a few paragraphs below an empty table, after other remarks."""
+    seen = 0
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if NOTE.match(text) and EMPTY_NOTE.search(text):
+            return True
+        seen += 1
+        if seen >= look:
+            return False
+    return False
 
 
 def _is_fragment(text: str) -> bool:

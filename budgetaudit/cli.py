@@ -78,6 +78,9 @@ def tables(
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
 
 
 class FailOn(str, Enum):
@@ -111,16 +114,20 @@ def check(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or prefixes (comma-separated).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or prefixes (comma-separated).")] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text or json.")] = CheckFormat.text,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json, sarif, junit or github.")] = CheckFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity.")] = FailOn.error,
     show_rounding: Annotated[bool, typer.Option("--show-rounding", help="Also show differences within rounding.")] = False,
     color: Annotated[ColorMode, typer.Option("--color", help="auto, always or never.")] = ColorMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="One line per finding, no headers or summary.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead of findings.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds one file may take before it is reported as failed.")] = 600.0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit every file afresh; neither read nor write the cache.")] = False,
 ) -> None:
     """Audit disclosure documents against the rule packs and report every discrepancy."""
-    from .audit import DocumentResult, audit_file, collect_inputs
+    from . import batch
+    from .audit import DocumentResult, collect_inputs
     from .report import json as json_report
     from .report import text as text_report
 
@@ -134,13 +141,18 @@ def check(
         typer.echo(f"budgetaudit: note: skipped {skipped} (not .txt, .md or .pdf)", err=True)
     if not inputs.files and not inputs.missing:
         _fail("no .txt, .md or .pdf files found in " + ", ".join(paths))
-    results = [audit_file(f, chosen) for f in inputs.files]
+    results = batch.audit_files(inputs.files, chosen, jobs=jobs, timeout=timeout, use_cache=not no_cache,
+                                show_rounding=show_rounding,
+                                note=lambda m: typer.echo(f"budgetaudit: note: {m}", err=True))
     results += [DocumentResult(m, error="no such file or directory") for m in inputs.missing]
     for r in results:
         if not r.ok:
             typer.echo(f"budgetaudit: {r.path}: {r.error}", err=True)
-    if format is CheckFormat.json:
-        text = json_report.render(results, show_rounding)
+    if format is not CheckFormat.text:
+        if format is CheckFormat.json:
+            text = json_report.render(results, show_rounding)
+        else:
+            text = _machine_report(format.value).render(results, chosen, show_rounding)
         if output is None:
             sys.stdout.write(text)
         else:
@@ -155,6 +167,12 @@ def check(
             if handle is not None:
                 handle.close()
     raise typer.Exit(_exit_code(results, fail_on.value, show_rounding))
+
+
+def _machine_report(name: str):
+    from importlib import import_module
+
+    return import_module(f".report.{name}", __package__)
 
 
 def _exit_code(results, fail_on: str, show_rounding: bool) -> int:
@@ -211,6 +229,28 @@ def explain(
         "    " + (example(rule) if callable(example) else rule.example),
     ]
     typer.echo("\n".join(lines))
+
+cache_app = typer.Typer(no_args_is_help=True, help="The results cache: where it is, and clearing it.")
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached result (BUDGETAUDIT_CACHE_DIR overrides the folder)."""
+    from . import cache
+
+    root, count = cache.clear()
+    typer.echo(f"removed {count} cached results from {root}")
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Show the cache folder, its number of results and their size."""
+    from . import cache
+
+    root, count, size = cache.size()
+    typer.echo(f"{root}: {count} cached results, {size / 1024**2:.1f} MiB")
+
 
 def main() -> None:
     try:

@@ -1,0 +1,80 @@
+"""``--format junit``: JUnit XML for CI test dashboards (Jenkins, GitLab, Azure DevOps).
+
+One testsuite per document, one testcase per rule that ran on it (the selected rules that apply to
+its kind), a failure on each rule that found something, listing every finding of that rule with
+its file:line. An input that could not be read is a testsuite with one errored testcase. No times
+or timestamps: the report is the same for the same inputs, whatever the number of jobs.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+from ..audit import DocumentResult, applies
+from ..model import Finding
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _where(path: str, f: Finding) -> str:
+    spots = []
+    for loc in f.locations:
+        if loc.line is not None:
+            spot = str(loc.line) + (f"（第{loc.page}页）" if loc.page is not None else "")
+        elif loc.page is not None:
+            spot = f"第{loc.page}页"
+        else:
+            continue
+        if spot not in spots:
+            spots.append(spot)
+    return f"{path}:{', '.join(spots)}" if spots else path
+
+
+def _testcase(path: str, rule_id: str, title: str, findings: list[Finding]) -> ET.Element:
+    case = ET.Element("testcase", {"classname": path, "name": f"{rule_id} {title}".strip()})
+    if findings:
+        worst = min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 9))
+        message = findings[0].message + (f"（另有 {len(findings) - 1} 处）" if len(findings) > 1 else "")
+        failure = ET.SubElement(case, "failure", {"type": worst, "message": message})
+        failure.text = "\n".join(f"{_where(path, f)}: {f.severity} {f.rule} {f.message}" for f in findings)
+    return case
+
+
+def _suite(item: DocumentResult, rules: list, show_rounding: bool) -> ET.Element:
+    suite = ET.Element("testsuite", {"name": item.path})
+    if not item.ok:
+        case = ET.SubElement(suite, "testcase", {"classname": item.path, "name": "读取文件"})
+        ET.SubElement(case, "error", {"type": "input", "message": item.error or ""})
+        suite.attrib.update(tests="1", failures="0", errors="1", skipped="0")
+        return suite
+    doc = item.document
+    props = ET.SubElement(suite, "properties")
+    for name, value in (("kind", doc.kind), ("year", doc.year), ("entity", doc.entity),
+                        ("tables", len(doc.tables))):
+        if value is not None:
+            ET.SubElement(props, "property", {"name": name, "value": str(value)})
+    by_rule: dict[str, list[Finding]] = {}
+    for f in item.result.shown(show_rounding):
+        by_rule.setdefault(f.rule, []).append(f)
+    ran = [r for r in rules if applies(r, doc)]
+    cases = [_testcase(item.path, r.id, r.title, by_rule.pop(r.id, [])) for r in ran]
+    for rule_id, findings in by_rule.items():  # a finding from a rule outside the list still shows
+        cases.append(_testcase(item.path, rule_id, findings[0].title, findings))
+    suite.extend(cases)
+    failures = sum(1 for c in cases if c.find("failure") is not None)
+    suite.attrib.update(tests=str(len(cases)), failures=str(failures), errors="0", skipped="0")
+    return suite
+
+
+def render(results: list[DocumentResult], rules: list, show_rounding: bool = False) -> str:
+    root = ET.Element("testsuites", {"name": "budgetaudit"})
+    totals: Counter = Counter()
+    for item in results:
+        suite = _suite(item, rules, show_rounding)
+        root.append(suite)
+        for key in ("tests", "failures", "errors"):
+            totals[key] += int(suite.get(key))
+    root.attrib.update({k: str(totals[k]) for k in ("tests", "failures", "errors")})
+    ET.indent(root, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

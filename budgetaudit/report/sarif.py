@@ -1,0 +1,112 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
+
+One run; the driver lists every rule that was selected, with its title; each finding is a result at
+the file and line where its first number is printed, its other numbers as related locations. A
+PDF's page goes into the region's properties and into the message, since SARIF has no pages. Inputs
+that could not be read are tool execution notifications, and make the invocation unsuccessful.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePath
+from urllib.parse import quote
+
+from .. import __version__
+from ..audit import DocumentResult
+from ..model import Finding, Location
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_uri(path: str) -> dict:
+    """A relative path stays relative to the checkout (%SRCROOT%); an absolute one becomes a file: URI."""
+    p = PurePath(path)
+    if p.is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(p.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _pages(locs: list[Location]) -> str:
+    pages = sorted({loc.page for loc in locs if loc.page is not None})
+    return "（第 " + "、".join(str(p) for p in pages) + " 页）" if pages else ""
+
+
+def _location(path: str, loc: Location, index: int | None = None) -> dict:
+    physical: dict = {"artifactLocation": artifact_uri(path)}
+    region: dict = {}
+    if loc.line is not None:
+        region["startLine"] = loc.line
+    if loc.page is not None:
+        region.setdefault("properties", {})["page"] = loc.page
+    if region:
+        physical["region"] = region
+    out: dict = {"physicalLocation": physical}
+    if index is not None:
+        out["id"] = index
+    where = "·".join(x for x in (loc.table, loc.row, loc.column) if x)
+    if where:
+        out["message"] = {"text": where}
+    return out
+
+
+def _result(path: str, f: Finding, rule_index: dict[str, int]) -> dict:
+    # The first location that names a line or page is where a dashboard puts the result.
+    placed = [loc for loc in f.locations if loc.line is not None or loc.page is not None] or f.locations
+    primary = placed[0] if placed else Location(line=None)
+    out: dict = {
+        "ruleId": f.rule,
+        "level": LEVEL.get(f.severity, "warning"),
+        "message": {"text": f.message + _pages(f.locations)},
+        "locations": [_location(path, primary)],
+    }
+    if f.rule in rule_index:
+        out["ruleIndex"] = rule_index[f.rule]
+    related = [loc for loc in placed[1:] if (loc.line, loc.page) != (primary.line, primary.page)]
+    if related:
+        out["relatedLocations"] = [_location(path, loc, i) for i, loc in enumerate(related, 1)]
+    numbers = {k: format(v, "f") for k, v in
+               (("expected", f.expected), ("actual", f.actual), ("difference", f.difference)) if v is not None}
+    if numbers:
+        out["properties"] = numbers
+    return out
+
+
+def _rule(rule) -> dict:
+    out: dict = {
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": {"text": rule.title},
+        "defaultConfiguration": {"level": LEVEL.get(rule.severity, "warning")},
+        "properties": {"pack": rule.pack},
+    }
+    if rule.description:
+        out["fullDescription"] = {"text": " ".join(rule.description.split())}
+    return out
+
+
+def render(results: list[DocumentResult], rules: list, show_rounding: bool = False) -> str:
+    driver_rules = [_rule(r) for r in rules]
+    rule_index = {r.id: i for i, r in enumerate(rules)}
+    notifications = []
+    findings = []
+    for item in results:
+        if not item.ok:
+            notifications.append({
+                "level": "error",
+                "message": {"text": f"{item.path}: {item.error}"},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_uri(item.path)}}],
+            })
+            continue
+        for f in item.result.shown(show_rounding):
+            findings.append(_result(item.path, f, rule_index))
+    run = {
+        "tool": {"driver": {"name": "budgetaudit", "version": __version__, "semanticVersion": __version__,
+                            "rules": driver_rules}},
+        "invocations": [{"executionSuccessful": not notifications,
+                         "toolExecutionNotifications": notifications}],
+        "results": findings,
+    }
+    payload = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

@@ -237,6 +237,7 @@ class _Builder:
                 sentence=text[sent[0] : sent[1]].strip(),
                 paragraph=index,
             )
+            base.extra["lead"] = text[sent[0] : tok.start]  # the sentence up to the figure
             if tok.kind == "money":
                 if any(w in written for w in _RATE_WORDS):
                     continue
@@ -385,6 +386,7 @@ class _Builder:
 
     def build(self) -> list[Claim]:
         locals_: list[dict] = [self.read(i, p) for i, p in enumerate(self.paragraphs)]
+        self._locals = locals_
         self._groups(locals_)
         for c in self.claims:
             if c.parent is None:
@@ -442,9 +444,13 @@ class _Builder:
                     if parent[2] is None:
                         parent[2] = depth
                     if parent[1] is not None and first is not None and first.parent is None:
-                        first.parent = parent[1].id
-                        first.listed = "list"
-                        first.group = f"list:{parent[1].id}:{depth}"
+                        if self._lead(loc, first) == 1 and self._single(parent[1]):
+                            first.parent = parent[1].id
+                            first.listed = "list"
+                            first.group = f"list:{parent[1].id}:{depth}"
+                        else:
+                            # "年初预算 a，支出决算 b" per item: which figure is the part is unclear.
+                            parent[1].extra["partial_list"] = True
                 stack.append([depth, first, None])
             else:
                 stack = []
@@ -470,6 +476,19 @@ class _Builder:
                         c.group = f"inline:{loc['index']}:{m.start()}"
             if first is not None:
                 previous_first = first
+
+    def _lead(self, loc: dict, claim: Claim) -> int:
+        """Figures in ``claim``'s sentence before any 其中/包括: one means the item is one figure."""
+        text: str = loc["text"]
+        spans = loc["spans"]
+        a, b = spans[_sentence_of(spans, claim.offset[0])]
+        opener = _OPENER.search(text, claim.offset[1], b)
+        stop = opener.start() if opener else b
+        return sum(1 for c in self._money(loc) if a <= c.offset[0] < stop)
+
+    def _single(self, claim: Claim) -> bool:
+        loc = self._locals[claim.paragraph]
+        return self._lead(loc, claim) == 1
 
     def _opener_parent(self, loc: dict, pos: int, previous_first: Claim | None) -> Claim | None:
         text: str = loc["text"]

@@ -104,6 +104,8 @@ def is_heading(text: str) -> bool:
     if len(text) > _HEADING_MAX or not m:
         return False
     rest = text[m.end() :]
+    if rest.endswith(("（类）", "（款）", "(类)", "(款)", "、", "和", "及")):
+        return False  # a 功能科目 chain or a list wrapped onto the next line
     return not any(ch in rest for ch in "，,。；;：:") and not _FIGURE.search(rest)
 
 

@@ -62,7 +62,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         known = decompositions.get(total.canonical or "")
         named = {p.canonical for p in parts}
         complete = bool(known and known <= named) or (
-            total.extra.get("announced") and all(p.listed == "list" for p in parts)
+            total.extra.get("announced") and not total.extra.get("partial_list") and all(p.listed == "list" for p in parts)
         ) or (total.kind == "count" and "共" in total.label)
         if total.kind == "count":
             yield from _counts(rule, total, parts, complete)

@@ -78,6 +78,19 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             continue
         exact = p / w_value * HUNDRED
         shown = exact.quantize(Decimal(1).scaleb(-max(share.amount.decimals, 2)))
+        if pct <= high and pct + 2 * pct_tol >= low:
+            # 99.868% printed 99.86%: truncated rather than rounded, which is rounding, not an error.
+            yield finding(
+                rule,
+                f"第{share.line}行：{part.label} {printed(part)} ÷ {whole_text} = {shown}%，写为 {printed(share)}（截尾取舍，不是错误）",
+                locs,
+                severity="info",
+                expected=shown,
+                actual=pct,
+                difference=pct - exact,
+                rounding=True,
+            )
+            continue
         yield finding(
             rule,
             f"第{share.line}行：{part.label} {printed(part)} ÷ {whole_text} = {shown}%，说明写为 {printed(share)}",

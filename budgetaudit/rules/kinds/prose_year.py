@@ -1,26 +1,29 @@
-"""``prose_year:`` — a year that contradicts the document's year where the prose is about this year.
+"""``prose_year:`` — a year that contradicts the document's year where the text is about this year.
 
-    - id: BN408
+    - id: CN408
       title: 说明中的年度与文件年度一致
       prose_year:
         context: [上年, 比, 较, 截至, 文件]
 
-A figure whose label carries a year ("鞍山市…中心 2025 年财政拨款收支总预算 1,681.43 万元" in a 2026
-budget) states this year's figure under another year's name, typically copied from last year's
-document. Labels whose words place the year in another context (比上年, 截至 2025 年 12 月, a
-document number, 执行 of last year's budget) are left alone; so are figures naming nothing the
-tables report, and section headings of the form "… 2025 年…预算…情况说明".
+The text speaks of "this year" in two places: figures of the 情况说明 ("鞍山市…中心 2025 年财政拨款
+收支总预算 1,681.43 万元", "2026 年，…收支预算 …") and short title lines (the document title, the
+目录, headings such as "二、2025 年财政拨款收支预算情况说明"). The year most of them use is the
+document's year (the title's year breaks a tie); a mention with another year is reported, typically
+copied from last year's document. Words that place a year in another context (比上年, 截至 2025
+年 12 月, a document number, 执行 of last year's budget) exempt the mention; so do figures naming
+nothing the tables report.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ...model import Finding, Location
-from ...narrative_labels import normalise_label
-from ...narrative_rules import document_claims, finding, location, printed
-from ...narrative_text import paragraphs, starts_item
+from ...narrative_rules import document_claims, finding, printed
+from ...narrative_text import paragraphs
 from ..rule import Draft, Rule
 
 KEY = "prose_year"
@@ -28,7 +31,17 @@ OPTIONS: dict[str, str] = {}
 NEEDS_TABLE = False
 EXAMPLE = "第178行：“…中心2025年财政拨款收支总预算 1,681.43 万元”写的是 2025 年，本文件是 2026 年预算"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_HEADING = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,30}?(?:预算|决算).{0,12}?(?:情况|说明)")
+_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,40}?(?:预算|决算)")
+_TITLE_MAX = 50
+
+
+@dataclass(frozen=True)
+class Mention:
+    year: int
+    line: int
+    page: int | None
+    text: str
+    what: str  # figure | title
 
 
 def compile(draft: Draft) -> tuple[str, ...]:
@@ -39,38 +52,46 @@ def compile(draft: Draft) -> tuple[str, ...]:
     return tuple(words)
 
 
-def run(rule: Rule, facts) -> Iterable[Finding]:
-    doc = facts.doc
-    if doc.year is None:
-        return
-    context: tuple[str, ...] = rule.compiled
-    kind = doc.kind or "预算"
-    reported: set[int] = set()
+def mentions(facts, context: tuple[str, ...]) -> list[Mention]:
+    """Where the text names the year it is about: figures' sentences and title lines."""
+    out: list[Mention] = []
     for claim in document_claims(facts):
         if claim.kind != "amount" or claim.canonical is None or claim.amount is None:
             continue
-        label = normalise_label(claim.label)
-        m = _YEAR.search(label)
-        if not m or int(m.group(1)) == doc.year or any(w in label for w in context):
+        lead = re.sub(r"\s+", "", claim.extra.get("lead", ""))
+        if any(w in lead for w in context):
             continue
-        reported.add(claim.line)
-        yield finding(
-            rule,
-            f"第{claim.line}行：“{claim.label} {printed(claim)}”写的是 {m.group(1)} 年，本文件是 {doc.year} 年{kind}",
-            [location(claim)],
-        )
-    for para in paragraphs(doc):
+        years = {int(y) for y in _YEAR.findall(lead)}
+        if len(years) == 1:
+            out.append(Mention(years.pop(), claim.line, claim.page, f"{claim.label} {printed(claim)}", "figure"))
+    for para in paragraphs(facts.doc):
         text = para.text
-        if not starts_item(text) or len(text) > 60 or re.search(r"[，。；]", text):
+        if len(text) > _TITLE_MAX or re.search(r"[，,。；;]", text) or any(w in text for w in context):
             continue
-        m = _HEADING.search(text)
-        if not m or int(m.group(1)) == doc.year or any(w in text for w in context):
+        m = _TITLE.search(text)
+        if m:
+            out.append(Mention(int(m.group(1)), para.line_at(m.start(1)), para.page_at(m.start(1)), text, "title"))
+    return out
+
+
+def run(rule: Rule, facts) -> Iterable[Finding]:
+    doc = facts.doc
+    found = mentions(facts, rule.compiled)
+    if not found:
+        return
+    votes = Counter(m.year for m in found)
+    best = max(votes.values())
+    leaders = [y for y, n in votes.items() if n == best]
+    year = doc.year if doc.year in leaders else (leaders[0] if len(leaders) == 1 else None)
+    if year is None:
+        return
+    kind = doc.kind or ""
+    for m in found:
+        if m.year == year:
             continue
-        line = para.line_at(m.start(1))
-        if line in reported:
-            continue
+        what = "标题" if m.what == "title" else ""
         yield finding(
             rule,
-            f"第{line}行：标题“{text}”写的是 {m.group(1)} 年，本文件是 {doc.year} 年{kind}",
-            [Location(line=line, page=para.page_at(m.start(1)), table="说明", row=text)],
+            f"第{m.line}行：{what}“{m.text}”写的是 {m.year} 年，本文件是 {year} 年{kind}（其余 {votes[year]} 处均为 {year} 年）",
+            [Location(line=m.line, page=m.page, table="说明", row=m.text)],
         )

@@ -185,7 +185,7 @@ def print_summary(console: Console, results: list[DocumentResult], show_rounding
     table.add_column("单位")
     totals = Counter()
     rows = []
-    for item in results:
+    for item in sorted(results, key=lambda r: _worst_first(r, show_rounding)):
         if not item.ok:
             rows.append([item.path, "—", "—", Text("无法读取", style="red"), "", "", ""])
             totals["failed"] += 1
@@ -203,6 +203,14 @@ def print_summary(console: Console, results: list[DocumentResult], show_rounding
     console.print(table)
     if totals["failed"]:
         console.print(Text(f"{totals['failed']} 个文件无法读取", style="bold red"))
+
+
+def _worst_first(item: DocumentResult, show_rounding: bool) -> tuple:
+    """Unreadable files first, then by errors, warnings and notes, most first (ties keep input order)."""
+    if not item.ok:
+        return (0, 0, 0, 0)
+    c = counts(item.result.shown(show_rounding))
+    return (1, -c.get("error", 0), -c.get("warning", 0), -c.get("info", 0))
 
 
 def _count(c: Counter, severity: str) -> Text:

@@ -29,7 +29,8 @@ _STARTER = re.compile(
 _MARKDOWN = re.compile(r"^\s*(?:[-*•]\s+|#+\s+)+")
 _FIGURE = re.compile(r"\d\s*(?:万|亿|千)?\s*(?:元|%|％)|\d[*×=＝]")  # a figure or a calculation, not a year
 _MAX_BLANKS = 2
-_HEADING_MAX = 40
+_TITLE_MAX = 25
+_HEADING_MAX = 60
 
 
 @dataclass
@@ -113,6 +114,12 @@ def starts_item(text: str) -> bool:
     return bool(_STARTER.match(text))
 
 
+def _title_like(line: str) -> bool:
+    """A short line without punctuation or figures ("2026 年度单位预算"): a title, not a wrapped
+    sentence — extraction wraps full lines, so a sentence's broken lines are long."""
+    return len(line) < _TITLE_MAX and not re.search(r"[，,、：:；;（(]", line) and not _FIGURE.search(line)
+
+
 def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip()
     if not stripped:
@@ -141,6 +148,7 @@ def paragraphs(document: Document, *, include_tables: bool = False) -> list[Para
     joined: that is how wrapped cell text (项目内容) comes out of extraction, while rows stay apart.
     """
     covered = table_lines(document)
+    last_text = ""
     out: list[Paragraph] = []
     current: Paragraph | None = None
     blanks = 0
@@ -167,7 +175,9 @@ def paragraphs(document: Document, *, include_tables: bool = False) -> list[Para
             and not _ends_sentence(current.text)
             and not starts_item(text)
             and not is_heading(current.text)
+            and (in_table or not _title_like(last_text))
         )
+        last_text = text
         blanks = 0
         if joinable:
             assert current is not None

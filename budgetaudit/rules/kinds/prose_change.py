@@ -13,11 +13,14 @@ figure (interval arithmetic, DESIGN.md §2).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding, Location
+from ...narrative_labels import canonical
 from ...narrative_rules import document_claims, finding, location, printed, wan
+from .. import schema
 from ..rule import Draft, Rule
 
 KEY = "prose_change"
@@ -27,10 +30,43 @@ EXAMPLE = "第172行：1,681.43 万元比上年增加 1.23 万元，上年应为
 HUNDRED = Decimal(100)
 
 
-def compile(draft: Draft) -> bool:
-    if draft.value is not True:
-        raise draft.error("prose_change: expects true", KEY)
-    return True
+def compile(draft: Draft) -> tuple[str, ...]:
+    """The payload: true, or comparison: [table kinds with last year's and this year's figures]."""
+    if draft.value is True:
+        return ()
+    tables = draft.value.get("comparison") if isinstance(draft.value, dict) else None
+    tables = [tables] if isinstance(tables, str) else tables
+    if not isinstance(tables, list) or not all(isinstance(t, str) and schema.kind(t) for t in tables):
+        raise draft.error("prose_change: expects true or comparison: [table kinds]", KEY)
+    return tuple(tables)
+
+
+_STATED_CHANGE = re.compile(r"(?:增加|减少|增长|下降|降低|上升)\s*了?\s*(\d+(?:\.\d+)?)\s*(?:万元|元|%)")
+
+
+def _years(path: tuple[str, ...]) -> int | None:
+    m = re.search(r"(20\d{2})", "".join(path))
+    return int(m.group(1)) if m else None
+
+
+def comparison_rows(facts, kinds: tuple[str, ...]) -> dict[str, tuple]:
+    """canonical label → (last year's term, this year's term) from the comparison tables."""
+    out: dict[str, tuple] = {}
+    for kind in kinds:
+        for table in facts.tables(kind):
+            if len(table.columns) < 2:
+                continue
+            order = sorted(range(len(table.columns)), key=lambda i: (_years(table.columns[i].path) or 0, i))
+            prev_col, cur_col = order[0], order[-1]
+            for row in table.rows:
+                name = "三公经费" if row.role == "total" or row.key in ("合计", "总计") else canonical(row.key)
+                if name is None or name in out:
+                    continue
+                out[name] = (
+                    facts.term(table, row, prev_col, f"{kind}·{row.key}·{'.'.join(table.columns[prev_col].path)}"),
+                    facts.term(table, row, cur_col, f"{kind}·{row.key}·{'.'.join(table.columns[cur_col].path)}"),
+                )
+    return out
 
 
 def _pct_range(current: tuple[Decimal, Decimal], delta: tuple[Decimal, Decimal], up: bool) -> tuple[Decimal, Decimal] | None:
@@ -48,9 +84,13 @@ def _pct_range(current: tuple[Decimal, Decimal], delta: tuple[Decimal, Decimal],
 def run(rule: Rule, facts) -> Iterable[Finding]:
     all_claims = document_claims(facts)
     by = {c.id: c for c in all_claims}
+    compared = comparison_rows(facts, rule.compiled) if rule.compiled else {}
     for ch in all_claims:
         if ch.kind != "change":
             continue
+        subject = by.get(ch.subject) if ch.subject is not None else None
+        if subject is not None and subject.canonical in compared and _prior_year(ch.base):
+            yield from _against_comparison(rule, ch, subject, compared[subject.canonical])
         locs = [location(ch)]
         if ch.percent is not None and ch.extra.get("percent_line") not in (None, ch.line):
             locs.append(Location(line=ch.extra["percent_line"], page=ch.page, table="说明", row=ch.label))
@@ -59,11 +99,11 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             yield finding(rule, f"第{ch.line}行：{said}“{ch.direction}”，增减率却写为“{ch.percent_direction}”", locs)
             continue
         if ch.direction == "持平":
-            moved = [x for x in (ch.amount, ch.percent) if x is not None and x.value != 0]
+            moved = [x.raw for x in (ch.amount, ch.percent) if x is not None and x.value != 0]
+            moved += [m.group(0) for m in _STATED_CHANGE.finditer(ch.sentence) if Decimal(m.group(1)) != 0]
             if moved:
-                yield finding(rule, f"第{ch.line}行：{said}“持平”，却写有变化 {moved[0].raw}", locs)
+                yield finding(rule, f"第{ch.line}行：{said}“持平”，却写有变化“{moved[0]}”", locs)
             continue
-        subject = by.get(ch.subject) if ch.subject is not None else None
         if subject is None or subject.amount is None:
             continue
         locs.append(location(subject))
@@ -92,6 +132,33 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             actual=p.value,
             difference=p.value - rate,
         )
+
+
+def _prior_year(base: str | None) -> bool:
+    return bool(base) and (base.startswith(("上年", "上一年", "去年")) or bool(re.match(r"20\d{2}", base)))
+
+
+def _against_comparison(rule: Rule, ch, subject, terms) -> Iterable[Finding]:
+    """"与上年持平", "比上年减少 19.8 万元" against last year's and this year's columns."""
+    prev, cur = terms
+    gap = cur.value - prev.value
+    slack = (prev.high - prev.low + cur.high - cur.low) / 2
+    where = [location(ch), *(t.location for t in (prev, cur) if t.location is not None)]
+    shown = f"{prev.label} {wan(prev.value, prev.decimals or 2)}、{cur.label} {wan(cur.value, cur.decimals or 2)}"
+    if ch.direction == "持平":
+        if abs(gap) > slack:
+            yield finding(rule, f"第{ch.line}行：{subject.label}写“持平”，但{shown}", where, expected=Decimal(0),
+                          actual=gap, difference=gap)
+        return
+    if ch.amount is None or ch.direction not in ("增加", "减少"):
+        return
+    if abs(gap) > slack and (gap > 0) != (ch.direction == "增加"):
+        yield finding(rule, f"第{ch.line}行：{subject.label}写“{ch.direction}”，但{shown}", where)
+        return
+    if abs(abs(gap) - ch.amount.value) > slack + ch.amount.tolerance:
+        yield finding(rule, f"第{ch.line}行：{subject.label}比上年{ch.direction} {printed(ch)}，但{shown}，相差 "
+                      f"{wan(abs(gap), max(prev.decimals or 0, cur.decimals or 0, 1))} 万元", where,
+                      expected=abs(gap), actual=ch.amount.value, difference=ch.amount.value - abs(gap))
 
 
 def _rate_word(ch) -> str:

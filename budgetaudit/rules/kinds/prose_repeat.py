@@ -49,7 +49,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         changes.append((ch, subject))
     for i, (a, sa) in enumerate(changes):
         for b, sb in changes[i + 1 :]:
-            if sa.id == sb.id or sa.amount.value != sb.amount.value or sa.amount.value == 0:
+            if sa.amount.value != sb.amount.value or sa.amount.value == 0:
                 continue
             if a.direction != b.direction or a.percent is None and b.percent is None:
                 continue

@@ -14,6 +14,7 @@ from .rules.facts import Facts
 from .rules.kinds import get as get_kind
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+TABLE_KINDS = {"check", "each_row", "rollup", "match"}  # the arithmetic kinds over tables
 
 
 @dataclass
@@ -42,9 +43,12 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     facts = Facts(doc)
     result = AuditResult()
     seen: set[tuple] = set()
+    table_rules = set()
     for rule in rules:
         if not applies(rule, doc):
             continue
+        if rule.kind in TABLE_KINDS:
+            table_rules.add(rule.id)
         kind = get_kind(rule.kind)
         for finding in kind.run(rule, facts):
             key = (finding.rule, finding.message)
@@ -55,9 +59,31 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
                 result.rounding.append(finding)
             else:
                 result.findings.append(finding)
+    _promote_isolated_rounding(result, table_rules)
     result.findings.sort(key=sort_key)
     result.rounding.sort(key=sort_key)
     return result
+
+
+def _promote_isolated_rounding(result: AuditResult, table_rules: set[str]) -> None:
+    """Rounding-sized gaps that all involve one printed number, in a document where no other
+    table identity shows any rounding gap, point at that number rather than at rounding: warn."""
+    gaps = [f for f in result.rounding if f.rule in table_rules]
+    if not gaps:
+        return
+    common: set[int] | None = None
+    for f in gaps:
+        lines = {loc.line for loc in f.locations if loc.line is not None}
+        common = lines if common is None else common & lines
+    if not common:
+        return
+    line = min(common)
+    for f in gaps:
+        f.severity = "warning"
+        f.rounding = False
+        f.message += f"；本文档其他表格核对均无舍入差异，差异都涉及第 {line} 行的数字，该数字可能有误"
+        result.findings.append(f)
+    result.rounding = [f for f in result.rounding if f not in gaps]
 
 
 # ---------------------------------------------------------------- documents of a batch

@@ -69,6 +69,12 @@ def test_blank_is_exact_zero():
     assert compare(Side.of(term("0.0")), Side.of(blank)).status == OK
 
 
+def test_a_zero_printed_without_decimals_is_exact():
+    # "0" in a 三公 table means none, like a blank; "0.0" is a rounded figure.
+    assert compare(Side.of(term("3.0")), Side.of(term("0"), term("3.4"))).status == BROKEN
+    assert compare(Side.of(term("3.0")), Side.of(term("0.0"), term("3.1"))).status == ROUNDING
+
+
 def test_tolerance_follows_the_printed_unit():
     # 1,681.43 元 is 0.168143 万元 with a tolerance of 0.000005 万元.
     yuan = term("1,681.43", unit="元")

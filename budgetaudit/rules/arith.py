@@ -59,7 +59,12 @@ class Term:
 
 
 def amount_term(amount: Amount, label: str, location: Location | None, truncated: bool = False) -> Term:
-    """The term of a printed amount; ``truncated`` widens the interval upward by one unit."""
+    """The term of a printed amount; ``truncated`` widens the interval upward by one unit.
+
+    A zero printed without decimals ("0") is how tables write "none", like a blank: exact.
+    """
+    if amount.value == 0 and amount.decimals == 0:
+        return Term(amount.value, amount.value, amount.value, label, 0, amount.unit, location)
     tol = amount.tolerance
     low, high = amount.value - tol, amount.value + tol
     if truncated:

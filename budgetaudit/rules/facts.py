@@ -107,6 +107,7 @@ class Facts:
 
     def __init__(self, doc: Document):
         self.doc = doc
+        self._terms: dict[tuple, Term] = {}  # a cell is read by many rules: build its Term once
 
     # -------------------------------------------------------------- tables
 
@@ -197,6 +198,13 @@ class Facts:
 
     def term(self, table: Table, row: Row, col: int, label: str) -> Term:
         """The term of one cell; a blank cell is an exact 0 located on its row's line."""
+        key = (id(table), id(row), col, label)
+        cached = self._terms.get(key)
+        if cached is None:
+            cached = self._terms[key] = self._term(table, row, col, label)
+        return cached
+
+    def _term(self, table: Table, row: Row, col: int, label: str) -> Term:
         column = table.columns[col] if col < len(table.columns) else None
         cell = row.cell(col)
         loc = Location(
@@ -247,13 +255,12 @@ class Facts:
         bits = []
         if here is None or table is not here:
             bits.append(table.kind)
-        bits.append(row_label(row) if row.code else (row.key or row_label(row)))
-        if ref.column is not None:
-            bits.append(column_label(ref.column))
-        elif path is not None and len(self._paths(table)) > 1 and table.columns and \
-                table.columns[0].side is None:
-            bits.append(column_label(path))
-        return "·".join(bits)
+        name = row_label(row) if row.code else (row.key or row.name)
+        if name:
+            bits.append(name)
+        if ref.column is not None and path is not None:
+            bits.append(column_label(path))  # as resolved ({year} filled in)
+        return "·".join(bits) or table.kind
 
     @staticmethod
     def _paths(table: Table) -> list[tuple[str, ...]]:

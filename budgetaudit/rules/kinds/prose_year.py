@@ -62,7 +62,7 @@ def mentions(facts, context: tuple[str, ...]) -> list[Mention]:
         if any(w in lead for w in context):
             continue
         years = {int(y) for y in _YEAR.findall(lead)}
-        if len(years) == 1:
+        if len(years) == 1 and len(set(_YEAR.findall(claim.sentence))) == 1:  # two years: a comparison
             out.append(Mention(years.pop(), claim.line, claim.page, f"{claim.label} {printed(claim)}", "figure"))
     for para in paragraphs(facts.doc):
         text = para.text

@@ -92,6 +92,7 @@ _EXECUTION = re.compile(r"完成\s*(?P<whole>(?:年初|全年)?\s*预算(?:数)?
 _PCT_DIRECTION = re.compile(r"(?P<dir>增加|减少|增长|下降|降低|上升|提高)\s*了?\s*(?:幅度为|幅度)?\s*$")
 # What may stand between a total and its 其中: punctuation, or its share ("，占…的 1.51%，").
 _GAP = re.compile(r"[\s，,：:（(]*(?:(?:占|完成)[^，,。；;]*%[\s，,：:]*)?")
+_CHANGE_WORDS = re.compile(r"比上|较上|相比|同比|增加|减少|增长|下降|降低")
 _OPERATORS = set("*×xX＊/÷=＝+")
 _RATE_WORDS = ("每", "人均", "标准", "单价", "/")
 
@@ -504,6 +505,9 @@ class _Builder:
             gap = text[before[-1].offset[1] : pos]
             if _GAP.fullmatch(gap):
                 return before[-1]
+        # "比上年增加 5 万元，其中：…" lists parts of a change, not of a total.
+        if _CHANGE_WORDS.search(text[clause_start:pos]):
+            return None
         # Words naming the total: "支出预算按功能支出包括：", "在支出预算中，其中…".
         comma = max((text.rfind(ch, clause_start, pos) for ch in "，,"), default=-1)
         words = text[max(comma + 1, clause_start) : pos].strip()

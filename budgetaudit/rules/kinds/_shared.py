@@ -53,3 +53,24 @@ def evaluate(facts: Facts, items, here: Table | None, column=None) -> Side | Non
         for t in terms:
             side.add(t, sign)
     return side
+
+
+def example_message(identity: Identity, where: str = "") -> str:
+    """An illustrative message for `explain`: the rule's own operands with made-up figures."""
+
+    def name(items) -> str:
+        text = ""
+        for i, (sign, item) in enumerate(items):
+            label = str(item.value) if isinstance(item, Num) else item.text.rstrip("?")
+            if i == 0:
+                text = label if sign > 0 else f"-{label}"
+            else:
+                text += f" {'+' if sign > 0 else '-'} {label}"
+        return text
+
+    left, right = name(identity.left.items), name(identity.right.items)
+    sign = {"==": "≠", "<=": ">", ">=": "<"}[identity.op]
+    rvalue = "99.90" if identity.op != ">=" else "100.10"
+    eq = " = " if len(identity.right.items) > 1 else " "
+    prefix = f"{where}：" if where else ""
+    return f"{prefix}{left} 100.00 {sign} {right}{eq}{rvalue}（差 0.10 万元）"

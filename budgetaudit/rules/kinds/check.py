@@ -23,7 +23,7 @@ from ...model import Finding
 from ..facts import Facts, column_label
 from ..findings import judge
 from ..rule import Draft, Rule
-from ._shared import compile_cells, evaluate, parse
+from ._shared import compile_cells, evaluate, example_message, parse
 
 KEY = "check"
 OPTIONS = {"each_column": "evaluate the identity once per amount column of the table"}
@@ -34,6 +34,7 @@ EXAMPLE = "收入总计 7,667.28 ≠ 支出总计 7,667.07（差 0.21 万元）"
 @dataclass(frozen=True)
 class Compiled:
     op: str
+    identity: object  # the parsed identity, for `explain`
     scopes: dict  # table kind (or None) → (left items, right items)
     each_column: bool
 
@@ -48,7 +49,7 @@ def compile(draft: Draft) -> Compiled:
     scopes = {}
     for scope in draft.tables or (None,):
         scopes[scope] = compile_cells(draft, identity, scope, KEY)
-    return Compiled(identity.op, scopes, each_column)
+    return Compiled(identity.op, identity, scopes, each_column)
 
 
 def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
@@ -66,3 +67,7 @@ def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
                 finding = judge(rule, left, right, c.op, where)
                 if finding is not None:
                     yield finding
+
+
+def example(rule: Rule) -> str:
+    return example_message(rule.compiled.identity, "")

@@ -22,7 +22,7 @@ from ..expr import Num
 from ..facts import ColumnRef, Facts, RefError, column_label, compile_column_ref, row_label
 from ..findings import judge
 from ..rule import Draft, Rule
-from ._shared import parse
+from ._shared import example_message, parse
 
 KEY = "each_row"
 OPTIONS = {"rows": "which rows: all (default), items, totals, units"}
@@ -35,6 +35,7 @@ ROW_FILTERS = {"all", "items", "totals", "units"}
 @dataclass(frozen=True)
 class Compiled:
     op: str
+    identity: object  # the parsed identity, for `explain`
     scopes: dict  # table kind → (left items, right items) of (sign, ColumnRef | Num)
     rows: str
 
@@ -60,7 +61,7 @@ def compile(draft: Draft) -> Compiled:
             return out
 
         scopes[scope] = (side(identity.left.items), side(identity.right.items))
-    return Compiled(identity.op, scopes, rows)
+    return Compiled(identity.op, identity, scopes, rows)
 
 
 def keep(row: Row, which: str) -> bool:
@@ -118,3 +119,7 @@ def _side(facts: Facts, table: Table, row: Row, items, columns: dict) -> Side:
             continue
         side.add(facts.term(table, row, idx, column_label(item.column)), sign)
     return side
+
+
+def example(rule: Rule) -> str:
+    return example_message(rule.compiled.identity, "某一行")

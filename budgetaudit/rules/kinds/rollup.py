@@ -233,17 +233,27 @@ def unit_groups(table: Table) -> list[tuple[Row, list[Row]]]:
     return groups
 
 
+def _is_grand_total(row: Row) -> bool:
+    return row.role == "total" or (row.key or "") in ("合计", "总计")
+
+
 def total_groups(table: Table) -> list[tuple[Row, list[Row]]]:
+    """A total heads the rows below it; a total printed last (some PDFs) sums the rows above."""
     groups = []
     rows = table.rows
     for i, row in enumerate(rows):
-        if row.role != "total" and (row.key or "") not in ("合计", "总计"):
+        if not _is_grand_total(row):
             continue
         members = []
         for r in rows[i + 1:]:
-            if r.role == "total" or (r.key or "") in ("合计", "总计"):
+            if _is_grand_total(r):
                 break
             members.append(r)
+        if not members:
+            for r in reversed(rows[:i]):
+                if _is_grand_total(r):
+                    break
+                members.insert(0, r)
         kids = _top_rows(members)
         if kids:
             groups.append((row, kids))
@@ -269,6 +279,10 @@ def outline_level(row: Row) -> int | None:
     return None
 
 
+def _named(row: Row) -> bool:
+    return bool((row.key or row.name or "").strip())
+
+
 def outline_groups(table: Table) -> list[tuple[Row, list[Row]]]:
     groups = []
     for side in _sides(table.rows):
@@ -289,9 +303,12 @@ def outline_groups(table: Table) -> list[tuple[Row, list[Row]]]:
         for i, row in enumerate(rows):
             if levels[i] is not None or not is_total(row):
                 continue
-            span = [(r, lv) for r, lv in zip(rows[start:i], levels[start:i], strict=True) if lv is not None]
+            between = list(zip(rows[start:i], levels[start:i], strict=True))
             start = i + 1
-            if not span:
+            span = [(r, lv) for r, lv in between if lv is not None]
+            # An unnumbered line among them (年初结转和结余 heading its own 一、二、) means the
+            # numbered lines are not all direct parts of this total.
+            if not span or any(lv is None and _named(r) for r, lv in between):
                 continue
             top = min(lv for _, lv in span)
             groups.append((row, [r for r, lv in span if lv == top]))

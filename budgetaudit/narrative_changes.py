@@ -19,7 +19,7 @@ _CHANGE_WITH = re.compile(
     r"与\s*" + _BASE + r"(?:预算数?|决算数?|同期)?\s*相比\s*[，,]?\s*(?:今年|本年|当年)?(?P<label>[^，,。；;]{0,24}?)\s*" + _DIRECTION
 )
 _FLAT = re.compile(r"(?:与|比|较)\s*" + _BASE + r"(?:预算数?|同期)?\s*(?:基本)?持平|无增减变化|没有变化|无变化")
-_SHARE = re.compile(r"占\s*(?P<whole>[^，,。；;：:]{1,30}?)\s*的?\s*(?:比重|比例)?\s*(?:为)?\s*$")
+_SHARE = re.compile(r"占\s*(?:(?P<whole>[^，,。；;：:]{1,30}?)\s*的)?\s*(?:比重|比例)?\s*(?:为)?\s*$")
 _EXECUTION = re.compile(r"完成\s*(?P<whole>(?:年初|全年)?\s*预算(?:数)?)\s*的?\s*$")
 _PCT_DIRECTION = re.compile(r"(?P<dir>增加|减少|增长|下降|降低|上升|提高)\s*了?\s*(?:幅度为|幅度)?\s*$")
 
@@ -28,6 +28,16 @@ def _direction(word: str) -> str:
     if word == "持平":
         return "持平"
     return "增加" if word.startswith(_UP) else "减少"
+
+
+def _extra(text: str, mark: int, para: Paragraph, pct: Token | None) -> dict:
+    """The line of the rate (when wrapped) and the clause of the statement (from ：/；/。 to ；/。)."""
+    start = max((text.rfind(ch, 0, mark) for ch in "；;。：:"), default=-1) + 1
+    ends = [i for i in (text.find(ch, mark) for ch in "；;。") if i >= 0]
+    out = {"clause": text[start : min(ends) if ends else len(text)]}
+    if pct is not None:
+        out["percent_line"] = para.line_at(pct.start)
+    return out
 
 
 class _Pos:
@@ -150,7 +160,7 @@ class ChangesMixin:
             if not m:
                 continue
             consumed.add(tok.start)
-            found.append({"token": tok, "whole": m.group("whole"), "kind": kind, "mark": tok.start - len(head) + m.start()})
+            found.append({"token": tok, "whole": m.group("whole") or "", "kind": kind, "mark": tok.start - len(head) + m.start()})
         return found
 
     def _resolve_changes(self, loc: dict) -> None:
@@ -205,7 +215,7 @@ class ChangesMixin:
                     percent_direction=ch.get("percent_direction"),
                     previous=prev.amount if prev else None,
                     base=ch["base"],
-                    extra={"percent_line": para.line_at(pct.start)} if pct else {},
+                    extra=_extra(text, mark, para, pct),
                 )
             )
 

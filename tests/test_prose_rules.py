@@ -281,3 +281,19 @@ def test_tables_promised_absent_illegible_or_empty_without_a_note():
     assert found(r) == [("CC501", "error", 5), ("CC502", "warning", 20), ("CC503", "warning", 30)]
     tables[1].empty_note = True
     assert [f[0] for f in found(check("目录", "CC503", tables, toc=toc))] == []
+
+
+def test_a_table_number_skipped_without_a_toc_entry():
+    tables = [
+        Table(kind="政府性基金预算支出表", title="t", number="表8", status="empty", first_line=10, last_line=12, empty_note=True),
+        Table(kind="支出功能分类预算表", title="t", number="表10", status="ok", first_line=20, last_line=30),
+    ]
+    r = check("目录", "CC504", tables)
+    assert found(r) == [("CC504", "warning", 20)] and "项目支出预算表" in r.findings[0].message
+    toc = [TocEntry("九、项目支出预算表", 3, "项目支出预算表")]
+    assert found(check("目录", "CC504", tables, toc=toc)) == []  # CC501 reports it
+
+
+def test_持平_in_one_clause_is_not_contradicted_by_another_clause():
+    text = "“三公”经费比 2023 年度减少 0.15 万元，下降 27.78%，其中:因公出国（境）费支出与上一年度持平;公务接待费支出减少 0.15 万元。"
+    assert found(check(text, "CN403")) == []

@@ -100,7 +100,8 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             continue
         if ch.direction == "持平":
             moved = [x.raw for x in (ch.amount, ch.percent) if x is not None and x.value != 0]
-            moved += [m.group(0) for m in _STATED_CHANGE.finditer(ch.sentence) if Decimal(m.group(1)) != 0]
+            clause = ch.extra.get("clause", ch.sentence)
+            moved += [m.group(0) for m in _STATED_CHANGE.finditer(clause) if Decimal(m.group(1)) != 0]
             if moved:
                 yield finding(rule, f"第{ch.line}行：{said}“持平”，却写有变化“{moved[0]}”", locs)
             continue

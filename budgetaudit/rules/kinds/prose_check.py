@@ -96,11 +96,32 @@ def compile(draft: Draft) -> Compiled:
     return Compiled(name, sides, tuple(compiled), scope.strip(), zero_ok)
 
 
-def _subject(claim) -> str | None:
+def _subject(claim, facts) -> str | None:
+    """How to select the 科目 a figure names: its 科目编码 when the (类)(款)(项) chain pins it down
+    (several 款 have a 行政运行 项), else its name."""
     if claim.path:
-        return claim.canonical
+        return _code(facts, claim.path) or claim.canonical
     if claim.canonical in FUNCTION_CLASSES:
         return claim.canonical
+    return None
+
+
+def _code(facts, path: tuple[str, ...]) -> str | None:
+    """The 科目编码 of the last name of ``path`` whose ancestors carry the other names."""
+    for table in facts.doc.tables:
+        codes: dict[tuple[int, str], list[str]] = {}
+        for row in table.rows:
+            if row.code and row.level:
+                codes.setdefault((row.level, row.key), []).append(row.code)
+        prefixes = [""]
+        for depth, name in enumerate(path, start=1):
+            found = [c for c in codes.get((depth, name), []) if any(c.startswith(p) for p in prefixes)]
+            if not found:
+                break
+            prefixes = found
+        else:
+            if len(prefixes) == 1:
+                return prefixes[0]
     return None
 
 
@@ -112,7 +133,7 @@ def pairings(rule: Rule, facts) -> Iterator[tuple[Claim, list[Side]]]:
         if claim.kind != "amount" or claim.amount is None:
             continue
         if c.name == SUBJECTS:
-            subject = _subject(claim)
+            subject = _subject(claim, facts)
             if subject is None:
                 continue
         elif claim.canonical != c.name:

@@ -2,26 +2,30 @@
 
     - id: BC501
       title: 目录所列表格缺失
-      completeness: absent        # absent | illegible | unannotated
+      completeness: absent        # absent | illegible | unannotated | numbering
 
 absent: a table kind listed in the 目录 (Document.toc) that the document never prints.
+numbering: a table number skipped between two printed ones (表8, 表10: where is 表9?) when the
+目录 does not already say so.
 illegible: a printed table whose content could not be read (Table.status illegible): nothing in it
 can be checked. unannotated: an empty table without the customary note ("如此表为空表，则表示…").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ...model import Finding, Location
 from ...narrative_rules import finding
+from ...tables.catalogue import by_kind, specs
 from ..rule import Draft, Rule
 
 KEY = "completeness"
 OPTIONS: dict[str, str] = {}
 NEEDS_TABLE = False
 EXAMPLE = "目录第54行列出“国有资本经营预算支出表”，文件中没有这张表"
-CHECKS = ("absent", "illegible", "unannotated")
+CHECKS = ("absent", "illegible", "unannotated", "numbering")
 
 
 def compile(draft: Draft) -> str:
@@ -50,9 +54,52 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                 [Location(line=entry.line, table=entry.kind, row=entry.title.strip())],
             )
         return
+    if check == "numbering":
+        yield from _gaps(rule, doc)
+        return
     for table in doc.tables:
         where = [Location(line=table.first_line, page=table.pages[0] if table.pages else None, table=table.kind)]
         if check == "illegible" and table.status == "illegible":
             yield finding(rule, f"第{table.first_line}行：{_name(table)}内容无法辨认，表中数字无法核对", where)
         elif check == "unannotated" and table.status == "empty" and not table.empty_note:
             yield finding(rule, f"第{table.first_line}行：{_name(table)}为空表，但没有“如此表为空表，则表示……”之类的说明", where)
+
+
+def _number(table) -> int | None:
+    m = re.search(r"\d+", table.number or "")
+    return int(m.group(0)) if m else None
+
+
+def _gaps(rule: Rule, doc) -> Iterable[Finding]:
+    family = doc.kind
+    printed = {}
+    for table in doc.tables:
+        n = _number(table)
+        spec = by_kind(table.kind)
+        if n is not None and spec is not None and (family is None or spec.family == family):
+            printed.setdefault(n, table)
+            family = spec.family
+    if len(printed) < 2:
+        return
+    kinds = {t.kind for t in doc.tables}
+    listed = {e.kind for e in doc.toc if e.kind}
+    numbers = sorted(printed)
+    for before, after in zip(numbers, numbers[1:], strict=False):
+        for n in range(before + 1, after):
+            spec = next((s for s in specs() if s.family == family and _spec_number(s) == n), None)
+            if spec is None or spec.kind in kinds or spec.kind in listed:
+                continue
+            first, last = printed[before], printed[after]
+            yield finding(
+                rule,
+                f"第{last.first_line}行：{first.number}之后是{last.number}，缺少第 {n} 张表“{spec.kind}”",
+                [Location(line=last.first_line, page=last.pages[0] if last.pages else None, table=last.kind)],
+            )
+
+
+def _spec_number(spec) -> int | None:
+    for number in spec.numbers:
+        m = re.search(r"\d+", number)
+        if m:
+            return int(m.group(0))
+    return None

@@ -1,0 +1,233 @@
+"""How fast audits are, on this machine: single documents, PDFs against pdfplumber, batches, the cache.
+
+    python benchmarks/audit_speed.py [--runs N] [--copies N] [--jobs N] [--skip-batch] [--profile]
+
+Prints
+  1. the median time to audit each sample text in-process (read + recognise + all rules);
+  2. the same for each PDF in ../shared/pdfs (skipped when absent), beside pdfplumber's own reading
+     of it (open + extract_text + extract_tables on every page: the floor a PDF audit stands on) and
+     the ratio of the two;
+  3. throughput of `budgetaudit check --format json --no-cache` through the real CLI over a batch
+     of COPIES copies of each sample (made in a temporary folder) with --jobs 1 and --jobs N, and
+     whether the two JSON reports are byte-identical;
+  4. a cold run (empty cache) against a cached re-run over the same batch.
+Single-document figures are given in wall time and in CPU time (this process plus the children it
+waited for; the PDF reader reads in a forked child): CPU time is the work, and holds steady when
+other jobs load the machine. --profile prints where the time of the sample audits goes: CPU time
+per layer (reading, table recognition, the prose claims, the rules by kind) and cProfile's top
+functions.
+
+Each copy ends in a different number of blank lines, so no two files share content: the cache is
+keyed by content, and identical copies would make the "cold" run partly warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PDFS = ROOT.parent / "shared" / "pdfs"
+sys.path.insert(0, str(ROOT))
+
+from budgetaudit.audit import audit_file  # noqa: E402
+from budgetaudit.batch import default_jobs  # noqa: E402
+from budgetaudit.rules import load_rules  # noqa: E402
+
+
+def cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def medians(fn, runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``fn()`` over ``runs`` calls."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        fn()
+        cpus.append(cpu_seconds() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def pdfplumber_reading(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.extract_tables()
+
+
+def single_documents(rules, runs: int) -> None:
+    samples = sorted((ROOT / "samples").glob("*.txt"))
+    audit_file(str(samples[0]), rules)  # warm imports and caches
+    print(f"1. One text document, audited in-process (median of {runs})")
+    print(f"   {'sample':<30} {'findings':>8} {'wall ms':>9} {'CPU ms':>9}")
+    for path in samples:
+        item = audit_file(str(path), rules)
+        wall, cpu = medians(lambda p=path: audit_file(str(p), rules), runs)
+        count = len(item.result.findings) if item.ok else "failed"
+        print(f"   {path.name:<30} {count:>8} {wall * 1000:>9.1f} {cpu * 1000:>9.1f}")
+    print()
+    pdfs = sorted(PDFS.glob("*.pdf")) if PDFS.is_dir() else []
+    if not pdfs:
+        print(f"2. PDFs: skipped ({PDFS} is absent)\n")
+        return
+    pdf_runs = max(3, runs // 2)
+    print(f"2. One PDF: audit in-process against pdfplumber's own reading (median of {pdf_runs})")
+    print(f"   {'file':<40} {'pages':>5} {'audit wall s':>12} {'pdfplumber s':>12} {'ratio':>6}"
+          f" {'audit CPU s':>11} {'pdfplumber':>10} {'ratio':>6}")
+    import pdfplumber
+
+    pdfplumber_reading(pdfs[0])  # warm imports
+    for path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+        audit_wall, audit_cpu = medians(lambda p=path: audit_file(str(p), rules), pdf_runs)
+        floor_wall, floor_cpu = medians(lambda p=path: pdfplumber_reading(p), pdf_runs)
+        name = path.name if len(path.name) <= 40 else path.name[:39] + "…"
+        print(f"   {name:<40} {pages:>5} {audit_wall:>12.2f} {floor_wall:>12.2f} {audit_wall / floor_wall:>6.2f}"
+              f" {audit_cpu:>11.2f} {floor_cpu:>10.2f} {audit_cpu / floor_cpu:>6.2f}")
+    print()
+
+
+def make_batch(folder: Path, copies: int) -> int:
+    samples = sorted((ROOT / "samples").glob("*.txt"))
+    for k in range(copies):
+        for path in samples:
+            text = path.read_text("utf-8")
+            (folder / f"{k:04d}_{path.name}").write_text(text + "\n" * (k + 1), encoding="utf-8")
+    return copies * len(samples)
+
+
+def cli_run(folder: Path, jobs: int, *extra: str, env: dict | None = None) -> tuple[float, bytes, int]:
+    """Wall seconds, JSON report and exit code of one real `budgetaudit check` process."""
+    cmd = [sys.executable, "-m", "budgetaudit", "check", str(folder), "--format", "json",
+           "--jobs", str(jobs), *extra]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, env=env, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"budgetaudit check failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    return elapsed, done.stdout, done.returncode
+
+
+def batches(copies: int, jobs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="budgetaudit-bench-") as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        count = make_batch(folder, copies)
+        env = dict(os.environ, BUDGETAUDIT_CACHE_DIR=str(Path(tmp) / "cache"))
+        print(f"3. Batch of {count} text documents through the CLI (--format json --no-cache)")
+        one, report_one, _ = cli_run(folder, 1, "--no-cache", env=env)
+        print(f"   --jobs 1: {one:7.1f} s  {count / one:6.1f} documents/s")
+        many, report_many, _ = cli_run(folder, jobs, "--no-cache", env=env)
+        print(f"   --jobs {jobs}: {many:7.1f} s  {count / many:6.1f} documents/s   speed-up {one / many:.2f}×")
+        print(f"   JSON byte-identical: {'yes' if report_one == report_many else 'NO'}"
+              f" ({len(report_one):,} bytes)")
+        print()
+        print(f"4. Cache (--jobs {jobs}, cache in a fresh folder)")
+        cold, report_cold, _ = cli_run(folder, jobs, env=env)
+        warm, report_warm, _ = cli_run(folder, jobs, env=env)
+        print(f"   cold run:   {cold:7.2f} s")
+        print(f"   cached run: {warm:7.2f} s   {cold / warm:.0f}× faster")
+        same = report_cold == report_warm == report_many
+        print(f"   reports identical to the uncached ones: {'yes' if same else 'NO'}")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def phases(rules, runs: int) -> None:
+    """CPU ms per sample in each layer: reading, recognition, the prose claims, rules by kind."""
+    from collections import defaultdict
+
+    from budgetaudit.audit import applies
+    from budgetaudit.narrative_rules import document_claims
+    from budgetaudit.readers.text import read_lines
+    from budgetaudit.rules.facts import Facts
+    from budgetaudit.rules.kinds import get as get_kind
+    from budgetaudit.tables import recognize
+
+    samples = sorted((ROOT / "samples").glob("*.txt"))
+    table: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for _ in range(runs):
+        for path in samples:
+            row = table[path.name[:3]]
+            t = time.process_time()
+            lines = read_lines(path)
+            row["read"].append(time.process_time() - t)
+            t = time.process_time()
+            doc = recognize(lines, str(path), source="text")
+            row["recognise"].append(time.process_time() - t)
+            facts = Facts(doc)
+            t = time.process_time()
+            document_claims(facts)
+            row["prose claims"].append(time.process_time() - t)
+            spent: dict[str, float] = defaultdict(float)
+            for rule in rules:
+                if applies(rule, doc):
+                    t = time.process_time()
+                    list(get_kind(rule.kind).run(rule, facts))
+                    spent["rules: " + rule.kind] += time.process_time() - t
+            for kind, seconds in spent.items():
+                row[kind].append(seconds)
+    names = sorted({n for row in table.values() for n in row},
+                   key=lambda n: -sum(statistics.median(row[n]) for row in table.values() if n in row))
+    print(f"Where one audit's CPU time goes (ms, median of {runs})")
+    print(f"   {'phase':<28}" + "".join(f"{s:>8}" for s in table) + f"{'mean':>8}")
+    for name in names:
+        values = [statistics.median(row[name]) * 1000 if name in row else 0.0 for row in table.values()]
+        print(f"   {name:<28}" + "".join(f"{v:>8.1f}" for v in values) + f"{statistics.mean(values):>8.1f}")
+    totals = [sum(statistics.median(v) for v in row.values()) * 1000 for row in table.values()]
+    print(f"   {'total':<28}" + "".join(f"{v:>8.1f}" for v in totals) + f"{statistics.mean(totals):>8.1f}")
+    print()
+
+
+def profile(rules) -> None:
+    samples = sorted((ROOT / "samples").glob("*.txt"))
+    audit_file(str(samples[0]), rules)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for path in samples:
+        audit_file(str(path), rules)
+    profiler.disable()
+    print("cProfile: the five samples audited once, top functions by own time")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    print("... and by cumulative time")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="repeats per single document (default 7)")
+    parser.add_argument("--copies", type=int, default=100, help="copies of each sample in the batch (default 100)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="N for the parallel batch (default: CPUs)")
+    parser.add_argument("--skip-batch", action="store_true", help="only the single-document figures")
+    parser.add_argument("--profile", action="store_true", help="also profile the sample audits")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    rules = load_rules().rules
+    print(f"budgetaudit benchmark · {os.cpu_count()} CPUs ({default_jobs()} usable) · Python "
+          f"{sys.version.split()[0]} · {len(rules)} rules (loaded in {time.perf_counter() - start:.2f} s)\n")
+    single_documents(rules, args.runs)
+    if not args.skip_batch:
+        batches(args.copies, args.jobs)
+    if args.profile:
+        phases(rules, max(3, args.runs // 2))
+        profile(rules)
+
+
+if __name__ == "__main__":
+    main()

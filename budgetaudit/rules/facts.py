@@ -234,6 +234,7 @@ class Facts:
             if self.doc.year is None:
                 return None
             path = tuple(p.replace("{year}", str(self.doc.year)) for p in path)
+        gathered: list[Term] = []
         for table in candidates:
             rows = self.find_rows(table, ref.row)
             if not rows:
@@ -246,8 +247,10 @@ class Facts:
                 name = label or self.describe(ref, table, here, row, path)
                 out.append(self.term(table, row, idx, name))
             else:
-                return out
-        return None
+                if not ref.row.is_glob:
+                    return out
+                gathered.extend(out)  # a pattern sums its rows over every table of the kind
+        return gathered or None
 
     def describe(self, ref: CellRef, table: Table, here: Table | None, row: Row,
                  path: tuple[str, ...] | None) -> str:

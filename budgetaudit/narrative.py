@@ -34,6 +34,7 @@ __all__ = ["Claim", "KINDS", "claims", "by_id", "parts_of"]
 
 _BOUNDARY = set("，,。；;：:、！？!?")
 _OPERATORS = set("*×xX＊/÷=＝+")
+_PROJECTS_COUNTED = re.compile(r"项目[^，,。；;]{0,8}?\d+\s*个[^，,。；;]{0,2}[，,]\s*涉及")
 _RATE_WORDS = ("每", "人均", "标准", "单价", "/")
 
 
@@ -109,6 +110,13 @@ def _chain(label: str) -> tuple[str, ...]:
 # ----------------------------------------------------------------------------------------- claims
 
 
+def _project_funds(label: str, lead: str) -> str | None:
+    """"项目共 17 个，涉及资金 272946.83 万元": the money of the projects just counted."""
+    if label in ("涉及资金", "涉及金额", "涉及预算金额", "涉及预算资金") and _PROJECTS_COUNTED.search(lead):
+        return "项目资金"
+    return None
+
+
 def _operand(text: str, tok: Token) -> bool:
     """A figure inside a written calculation ("175人*1.4万元=245万元") is not a claim of its own."""
     before = text[: tok.start].rstrip()[-1:]
@@ -174,7 +182,7 @@ class _Builder(ListsMixin, ChangesMixin):
                     base.canonical = chain[-1] if len(chain) > 1 else canonical(chain[-1])
                     base.label = "".join(f"{n}（{lvl}）" for n, lvl in zip(chain, ("类", "款", "项"), strict=False))
                 else:
-                    base.canonical = canonical(written)
+                    base.canonical = canonical(written) or _project_funds(label, base.extra["lead"])
             else:
                 base.count = tok.count
                 base.unit = tok.unit

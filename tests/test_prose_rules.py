@@ -297,3 +297,33 @@ def test_a_table_number_skipped_without_a_toc_entry():
 def test_持平_in_one_clause_is_not_contradicted_by_another_clause():
     text = "“三公”经费比 2023 年度减少 0.15 万元，下降 27.78%，其中:因公出国（境）费支出与上一年度持平;公务接待费支出减少 0.15 万元。"
     assert found(check(text, "CN403")) == []
+
+
+def test_a_count_against_the_names_listed_before_it():
+    ok = "(二) 分支机构。和平、沈河、皇姑 3 个分中心为副处级分支机构；新民和法库 2 个分中心为正科级分支机构。"
+    assert found(check(ok, "CN411")) == []
+    text = "因此“政府性基金预算支出表”“债务支出预算表”、“国有资本经营预算支出表”，4 张表中没有数据。"
+    r = check(text, "CN411")
+    assert found(r) == [("CN411", "error", 1)] and "3 个名称" in r.findings[0].message
+    # Figures in the list: not a list of names.
+    assert found(check("其中：一般公务用车 2 辆、执法执勤用车 1 辆，共 4 个。", "CN411")) == []
+
+
+def test_the_same_figure_stated_twice():
+    text = "在支出预算中，政府采购支出 19.3 万元。\n（二）政府采购预算安排情况\n2026 年政府采购预算 18.3 万元。"
+    r = check(text, "CN404")
+    assert found(r) == [("CN404", "error", 3)] and "19.3" in r.findings[0].message
+
+
+def test_an_increase_larger_than_this_year_figure():
+    r = check("公务接待费 0.43 万元。2024年公务接待费比上年增加 1.29 万元,增长 198.00%。", "CN403")
+    assert found(r) == [("CN403", "error", 1)] and "负数" in r.findings[0].message
+
+
+def test_project_funds_against_the_project_table(table_builder):
+    table = table_builder("项目支出预算表", [("总计",), ("本年收入", "合计")],
+                          [("合计", ["6,690.82", "5,384.75"]), ("专项经费", ["6,690.82", "5,384.75"])], first_line=40)
+    ok = "纳入预算绩效管理的项目共 1 个，涉及资金 5384.75 万元。"
+    assert found(check(ok, "BN336", [table])) == []
+    r = check("纳入预算绩效管理的项目共 1 个，涉及资金 5483.75 万元。", "BN336", [table])
+    assert found(r) == [("BN336", "error", 1)]

@@ -116,6 +116,13 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         if ch.amount is None or ch.percent is None or ch.direction is None:
             continue
         d = ch.amount
+        if ch.direction == "增加" and d.value - d.tolerance > c_range[1]:
+            yield finding(
+                rule,
+                f"第{ch.line}行：{subject.label} {printed(subject)}，比{ch.base}增加 {printed(ch)}：增加额大于本年金额，上年将为负数",
+                locs,
+            )
+            continue
         rng = _pct_range(c_range, (d.value - d.tolerance, d.value + d.tolerance), ch.direction == "增加")
         if rng is None:
             continue

@@ -1,8 +1,10 @@
-"""``prose_repeat:`` — two statements of the same change agree.
+"""``prose_repeat:`` — two statements of the same change, or of the same figure, agree.
 
-    - id: BN404
-      title: 说明中同一增减变化的两处表述一致
-      prose_repeat: true
+    - id: CN404
+      title: 说明中同一增减变化、同一金额的两处表述一致
+      prose_repeat:
+        figures: [政府采购, 三公经费]   # labels whose figure is one figure wherever it is stated
+
 
 Two changes "比上年增加/减少 d 万元" whose subjects have the same figure this year describe the same
 change when their labels name the same quantity: their amounts must be equal (tolerance from the
@@ -15,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...model import Finding
-from ...narrative_rules import document_claims, finding, location, printed
+from ...narrative_labels import VOCABULARY, canonical
+from ...narrative_rules import document_claims, finding, location, printed, term
+from ..arith import OK, ROUNDING, Side, compare
 from ..rule import Draft, Rule
 
 KEY = "prose_repeat"
@@ -24,10 +28,40 @@ NEEDS_TABLE = False
 EXAMPLE = "第95行：财政拨款支出 7,078.30 万元比上年增加 2,505.50 万元，第85行同为 7,078.30 万元的支出总计比上年增加 2,505.43 万元"
 
 
-def compile(draft: Draft) -> bool:
-    if draft.value is not True:
-        raise draft.error("prose_repeat: expects true", KEY)
-    return True
+def compile(draft: Draft) -> frozenset[str]:
+    """The payload: true, or figures: [labels whose figure must be the same wherever stated]."""
+    if draft.value is True:
+        return frozenset()
+    figures = draft.value.get("figures") if isinstance(draft.value, dict) else None
+    if not isinstance(figures, list) or not all(isinstance(f, str) for f in figures):
+        raise draft.error("prose_repeat: expects true or figures: [canonical labels]", KEY)
+    for name in figures:
+        if canonical(name) != name and name not in VOCABULARY:
+            raise draft.error(f'prose_repeat: "{name}" is not a canonical prose label', KEY)
+    return frozenset(figures)
+
+
+def _figures(rule: Rule, facts, all_claims) -> Iterable[Finding]:
+    """The same figure stated twice must be stated the same."""
+    first: dict[str, object] = {}
+    for c in all_claims:
+        if c.kind != "amount" or c.amount is None or c.canonical not in rule.compiled:
+            continue
+        if c.canonical not in first:
+            first[c.canonical] = c
+            continue
+        a = first[c.canonical]
+        verdict = compare(Side.of(term(a, facts=facts)), Side.of(term(c, facts=facts)))
+        if verdict.status in (OK, ROUNDING):
+            continue
+        yield finding(
+            rule,
+            f"第{c.line}行：{c.label} {printed(c)}，第{a.line}行写的是 {printed(a)}",
+            [location(c), location(a)],
+            expected=a.amount.value,
+            actual=c.amount.value,
+            difference=c.amount.value - a.amount.value,
+        )
 
 
 def _prior_year(base: str | None) -> bool:
@@ -36,6 +70,7 @@ def _prior_year(base: str | None) -> bool:
 
 def run(rule: Rule, facts) -> Iterable[Finding]:
     all_claims = document_claims(facts)
+    yield from _figures(rule, facts, all_claims)
     by = {c.id: c for c in all_claims}
     changes = []
     for ch in all_claims:

@@ -1,0 +1,71 @@
+"""``prose_listed:`` — a count agrees with the names listed right before it.
+
+    - id: CN411
+      title: 说明中的个数与所列名称一致
+      prose_listed: [个, 张, 家, 项]
+
+"和平、沈河、…、辽中 10 个分中心", "“政府性基金预算支出表”“债务支出预算表”…，5 张表中没有数据":
+the names listed (separated by 、, or each in quotes) immediately before the count are counted.
+A list is only read when it is a list of names (no figures in it) of at least two items.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ...model import Finding
+from ...narrative_rules import document_claims, finding, location, printed
+from ..rule import Draft, Rule
+
+KEY = "prose_listed"
+OPTIONS: dict[str, str] = {}
+NEEDS_TABLE = False
+EXAMPLE = "第236行：列出 5 个名称（“政府性基金预算支出表”…），说明写为 6 张"
+_BOUNDARY = re.compile(r"[，,；;：:。]")
+_QUOTED = re.compile(r"[“\"]([^“”\"]{2,40})[”\"]")
+_NAME_MAX = 16
+
+
+def compile(draft: Draft) -> frozenset[str]:
+    if not isinstance(draft.value, list) or not all(isinstance(u, str) for u in draft.value):
+        raise draft.error("prose_listed: expects a list of count units such as [个, 张]", KEY)
+    return frozenset(draft.value)
+
+
+def listed(lead: str) -> list[str]:
+    """The names listed at the end of ``lead`` (the text before a count), or [] when it is no list."""
+    pieces = _BOUNDARY.split(lead)
+    clause = pieces[-1].strip()
+    if not clause and len(pieces) > 1:
+        clause = pieces[-2].strip()  # "…“E”，5 张表": the list is the clause before
+    quoted = _QUOTED.findall(clause)
+    if len(quoted) >= 2:
+        return quoted
+    names = [p.strip() for p in clause.split("、")]
+    if len(names) < 2:
+        return []
+    last = re.split(r"和|及", names[-1])
+    names = names[:-1] + [p for p in last if p.strip()]
+    if any(not n or len(n) > _NAME_MAX or re.search(r"\d", n) for n in names):
+        return []
+    return names
+
+
+def run(rule: Rule, facts) -> Iterable[Finding]:
+    units: frozenset[str] = rule.compiled
+    for claim in document_claims(facts):
+        if claim.kind != "count" or claim.unit not in units or claim.count is None:
+            continue
+        names = listed(claim.extra.get("lead", ""))
+        if not names or len(names) == claim.count:
+            continue
+        shown = "、".join(names[:3]) + ("…" if len(names) > 3 else "")
+        yield finding(
+            rule,
+            f"第{claim.line}行：列出 {len(names)} 个名称（{shown}），说明写为 {printed(claim)}",
+            [location(claim)],
+            expected=Decimal(len(names)),
+            actual=Decimal(claim.count),
+        )

@@ -15,7 +15,11 @@ returns one Claim per statement:
 - ``count``   "项目共 17 个", "车辆 3 辆": ``count`` and ``unit``;
 - ``arithmetic`` "61天*400元/天*4人=9.76万元" (narrative_arithmetic), read everywhere, tables included.
 
-Nothing here judges: the rule kinds (budgetaudit/rules/kinds/prose_*.py) do.
+The reading is spread over one module per job: narrative_text (paragraphs), narrative_numbers
+(which numbers are figures), narrative_labels (what a label names), narrative_lists (parts under
+totals), narrative_changes (changes and shares), narrative_arithmetic (calculations); this module
+reads each figure with its label and puts the pieces together. Nothing here judges: the rule kinds
+(budgetaudit/rules/kinds/prose_*.py, sharing narrative_rules) do.
 """
 
 from __future__ import annotations

@@ -116,26 +116,34 @@ def finding(
 # ------------------------------------------------------------------ table references
 
 
-def compile_sum(draft: Draft, text: object, key: str) -> list[tuple[int, CellRef | Num]]:
-    """``A + B`` (table references and numbers) as signed CellRefs, checked against the schema."""
+def parse_sum(text: object) -> list[tuple[int, CellRef | Num]]:
+    """``A + B`` (table references and numbers) as signed CellRefs; ValueError says what is wrong."""
     if not isinstance(text, str) or not text.strip():
-        raise draft.error(f"{key}: expected a table reference such as 支出预算总表[合计].基本支出.小计", key)
+        raise ValueError("expected a table reference such as 支出预算总表[合计].基本支出.小计")
     try:
         identity = parse_identity(f"0 == {text}")
     except ExprError as exc:
-        raise draft.error(f'{key}: bad reference "{text}": {exc}', key) from None
+        raise ValueError(f'bad reference "{text}": {exc}') from None
     items: list[tuple[int, CellRef | Num]] = []
     for sign, item in identity.right.items:
         if isinstance(item, Num):
             items.append((sign, item))
             continue
         if item.parts and item.parts[0] == PROSE:
-            raise draft.error(f'{key}: "{item.text}" must name a table figure, not the prose', key)
+            raise ValueError(f'"{item.text}" must name a table figure, not the prose')
         try:
             items.append((sign, compile_cell_ref(item, None)))
         except RefError as exc:
-            raise draft.error(f"{key}: {exc}", key) from None
+            raise ValueError(str(exc)) from None
     return items
+
+
+def compile_sum(draft: Draft, text: object, key: str) -> list[tuple[int, CellRef | Num]]:
+    """``parse_sum`` for a rule being loaded: a problem names the pack file, line and rule."""
+    try:
+        return parse_sum(text)
+    except ValueError as exc:
+        raise draft.error(f"{key}: {exc}", key) from None
 
 
 def table_side(facts: Facts, items: list[tuple[int, CellRef | Num]]) -> Side | None:

@@ -327,3 +327,11 @@ def test_project_funds_against_the_project_table(table_builder):
     assert found(check(ok, "BN336", [table])) == []
     r = check("纳入预算绩效管理的项目共 1 个，涉及资金 5483.75 万元。", "BN336", [table])
     assert found(r) == [("BN336", "error", 1)]
+
+
+def test_an_empty_table_says_its_figures_are_zero():
+    empty = Table(kind="债务支出预算表", title="债务支出预算表", number="表13", status="empty", first_line=60,
+                  last_line=62, empty_note=True)
+    assert found(check("在支出预算中债务支出 0 万元。", "BN333", [empty])) == []
+    r = check("在支出预算中债务支出 12.00 万元。", "BN333", [empty])
+    assert found(r) == [("BN333", "error", 1)] and [loc.line for loc in r.findings[0].locations] == [1, 60]

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ...model import Finding
+from ...model import Finding, Location
 from ...narrative import Claim
 from ...narrative_labels import COUNTS, FUNCTION_CLASSES, VOCABULARY
 from ...narrative_rules import PROSE, compile_sum, document_claims, parse_sum, table_side, term
-from ..arith import BROKEN, Side, compare
+from ..arith import BROKEN, Side, blank_term, compare
 from ..expr import ExprError, parse_identity
 from ..findings import judge
 from ..rule import Draft, Rule
@@ -152,11 +152,26 @@ def pairings(rule: Rule, facts) -> Iterator[tuple[Claim, list[Side]]]:
                 compiled = cache[text]
                 if compiled is None:
                     continue
-            side = table_side(facts, compiled)
+            side = table_side(facts, compiled) or _empty_side(facts, compiled)
             if side is not None:
                 rights.append(side)
         if rights:
             yield claim, rights
+
+
+def _empty_side(facts, compiled) -> Side | None:
+    """An empty table (空表, "无此项预算") says its figures are 0: e.g. 债务支出 against 表13."""
+    kinds = {item.table for _, item in compiled if getattr(item, "table", None)}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    if facts.tables(kind):
+        return None
+    empty = [t for t in facts.doc.tables if t.kind == kind and t.status == "empty"]
+    if not empty:
+        return None
+    where = Location(line=empty[0].first_line, page=empty[0].pages[0] if empty[0].pages else None, table=kind)
+    return Side.of(blank_term(f"{kind}（空表）", where))
 
 
 def run(rule: Rule, facts) -> Iterable[Finding]:

@@ -335,3 +335,10 @@ def test_an_empty_table_says_its_figures_are_zero():
     assert found(check("在支出预算中债务支出 0 万元。", "BN333", [empty])) == []
     r = check("在支出预算中债务支出 12.00 万元。", "BN333", [empty])
     assert found(r) == [("BN333", "error", 1)] and [loc.line for loc in r.findings[0].locations] == [1, 60]
+
+
+def test_another_years_figure_that_is_not_this_years_is_only_a_warning(table_builder):
+    table = table_builder("三公经费支出表", [("三公经费合计",)], [("总计", ["3.00"])], first_line=30)
+    text = "2026 年收支总预算 1,681.43 万元。\n2026 年基本支出 976.46 万元。\n2025 年“三公”经费预算数 22.8 万元。\n2025 年“三公”经费预算数 3 万元。"
+    r = check(text, "CN408", [table])
+    assert found(r) == [("CN408", "warning", 3), ("CN408", "error", 4)]

@@ -42,6 +42,7 @@ class Mention:
     page: int | None
     text: str
     what: str  # figure | title
+    value: object = None  # the figure's amount in 万元 (figures only)
 
 
 def compile(draft: Draft) -> tuple[str, ...]:
@@ -63,7 +64,8 @@ def mentions(facts, context: tuple[str, ...]) -> list[Mention]:
             continue
         years = {int(y) for y in _YEAR.findall(lead)}
         if len(years) == 1 and len(set(_YEAR.findall(claim.sentence))) == 1:  # two years: a comparison
-            out.append(Mention(years.pop(), claim.line, claim.page, f"{claim.label} {printed(claim)}", "figure"))
+            out.append(Mention(years.pop(), claim.line, claim.page, f"{claim.label} {printed(claim)}", "figure",
+                               claim.amount.value))
     for para in paragraphs(facts.doc):
         text = para.text
         if len(text) > _TITLE_MAX or re.search(r"[，,。；;]", text) or any(w in text for w in context):
@@ -86,12 +88,26 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     if year is None:
         return
     kind = doc.kind or ""
+    this_year = _this_years_figures(facts, found, year)
     for m in found:
         if m.year == year:
             continue
         what = "标题" if m.what == "title" else ""
-        yield finding(
-            rule,
-            f"第{m.line}行：{what}“{m.text}”写的是 {m.year} 年，本文件是 {year} 年{kind}（其余 {votes[year]} 处均为 {year} 年）",
-            [Location(line=m.line, page=m.page, table="说明", row=m.text)],
-        )
+        message = f"第{m.line}行：{what}“{m.text}”写的是 {m.year} 年，本文件是 {year} 年{kind}（其余 {votes[year]} 处均为 {year} 年）"
+        severity = rule.severity
+        if m.what == "figure" and m.value not in this_year:
+            # Not a figure of this year's tables: it may really be another year's figure.
+            severity = "warning"
+            message += "；如果说的是该年的数字，请写明“上年”等"
+        yield finding(rule, message, [Location(line=m.line, page=m.page, table="说明", row=m.text)], severity=severity)
+
+
+def _this_years_figures(facts, found: list[Mention], year: int) -> set:
+    """Values printed in the tables and in the prose under the document's year."""
+    values = {m.value for m in found if m.what == "figure" and m.year == year}
+    for table in facts.doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if cell.amount is not None and not cell.amount.percent:
+                    values.add(cell.amount.value)
+    return values

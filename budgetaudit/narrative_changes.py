@@ -14,12 +14,15 @@ from .narrative_text import Paragraph
 _UP = ("增加", "增长", "上升", "提高", "增")
 _DIRECTION = r"(?P<dir>增加|减少|增长|下降|降低|上升|提高|持平)"
 _BASE = r"(?P<base>上一?年度?|去年|上年同期|(?:19|20)\d{2}\s*年度?)"
-_CHANGE_BI = re.compile(r"(?P<mark>比|较)\s*" + _BASE + r"(?P<what>\s*(?:年初)?(?:预算|决算)?\s*数?|同期)?\s*")
+_CHANGE_BI = re.compile(
+    r"(?P<mark>比|较)\s*" + _BASE + r"(?P<what>\s*(?:年初)?(?:预算|决算)?\s*数?|同期)?\s*"
+    r"|(?P<mark2>同比)\s*(?=增加|减少|增长|下降|降低|上升|持平)"
+)
 _CHANGE_WITH = re.compile(
     r"与\s*" + _BASE + r"(?:预算数?|决算数?|同期)?\s*相比\s*[，,]?\s*(?:今年|本年|当年)?(?P<label>[^，,。；;]{0,24}?)\s*" + _DIRECTION
 )
 _FLAT = re.compile(r"(?:与|比|较)\s*" + _BASE + r"(?:预算数?|同期)?\s*(?:基本)?持平|无增减变化|没有变化|无变化")
-_SHARE = re.compile(r"占\s*(?:(?P<whole>[^，,。；;：:]{1,30}?)\s*的)?\s*(?:比重|比例)?\s*(?:为)?\s*$")
+_SHARE = re.compile(r"占\s*(?:(?P<whole>[^，,。；;：:]{1,30}?)\s*(?:的|(?=比重|比例)))?\s*(?:比重|比例)?\s*(?:为|是)?\s*$")
 _EXECUTION = re.compile(r"完成\s*(?P<whole>(?:年初|全年)?\s*预算(?:数)?)\s*的?\s*$")
 _PCT_DIRECTION = re.compile(r"(?P<dir>增加|减少|增长|下降|降低|上升|提高)\s*了?\s*(?:幅度为|幅度)?\s*$")
 
@@ -82,7 +85,8 @@ class ChangesMixin:
 
         for m in _CHANGE_BI.finditer(text):
             pos = m.end()
-            change: dict = {"mark": m.start(), "base": re.sub(r"\s+", "", m.group("base") + (m.group("what") or "")), "label": None}
+            base = "上年" if m.group("mark2") else re.sub(r"\s+", "", m.group("base") + (m.group("what") or ""))
+            change: dict = {"mark": m.start(), "base": base, "label": None}
             prev_tok = token_at(pos)
             if prev_tok is None and not re.match(r"\s*" + _DIRECTION, text[pos:]):
                 # "比 2025 年度收支总预算 265106.96 万元，增加 …": the prior figure, named again.
@@ -107,7 +111,10 @@ class ChangesMixin:
                 if delta is not None and delta.kind == "money":
                     change["delta"] = delta
                     pos = delta.end
-            pct, pct_dir = percent_after(pos, sentence_end(pos))
+                elif delta is not None and delta.kind == "percent" and delta.start not in consumed:
+                    change["percent"] = delta  # "比上年增长 5%": the rate follows the direction word
+                    change["percent_direction"] = change["direction"]
+            pct, pct_dir = percent_after(pos, sentence_end(pos)) if "percent" not in change else (None, None)
             if pct is not None:
                 change["percent"] = pct
                 change["percent_direction"] = pct_dir
@@ -126,7 +133,10 @@ class ChangesMixin:
             if delta is not None and delta.kind == "money":
                 change["delta"] = delta
                 pos = delta.end
-            pct, pct_dir = percent_after(pos, sentence_end(pos))
+            elif delta is not None and delta.kind == "percent" and delta.start not in consumed:
+                change["percent"] = delta
+                change["percent_direction"] = change["direction"]
+            pct, pct_dir = percent_after(pos, sentence_end(pos)) if "percent" not in change else (None, None)
             if pct is not None:
                 change["percent"] = pct
                 change["percent_direction"] = pct_dir

@@ -125,9 +125,14 @@ class ListsMixin:
             gap = text[before[-1].offset[1] : pos]
             if _GAP.fullmatch(gap):
                 return before[-1]
-        # "比上年增加 5 万元，其中：…" lists parts of a change, not of a total.
+        # After a change, "其中：基本支出增加 3 万元…" breaks the change down, not the total; a plain
+        # list ("其中：公务接待费 0.5 万元…") still lists the parts of the sentence's figure.
         if _CHANGE_WORDS.search(text[clause_start:pos]):
-            return None
+            end = next((i for i in range(pos, len(text)) if text[i] in SENTENCE_END), len(text))
+            if _CHANGE_WORDS.search(text[pos:end]):
+                return None
+            first = [c for c in money if clause_start <= c.offset[0] < pos]
+            return first[0] if first else None
         # Words naming the total: "支出预算按功能支出包括：", "在支出预算中，其中…".
         comma = max((text.rfind(ch, clause_start, pos) for ch in "，,"), default=-1)
         words = text[max(comma + 1, clause_start) : pos].strip()

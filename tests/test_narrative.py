@@ -211,3 +211,19 @@ def test_sample_004_claims_on_their_lines():
     assert at[(198, "amount", "公务接待费")].amount.value == Decimal("0.1")
     # Nothing is read from the tables (表1 starts at line 264).
     assert max(c.line for c in cs if c.kind != "arithmetic") < 262
+
+
+def test_wording_variants_of_shares_and_changes():
+    cs = claims(doc("收入总计8866.30万元。财政拨款收入3336.53万元，占收入总计比重为37.63%；收入总计同比增长5.20%。"))
+    (share,) = only(cs, "share")
+    (change,) = only(cs, "change")
+    assert share.amount.value == Decimal("37.63") and share.whole == "收入总计"
+    assert (change.canonical, change.direction, change.percent.value, change.base) == ("收入总计", "增加", Decimal("5.20"), "上年")
+
+
+def test_a_plain_list_after_a_change_lists_the_totals_parts_and_a_list_of_changes_does_not():
+    parts = claims(doc("三公经费预算2.5万元，较上年减少0.5万元，下降16.67%，其中：公务接待费0.5万元，公务用车运行维护费2万元。"))
+    total = next(c for c in parts if c.canonical == "三公经费" and c.kind == "amount")
+    assert [c.canonical for c in parts if c.parent == total.id] == ["公务接待费", "公务用车运行费"]
+    changes = claims(doc("支出预算100万元，比上年增加10万元，其中：基本支出增加6万元，项目支出增加4万元。"))
+    assert [c for c in changes if c.parent is not None] == []

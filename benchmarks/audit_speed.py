@@ -1,6 +1,6 @@
 """How fast audits are, on this machine: single documents, PDFs against pdfplumber, batches, the cache.
 
-    python benchmarks/audit_speed.py [--runs N] [--copies N] [--jobs N] [--skip-batch] [--profile]
+    python benchmarks/audit_speed.py [--frozen] [--runs N] [--copies N] [--jobs N] [--skip-batch] [--profile]
 
 Prints
   1. the median time to audit each sample text in-process (read + recognise + all rules);
@@ -16,6 +16,10 @@ waited for; the PDF reader reads in a forked child): CPU time is the work, and h
 other jobs load the machine. --profile prints where the time of the sample audits goes: CPU time
 per layer (reading, table recognition, the prose claims, the rules by kind) and cProfile's top
 functions.
+
+--frozen measures the last commit (HEAD), exported to a temporary folder, instead of the working
+tree: in a tree that others edit, the code could otherwise change between the --jobs 1 and the
+--jobs N run, and their reports would differ for that reason alone.
 
 Each copy ends in a different number of blank lines, so no two files share content: the cache is
 keyed by content, and identical copies would make the "cold" run partly warm.
@@ -37,7 +41,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PDFS = ROOT.parent / "shared" / "pdfs"
+PDFS = Path(os.environ.get("BUDGETAUDIT_BENCH_PDFS", ROOT.parent / "shared" / "pdfs"))
 sys.path.insert(0, str(ROOT))
 
 from budgetaudit.audit import audit_file  # noqa: E402
@@ -124,6 +128,15 @@ def cli_run(folder: Path, jobs: int, *extra: str, env: dict | None = None) -> tu
     return elapsed, done.stdout, done.returncode
 
 
+def differing(one: bytes, other: bytes) -> None:
+    import json
+
+    a, b = json.loads(one)["documents"], json.loads(other)["documents"]
+    names = [x["path"] for x, y in zip(a, b, strict=False) if x != y]
+    print(f"   {len(names)} of {len(a)} documents differ, e.g. {names[:3]}"
+          " (did the code change during the run? --frozen measures a fixed commit)")
+
+
 def batches(copies: int, jobs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="budgetaudit-bench-") as tmp:
         folder = Path(tmp) / "docs"
@@ -137,6 +150,8 @@ def batches(copies: int, jobs: int) -> None:
         print(f"   --jobs {jobs}: {many:7.1f} s  {count / many:6.1f} documents/s   speed-up {one / many:.2f}×")
         print(f"   JSON byte-identical: {'yes' if report_one == report_many else 'NO'}"
               f" ({len(report_one):,} bytes)")
+        if report_one != report_many:
+            differing(report_one, report_many)
         print()
         print(f"4. Cache (--jobs {jobs}, cache in a fresh folder)")
         cold, report_cold, _ = cli_run(folder, jobs, env=env)
@@ -208,8 +223,29 @@ def profile(rules) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 
+def run_frozen(argv: list[str]) -> int:
+    """Run this script again inside an export of HEAD (rule packs placed where the package finds them)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="budgetaudit-head-") as tmp:
+        archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        packs = Path(tmp) / "budgetaudit" / "packs"  # installed as budgetaudit.packs from rules/
+        packs.mkdir()
+        (packs / "__init__.py").write_text("")
+        for pack in (Path(tmp) / "rules").glob("*.y*ml"):
+            shutil.copy(pack, packs / pack.name)
+        print(f"(measuring commit {commit}, exported to {tmp})")
+        env = dict(os.environ, PYTHONPATH=tmp, BUDGETAUDIT_BENCH_PDFS=str(PDFS))
+        script = Path(tmp) / "benchmarks" / "audit_speed.py"
+        return subprocess.run([sys.executable, str(script), *argv], env=env, cwd=tmp).returncode
+
+
 def main() -> None:
+    if "--frozen" in sys.argv[1:]:
+        sys.exit(run_frozen([a for a in sys.argv[1:] if a != "--frozen"]))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--frozen", action="store_true", help="measure HEAD in a temporary export")
     parser.add_argument("--runs", type=int, default=7, help="repeats per single document (default 7)")
     parser.add_argument("--copies", type=int, default=100, help="copies of each sample in the batch (default 100)")
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="N for the parallel batch (default: CPUs)")

@@ -43,6 +43,32 @@ def _simple_segment(segment: str, inside: list[Claim], offset: int) -> bool:
     return len(head) <= 16 and not re.search(r"\d", head)
 
 
+def _closing(text: str, pos: int, end: int) -> int | None:
+    """The offset of the parenthesis closing around ``pos`` (within the sentence), if any."""
+    depth = 0
+    for i in range(pos - 1, -1, -1):
+        ch = text[i]
+        if ch in "。！？!?；;":
+            break
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            if depth == 0:
+                return next((j for j in range(pos, end) if text[j] in "）)"), end)
+            depth -= 1
+    return None
+
+
+def _in_parentheses(text: str, start: int, pos: int) -> bool:
+    depth = 0
+    for ch in text[start:pos]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth > 0
+
+
 class ListsMixin:
     """Groups of parts under totals (mixed into the claim builder)."""
 
@@ -154,26 +180,34 @@ class ListsMixin:
         return None
 
     def _inline_members(self, loc: dict, pos: int, candidates: list[Claim], parent: Claim) -> list[Claim]:
+        """The figures an opener at ``pos`` lists: to the end of its parenthesis if it is in one,
+        else to the end of the sentence, across "；" only while each piece is one more part; a
+        parenthesis or a nested "其中" inside the list belongs to the part before it."""
         text: str = loc["text"]
         kind = parent.kind
-        end = len(text)
-        for i in range(pos, len(text)):
-            if text[i] in SENTENCE_END:
-                end = i
-                break
-        # A "；" ends the list unless the next piece is just another "label figure".
+        end = next((i for i in range(pos, len(text)) if text[i] in SENTENCE_END), len(text))
+        close = _closing(text, pos, end)
+        if close is not None:
+            return [c for c in candidates if pos <= c.offset[0] < close and c.kind == kind and c is not parent]
+        nested_list = parent.parent is not None and (parent.group or "").startswith(f"inline:{loc['index']}:")
         members: list[Claim] = []
         segment_start = pos
         for seg_end in [i for i in range(pos, end) if text[i] in "；;"] + [end]:
             segment = text[segment_start:seg_end]
-            inside = [c for c in candidates if segment_start <= c.offset[0] < seg_end and c.kind == kind and c is not parent]
-            if segment_start > pos and not _simple_segment(segment, inside, segment_start):
+            inside = [
+                c
+                for c in candidates
+                if segment_start <= c.offset[0] < seg_end and c.kind == kind and c is not parent
+                and not _in_parentheses(text, segment_start, c.offset[0])
+            ]
+            if segment_start > pos and (nested_list or not _simple_segment(segment, inside, segment_start)):
                 break
-            nested = OPENER.search(segment)
-            if nested and segment_start == pos:
+            nested = next(
+                (m for m in OPENER.finditer(segment) if not _in_parentheses(text, segment_start, segment_start + m.start())),
+                None,
+            )
+            if nested:
                 inside = [c for c in inside if c.offset[0] < segment_start + nested.start()]
-                members.extend(inside)
-                break
             members.extend(inside)
             segment_start = seg_end + 1
         return members

@@ -227,3 +227,16 @@ def test_a_plain_list_after_a_change_lists_the_totals_parts_and_a_list_of_change
     assert [c.canonical for c in parts if c.parent == total.id] == ["公务接待费", "公务用车运行费"]
     changes = claims(doc("支出预算100万元，比上年增加10万元，其中：基本支出增加6万元，项目支出增加4万元。"))
     assert [c for c in changes if c.parent is not None] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "支出预算100万元，其中：基本支出60万元（其中：人员经费50万元），项目支出40万元。",
+        "支出预算100万元，其中：基本支出60万元，其中人员经费50万元；项目支出40万元。",
+    ],
+)
+def test_a_nested_list_belongs_to_its_part_and_the_outer_list_goes_on(text):
+    cs = only(claims(doc(text)), "amount")
+    total, basic, staff, project = cs
+    assert (basic.parent, project.parent, staff.parent) == (total.id, total.id, basic.id)

@@ -116,16 +116,27 @@ def make_batch(folder: Path, copies: int) -> int:
     return copies * len(samples)
 
 
-def cli_run(folder: Path, jobs: int, *extra: str, env: dict | None = None) -> tuple[float, bytes, int]:
-    """Wall seconds, JSON report and exit code of one real `budgetaudit check` process."""
+def children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def cli_run(folder: Path, jobs: int, *extra: str, env: dict | None = None) -> tuple[float, float, bytes]:
+    """Wall seconds, CPU seconds (the CLI and its workers) and JSON report of one `budgetaudit check`."""
     cmd = [sys.executable, "-m", "budgetaudit", "check", str(folder), "--format", "json",
            "--jobs", str(jobs), *extra]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(cmd, capture_output=True, env=env, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"budgetaudit check failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
-    return elapsed, done.stdout, done.returncode
+    return elapsed, children_cpu() - cpu, done.stdout
+
+
+def timing(label: str, wall: float, cpu: float, count: int) -> str:
+    """CPUs used = CPU / wall: on a machine busy with other work it shows how much was granted."""
+    return (f"   {label:<12} {wall:8.2f} s wall {cpu:8.2f} s CPU  {count / wall:6.1f} documents/s"
+            f"  {cpu / wall:4.2f} CPUs used")
 
 
 def differing(one: bytes, other: bytes) -> None:
@@ -144,22 +155,23 @@ def batches(copies: int, jobs: int) -> None:
         count = make_batch(folder, copies)
         env = dict(os.environ, BUDGETAUDIT_CACHE_DIR=str(Path(tmp) / "cache"))
         print(f"3. Batch of {count} text documents through the CLI (--format json --no-cache)")
-        one, report_one, _ = cli_run(folder, 1, "--no-cache", env=env)
-        print(f"   --jobs 1: {one:7.1f} s  {count / one:6.1f} documents/s")
-        many, report_many, _ = cli_run(folder, jobs, "--no-cache", env=env)
-        print(f"   --jobs {jobs}: {many:7.1f} s  {count / many:6.1f} documents/s   speed-up {one / many:.2f}×")
+        one, one_cpu, report_one = cli_run(folder, 1, "--no-cache", env=env)
+        print(timing("--jobs 1", one, one_cpu, count))
+        many, many_cpu, report_many = cli_run(folder, jobs, "--no-cache", env=env)
+        print(timing(f"--jobs {jobs}", many, many_cpu, count) + f"   speed-up {one / many:.2f}×")
         print(f"   JSON byte-identical: {'yes' if report_one == report_many else 'NO'}"
               f" ({len(report_one):,} bytes)")
         if report_one != report_many:
             differing(report_one, report_many)
         print()
         print(f"4. Cache (--jobs {jobs}, cache in a fresh folder)")
-        cold, report_cold, _ = cli_run(folder, jobs, env=env)
-        warm, report_warm, _ = cli_run(folder, jobs, env=env)
-        print(f"   cold run:   {cold:7.2f} s")
-        print(f"   cached run: {warm:7.2f} s   {cold / warm:.0f}× faster")
+        cold, cold_cpu, report_cold = cli_run(folder, jobs, env=env)
+        warm, warm_cpu, report_warm = cli_run(folder, jobs, env=env)
+        print(timing("cold run", cold, cold_cpu, count))
+        print(timing("cached run", warm, warm_cpu, count) + f"   {cold / warm:.0f}× faster")
         same = report_cold == report_warm == report_many
         print(f"   reports identical to the uncached ones: {'yes' if same else 'NO'}")
+        print(f"   (load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -256,7 +268,8 @@ def main() -> None:
     start = time.perf_counter()
     rules = load_rules().rules
     print(f"budgetaudit benchmark · {os.cpu_count()} CPUs ({default_jobs()} usable) · Python "
-          f"{sys.version.split()[0]} · {len(rules)} rules (loaded in {time.perf_counter() - start:.2f} s)\n")
+          f"{sys.version.split()[0]} · {len(rules)} rules (loaded in {time.perf_counter() - start:.2f} s)"
+          f" · load average {os.getloadavg()[0]:.1f}\n")
     single_documents(rules, args.runs)
     if not args.skip_batch:
         batches(args.copies, args.jobs)

@@ -144,7 +144,10 @@ def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: floa
     finally:
         for w in pool:
             w.kill()
-    return [r for r in results if r is not None]
+    missing = [files[i] for i, r in enumerate(results) if r is None]
+    if missing:  # every path through the loop above records a result; this guards the order contract
+        raise RuntimeError(f"no result for {missing[0]}")
+    return results  # type: ignore[return-value]
 
 
 class _Worker:

@@ -103,9 +103,9 @@ def test_sarif_maps_severity_and_puts_pdf_pages_in_the_region():
     (related,) = error["relatedLocations"]
     assert related["physicalLocation"]["region"] == {"startLine": 190, "properties": {"page": 10}}
     assert related["message"]["text"] == "支出决算表·210 卫生健康支出·本年支出合计"
-    assert warning["locations"][0]["physicalLocation"]["region"] == {"properties": {"page": 20}}
-    assert warning["locations"][0]["physicalLocation"]["artifactLocation"] == {
-        "uri": "%E5%86%B3%E7%AE%97.pdf", "uriBaseId": "%SRCROOT%"}
+    assert warning["locations"][0]["physicalLocation"] == {  # no line: no region, which needs a start
+        "artifactLocation": {"uri": "%E5%86%B3%E7%AE%97.pdf", "uriBaseId": "%SRCROOT%"},
+        "properties": {"page": 20}}
     assert "region" not in note["locations"][0]["physicalLocation"]
     assert run["invocations"][0]["executionSuccessful"] is True
 
@@ -185,3 +185,11 @@ def test_github_maps_severity_escapes_and_names_pages():
     assert lines[1] == "::warning file=决算.pdf,title=FN302 说明与表格一致::第20页：说明, 第一段:%0A数字不符"
     assert lines[2] == "::notice file=决算.pdf,title=CN409 提示::仅供参考"
     assert github.command("error", "100%", file="a,b:c.txt") == "::error file=a%2Cb%3Ac.txt::100%25"
+
+
+def test_junit_stays_readable_when_a_message_carries_control_characters():
+    item = pdf_result()
+    item.result.findings[0].message = "第一页\x0c第二页\x00"
+    root = ET.fromstring(junit.render([item], load_rules().rules).encode("utf-8"))
+    failure = next(c for c in root.iter("testcase") if c.get("name").startswith("FT203")).find("failure")
+    assert failure.get("message") == "第一页\ufffd第二页\ufffd"

@@ -8,6 +8,7 @@ or timestamps: the report is the same for the same inputs, whatever the number o
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
@@ -15,6 +16,12 @@ from ..audit import DocumentResult, applies
 from ..model import Finding
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+# Characters XML 1.0 cannot carry even escaped (a form feed from a PDF's text would make the file unreadable).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _where(path: str, f: Finding) -> str:
@@ -32,20 +39,20 @@ def _where(path: str, f: Finding) -> str:
 
 
 def _testcase(path: str, rule_id: str, title: str, findings: list[Finding]) -> ET.Element:
-    case = ET.Element("testcase", {"classname": path, "name": f"{rule_id} {title}".strip()})
+    case = ET.Element("testcase", {"classname": _xml(path), "name": _xml(f"{rule_id} {title}".strip())})
     if findings:
         worst = min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 9))
         message = findings[0].message + (f"（另有 {len(findings) - 1} 处）" if len(findings) > 1 else "")
-        failure = ET.SubElement(case, "failure", {"type": worst, "message": message})
-        failure.text = "\n".join(f"{_where(path, f)}: {f.severity} {f.rule} {f.message}" for f in findings)
+        failure = ET.SubElement(case, "failure", {"type": worst, "message": _xml(message)})
+        failure.text = _xml("\n".join(f"{_where(path, f)}: {f.severity} {f.rule} {f.message}" for f in findings))
     return case
 
 
 def _suite(item: DocumentResult, rules: list, show_rounding: bool) -> ET.Element:
-    suite = ET.Element("testsuite", {"name": item.path})
+    suite = ET.Element("testsuite", {"name": _xml(item.path)})
     if not item.ok:
-        case = ET.SubElement(suite, "testcase", {"classname": item.path, "name": "读取文件"})
-        ET.SubElement(case, "error", {"type": "input", "message": item.error or ""})
+        case = ET.SubElement(suite, "testcase", {"classname": _xml(item.path), "name": "读取文件"})
+        ET.SubElement(case, "error", {"type": "input", "message": _xml(item.error or "")})
         suite.attrib.update(tests="1", failures="0", errors="1", skipped="0")
         return suite
     doc = item.document
@@ -53,7 +60,7 @@ def _suite(item: DocumentResult, rules: list, show_rounding: bool) -> ET.Element
     for name, value in (("kind", doc.kind), ("year", doc.year), ("entity", doc.entity),
                         ("tables", len(doc.tables))):
         if value is not None:
-            ET.SubElement(props, "property", {"name": name, "value": str(value)})
+            ET.SubElement(props, "property", {"name": name, "value": _xml(str(value))})
     by_rule: dict[str, list[Finding]] = {}
     for f in item.result.shown(show_rounding):
         by_rule.setdefault(f.rule, []).append(f)

@@ -2,7 +2,8 @@
 
 One run; the driver lists every rule that was selected, with its title; each finding is a result at
 the file and line where its first number is printed, its other numbers as related locations. A
-PDF's page goes into the region's properties and into the message, since SARIF has no pages. Inputs
+PDF's page goes into the region's properties (the location's when no line is known, since a region
+needs a start) and into the message, since SARIF has no pages. Inputs
 that could not be read are tool execution notifications, and make the invocation unsuccessful.
 """
 
@@ -35,13 +36,11 @@ def _pages(locs: list[Location]) -> str:
 
 def _location(path: str, loc: Location, index: int | None = None) -> dict:
     physical: dict = {"artifactLocation": artifact_uri(path)}
-    region: dict = {}
+    page = {"properties": {"page": loc.page}} if loc.page is not None else {}
     if loc.line is not None:
-        region["startLine"] = loc.line
-    if loc.page is not None:
-        region.setdefault("properties", {})["page"] = loc.page
-    if region:
-        physical["region"] = region
+        physical["region"] = {"startLine": loc.line, **page}
+    else:  # a region needs a start (a line or an offset): a page alone goes on the location
+        physical.update(page)
     out: dict = {"physicalLocation": physical}
     if index is not None:
         out["id"] = index

@@ -83,6 +83,11 @@ def clean_with_columns(text: str) -> tuple[str, list[int]]:
     """``clean(text)`` and, for each of its characters, the column it has in ``text``."""
     m = _MARKDOWN.match(text)
     start = m.end() if m else 0
+    if "**" not in text:
+        body = text[start:]
+        lead = len(body) - len(body.lstrip())
+        trail = len(body.rstrip())
+        return body[lead:trail], list(range(start + lead, start + trail))
     chars: list[str] = []
     cols: list[int] = []
     i = start

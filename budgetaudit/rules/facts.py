@@ -108,6 +108,7 @@ class Facts:
     def __init__(self, doc: Document):
         self.doc = doc
         self._terms: dict[tuple, Term] = {}  # a cell is read by many rules: build its Term once
+        self._cells: dict[int, dict] = {}
 
     # -------------------------------------------------------------- tables
 
@@ -195,6 +196,21 @@ class Facts:
         if row.side is not None and any(c.side == row.side for c in table.columns):
             return table.column_index(path, row.side)  # never borrow the other side's column
         return table.column_index(path)
+
+    def cells_of(self, row: Row) -> dict:
+        """The row's printed cells by column index (blank and nil cells left out)."""
+        cells = self._cells.get(id(row))
+        if cells is None:
+            cells = self._cells[id(row)] = {c.column: c for c in row.cells if c.amount is not None}
+        return cells
+
+    def printed(self, row: Row, col: int | None) -> bool:
+        return col is not None and col in self.cells_of(row)
+
+    def value(self, row: Row, col: int | None):
+        """The cell's value in 万元 (0 when blank): for quick exact checks before building terms."""
+        cell = self.cells_of(row).get(col) if col is not None else None
+        return cell.amount.value if cell is not None else 0
 
     def term(self, table: Table, row: Row, col: int, label: str) -> Term:
         """The term of one cell; a blank cell is an exact 0 located on its row's line."""

@@ -81,9 +81,13 @@ def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
             columns = _columns(table, left_items + right_items)
             if columns is None:
                 continue
+            read = [i for i in columns.values() if i is not None]
             for row in table.rows:
-                if not keep(row, c.rows):
+                if not keep(row, c.rows) or not any(facts.printed(row, i) for i in read):
                     continue
+                if c.op == "==" and _quick(facts, row, left_items, columns) == _quick(facts, row, right_items,
+                                                                                        columns):
+                    continue  # exactly equal: no need to build terms
                 left = _side(facts, table, row, left_items, columns)
                 right = _side(facts, table, row, right_items, columns)
                 if not left.terms or not right.terms:
@@ -106,6 +110,13 @@ def _columns(table: Table, items) -> dict | None:
             return None
         out[item.column] = idx
     return out
+
+
+def _quick(facts: Facts, row: Row, items, columns: dict):
+    total = 0
+    for sign, item in items:
+        total += sign * (item.value if isinstance(item, Num) else facts.value(row, columns.get(item.column)))
+    return total
 
 
 def _side(facts: Facts, table: Table, row: Row, items, columns: dict) -> Side:

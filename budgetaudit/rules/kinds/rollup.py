@@ -85,11 +85,20 @@ def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
 def _judge_group(rule, facts: Facts, table: Table, parent: Row, children: list[Row], cols):
     """One finding per parent row: further columns that fail the same way are named in it."""
     found = []
+    sided = any(c.side is not None for c in table.columns)
     for col_idx in _column_indexes(table, parent, cols):
         col = table.columns[col_idx]
-        idxs = [_same_column(table, child, col) for child in children]
+        if sided:
+            idxs = [_same_column(table, child, col) for child in children]
+        else:
+            idxs = [col_idx] * len(children)
         if any(i is None for i in idxs):
             continue
+        if not facts.printed(parent, col_idx) and not any(facts.printed(ch, i) for ch, i in
+                                                            zip(children, idxs, strict=True)):
+            continue  # nothing printed in this column: nothing to check
+        if facts.value(parent, col_idx) == sum(facts.value(ch, i) for ch, i in zip(children, idxs, strict=True)):
+            continue  # exactly equal: no need to build terms
         head = facts.term(table, parent, col_idx, _label(table, parent, col_idx))
         parts = [facts.term(table, ch, i, _short(ch)) for ch, i in zip(children, idxs, strict=True)]
         if not head.printed and not any(p.printed for p in parts):

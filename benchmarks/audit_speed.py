@@ -65,6 +65,30 @@ def medians(fn, runs: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` cut or filled to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width - 1 and len(text) > len(out) + 1:
+            return out + "…" + " " * (width - used - 1)
+        out, used = out + ch, used + w
+    return out + " " * (width - used)
+
+
+def interleaved(first, second, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Medians of two functions run in turns, so a change in the machine's load hits both alike."""
+    times: list[list[tuple[float, float]]] = [[], []]
+    for _ in range(runs):
+        for slot, fn in enumerate((first, second)):
+            wall, cpu = time.perf_counter(), cpu_seconds()
+            fn()
+            times[slot].append((time.perf_counter() - wall, cpu_seconds() - cpu))
+    return tuple((statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for t in times)
+
+
 def pdfplumber_reading(path: Path) -> None:
     import pdfplumber
 
@@ -90,7 +114,7 @@ def single_documents(rules, runs: int) -> None:
         print(f"2. PDFs: skipped ({PDFS} is absent)\n")
         return
     pdf_runs = max(3, runs // 2)
-    print(f"2. One PDF: audit in-process against pdfplumber's own reading (median of {pdf_runs})")
+    print(f"2. One PDF: audit in-process against pdfplumber's own reading (median of {pdf_runs}, in turns)")
     print(f"   {'file':<40} {'pages':>5} {'audit wall s':>12} {'pdfplumber s':>12} {'ratio':>6}"
           f" {'audit CPU s':>11} {'pdfplumber':>10} {'ratio':>6}")
     import pdfplumber
@@ -99,10 +123,9 @@ def single_documents(rules, runs: int) -> None:
     for path in pdfs:
         with pdfplumber.open(path) as pdf:
             pages = len(pdf.pages)
-        audit_wall, audit_cpu = medians(lambda p=path: audit_file(str(p), rules), pdf_runs)
-        floor_wall, floor_cpu = medians(lambda p=path: pdfplumber_reading(p), pdf_runs)
-        name = path.name if len(path.name) <= 40 else path.name[:39] + "…"
-        print(f"   {name:<40} {pages:>5} {audit_wall:>12.2f} {floor_wall:>12.2f} {audit_wall / floor_wall:>6.2f}"
+        (audit_wall, audit_cpu), (floor_wall, floor_cpu) = interleaved(
+            lambda p=path: audit_file(str(p), rules), lambda p=path: pdfplumber_reading(p), pdf_runs)
+        print(f"   {pad(path.name, 40)} {pages:>5} {audit_wall:>12.2f} {floor_wall:>12.2f} {audit_wall / floor_wall:>6.2f}"
               f" {audit_cpu:>11.2f} {floor_cpu:>10.2f} {audit_cpu / floor_cpu:>6.2f}")
     print()
 

@@ -150,6 +150,7 @@ def test_colour_only_when_asked_or_on_a_terminal(broken_000):
     forced = run("check", str(broken_000), env={"FORCE_COLOR": "1"})
     assert "\x1b[" in forced.output
     assert "\x1b[" not in run("check", str(broken_000), "--color", "never", env={"FORCE_COLOR": "1"}).output
+    assert "\x1b[" not in run("check", str(broken_000), env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).output
 
 
 def test_output_file_gets_the_report(tmp_path, broken_000):

@@ -3,9 +3,10 @@ both sides and the difference aligned and the file:line of every number, and a b
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -28,6 +29,8 @@ def make_console(color: str = "auto", file=None, width: int | None = None) -> Co
     elif color == "never":
         console = Console(file=file, force_terminal=False, color_system=None, no_color=True, width=width,
                           highlight=False)
+    elif os.environ.get("NO_COLOR"):
+        console = Console(file=file, color_system=None, width=width, highlight=False)  # no styling at all
     else:
         console = Console(file=file, width=width, highlight=False)
     if width is None and not console.is_terminal:
@@ -97,7 +100,7 @@ def _table_heading(doc: Document, kind: str | None) -> Text:
     return text
 
 
-def _finding_block(path: str, f: Finding) -> Group:
+def _finding_block(path: str, f: Finding) -> list:
     head = Text()
     head.append(f"{SEVERITY_LABEL.get(f.severity, f.severity)} ", style=SEVERITY_STYLE.get(f.severity, ""))
     head.append(f"{f.rule}  ", style="bold")
@@ -124,7 +127,7 @@ def _finding_block(path: str, f: Finding) -> Group:
     else:
         parts.append(Padding(Text(f.message), (0, 0, 0, 7), expand=False))
     parts.append(Padding(Text("↳ " + locations_text(path, f.locations), style="blue"), (0, 0, 0, 7), expand=False))
-    return Group(*parts)
+    return parts
 
 
 def _note(message: str) -> str:
@@ -163,7 +166,8 @@ def print_document(console: Console, item: DocumentResult, show_rounding: bool =
         console.print()
         console.print(Padding(_table_heading(doc, kind), (0, 0, 0, 2), expand=False))
         for f in groups[kind]:
-            console.print(Padding(_finding_block(item.path, f), (0, 0, 0, 4), expand=False))
+            for part in _finding_block(item.path, f):
+                console.print(Padding(part, (0, 0, 0, 4), expand=False), soft_wrap=isinstance(part, Text))
     console.print()
 
 

@@ -14,7 +14,7 @@ from functools import cached_property
 from ..model import Document, Location, Row, Table
 from . import schema
 from .arith import Term, amount_term, blank_term
-from .expr import Ref, RowSelector
+from .expr import Ref, RowSelector, parse_selector
 
 
 class RefError(ValueError):
@@ -56,8 +56,7 @@ def compile_cell_ref(ref: Ref, scope: str | None) -> CellRef:
     if ks is None:
         raise RefError(f'unknown table "{kind_name}"')
     head = parts.pop(0)
-    row = head if isinstance(head, RowSelector) else RowSelector(
-        (_key_alt(head),), None, head)
+    row = head if isinstance(head, RowSelector) else parse_selector(head)
     if row.side is not None and ks.sides and row.side not in ks.sides:
         raise RefError(f'unknown side "{row.side}" in {ks.kind} (sides: {", ".join(ks.sides)})')
     if any(isinstance(p, RowSelector) for p in parts):
@@ -82,12 +81,6 @@ def compile_column_ref(ref: Ref, scope: str) -> ColumnRef:
     except schema.ColumnError as exc:
         raise RefError(str(exc)) from None
     return ColumnRef(column, ref.optional, ref.text)
-
-
-def _key_alt(name: str):
-    from .expr import parse_selector
-
-    return parse_selector(name).alts[0]
 
 
 def column_label(path: tuple[str, ...]) -> str:

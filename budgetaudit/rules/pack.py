@@ -45,8 +45,21 @@ class Pack:
 
 
 def shipped_pack_files() -> list[Traversable]:
-    root = resources.files("budgetaudit.packs")
+    root = _shipped_pack_root()
     return sorted((p for p in root.iterdir() if p.name.endswith((".yaml", ".yml"))), key=lambda p: p.name)
+
+
+def _shipped_pack_root() -> Traversable:
+    """budgetaudit.packs when installed; the repository's rules/ when the package is imported from a
+    source checkout (``python -m pytest`` from the repo root puts the source tree first on sys.path,
+    where the installed package's mapping of rules/ to budgetaudit.packs does not exist)."""
+    try:
+        return resources.files("budgetaudit.packs")
+    except ModuleNotFoundError:
+        source_rules = Path(__file__).resolve().parents[2] / "rules"
+        if source_rules.is_dir():
+            return source_rules
+        raise
 
 
 def user_pack_files(path: str | Path) -> list[Path]:

@@ -12,7 +12,7 @@ from budgetaudit.model import Cell, Column, Document, Row, Table
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-PDFS = Path("/work/shared/pdfs")
+PDFS = ROOT.parent / "shared" / "pdfs"  # shared/ lies beside the checkout (in CI too)
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|其中[:：])+")
 

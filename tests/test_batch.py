@@ -25,7 +25,7 @@ from budgetaudit.rules import load_rules
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 S000 = SAMPLES / "000_d725a45abd8d67de.txt"
 S002 = SAMPLES / "002_de1423df86808f62.txt"
-PDF_TEMPLATE = Path("/work/shared/pdfs/附件2：部门决算模板.pdf")
+PDF_TEMPLATE = Path(__file__).resolve().parent.parent.parent / "shared" / "pdfs" / "附件2：部门决算模板.pdf"
 
 runner = CliRunner()
 forked = pytest.mark.skipif(batch._context().get_start_method() != "fork",

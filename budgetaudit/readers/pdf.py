@@ -174,8 +174,16 @@ def assemble(pages: list[PageContent]) -> list[Line]:
     furniture = _repeated_band_texts([b for _, bs in paged for b in bs if b.band], len(pages))
     raw: list[tuple[str, int]] = []
     previous: tuple[PageContent, Block] | None = None
+    header: list[str] = []  # the header rows of the last table read
     for content, page_blocks in paged:
         kept = [b for b in page_blocks if not (b.band and _is_furniture(b.rows[0], furniture))]
+        if kept and previous and previous[0] is not content and previous[1].kind == kept[0].kind == "table":
+            header = _drop_repeated_header(header, kept[0])
+        elif kept and kept[0].kind == "table":
+            header = _header_rows(kept[0])
+        for block in kept[1:]:
+            if block.kind == "table":
+                header = _header_rows(block)
         for index, block in enumerate(kept):
             if raw and not (index == 0 and previous and _carried(previous, (content, block), columns)):
                 raw.append(("", raw[-1][1]))
@@ -183,6 +191,29 @@ def assemble(pages: list[PageContent]) -> list[Line]:
         if kept:
             previous = (content, kept[-1])
     return [Line(number=i, text=normalize(text), raw=text, page=page) for i, (text, page) in enumerate(raw, 1)]
+
+
+_FIGURE = re.compile(r"^\s*[-+]?[\d,.]*\d[\d,.]*%?\s*$")
+
+
+def _header_rows(block: Block) -> list[str]:
+    """A table block's rows above its first row with a figure in it: its header."""
+    out = []
+    for row in block.rows:
+        if any(_FIGURE.match(f) for f in row.split("\t")):
+            break
+        out.append(row)
+    return out
+
+
+def _drop_repeated_header(header: list[str], block: Block) -> list[str]:
+    """A table continued at the top of the next page under its header printed again: the rows go on,
+    the header is not read twice (it would read as a row whose name wraps). Returns the header of
+    the table the block belongs to."""
+    if header and len(block.rows) > len(header) and block.rows[:len(header)] == header:
+        del block.rows[:len(header)]
+        return header
+    return _header_rows(block) or header
 
 
 def _carried(prev: tuple[PageContent, Block], nxt: tuple[PageContent, Block], columns: dict) -> bool:

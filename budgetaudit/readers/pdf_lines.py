@@ -10,7 +10,7 @@ own. The baseline is what the producer laid the text out on.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .pdf_orientation import Frame, direction
@@ -59,7 +59,12 @@ def glyphs_of(chars: Iterable[dict[str, Any]], frame: Frame | None = None) -> li
             base = frame.point(*origin)[1] if frame else origin[1]
         else:
             base = c["bottom"]
-        size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
+        # pdfminer's size is the height of the glyph's box on the page: for text turned by a
+        # quarter that is the glyph's advance, so the box's width is its size.
+        if turn in (90, 270):
+            size = float(c["x1"] - c["x0"]) or 1.0
+        else:
+            size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
         out.append(Glyph(c["text"], x0, x1, base, size, str(c.get("fontname", "")), upright))
     return out
 
@@ -77,6 +82,7 @@ class TextLine:
     fields: int  # 1 + the number of wide gaps (tabs) in the line
     cid_glyphs: int  # glyphs pdfminer could not map to Unicode ("(cid:123)")
     visible: int
+    glyphs: list[Glyph] = field(default_factory=list, repr=False)  # its glyphs, blanks too, left to right
 
     @property
     def top(self) -> float:
@@ -158,6 +164,7 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
         fields=fields,
         cid_glyphs=cid,
         visible=len(visible),
+        glyphs=list(glyphs),
     )
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .pdf_columns import align_tables
 from .pdf_lines import TextLine, glyphs_of, join_wrapped, text_lines
 from .pdf_orientation import Frame, reading_frame
 from .pdf_tables import GridTable
@@ -28,7 +29,7 @@ MARGIN_BAND = 0.08
 
 @dataclass
 class Block:
-    kind: str  # "prose" | "table" (ruled) | "columns" (printed lines with wide gaps: an unruled table)
+    kind: str  # "prose" | "table" (ruled, or unruled with its columns found by position: pdf_columns)
     rows: list[str]  # prose: one paragraph; tables: one tab-separated string per row
     first: TextLine | None = None  # prose: first and last printed line of the paragraph
     last: TextLine | None = None
@@ -81,6 +82,9 @@ def read_page(page: Any, number: int) -> PageContent:
         owner = next((t for t in tables if t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= g.middle <= t.bbox[3]), None)
         if owner is None or not owner.take(g):
             prose.append(g)
+    for t in [t for t in tables if t.stacked()]:
+        tables.remove(t)
+        prose.extend(t.all_glyphs())
     # Text running another way than the page's is a watermark or a margin note.
     prose = [g for g in prose if g.upright]
 
@@ -89,8 +93,8 @@ def read_page(page: Any, number: int) -> PageContent:
         rows = t.rows()
         if rows:
             placed.append((t.bbox[1], 0, ["\t".join(r) for r in rows]))
-    for line in text_lines(prose):
-        placed.append((line.top, 1, line))
+    for top, item in align_tables(text_lines(prose)):
+        placed.append((top, 1, item))
     placed.sort(key=lambda item: (item[0], item[1]))
     content.items = [item for _, _, item in placed]
     return content
@@ -132,16 +136,6 @@ def blocks(content: PageContent, column: Column | None) -> list[Block]:
         if not isinstance(item, TextLine):
             flush()
             out.append(Block("table", item))
-            continue
-        if item.fields > 1:
-            # Columns of an unruled table: consecutive rows stay one block, like a ruled table's.
-            flush()
-            previous = out[-1] if out else None
-            if previous and previous.kind == "columns" and previous.last:
-                previous.rows.append(item.text)
-                previous.last = item
-            else:
-                out.append(Block("columns", [item.text], item, item))
             continue
         if paragraph and not continues(paragraph[-1], item, column):
             flush()

@@ -8,6 +8,7 @@ position and the positions it covers are empty fields, so header rows line up wi
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from .pdf_lines import Glyph, join_wrapped, text_lines
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+_FIGURE = re.compile(r"^\s*(?:[-+]?[\d,.]*\d[\d,.]*%?|[-—–－])\s*$")
 
 
 @dataclass
@@ -63,6 +66,20 @@ class GridTable:
             return False
         self.glyphs.setdefault(key, []).append(g)
         return True
+
+    def stacked(self) -> bool:
+        """Rows without rules between them: a cell holds figures on several printed lines (an
+        amount never wraps inside its cell), or the grid has a single column (rules under the rows
+        and a frame, no column rules). Its text is read by position instead (pdf_columns)."""
+        if self.n_cols < 2:
+            return bool(self.glyphs)
+        for glyphs in self.glyphs.values():
+            if sum(1 for line in text_lines(glyphs) if _FIGURE.match(line.text)) >= 2:
+                return True
+        return False
+
+    def all_glyphs(self) -> list[Glyph]:
+        return [g for gs in self.glyphs.values() for g in gs]
 
     def cell_text(self, key: tuple[int, int]) -> str:
         lines = text_lines(self.glyphs.get(key, []))

@@ -1,0 +1,328 @@
+"""Tables printed without vertical rules (unruled, or 三线表 with horizontal rules only) → tab rows
+whose fields stand in the columns the printed positions give, like a ruled table's cells.
+
+A run of printed lines is a table when its lines have wide gaps (``TextLine.fields`` > 1) or sit
+between such lines at a row's pitch; the header is the short lines right above the first row. The
+columns are the x-ranges the rows' words cover (a right-aligned amount column is the union of its
+numbers), plus ranges only a heading covers (a column empty in every row). Every word goes to the
+column it stands in, so an empty cell is an empty field and a number never slides into the
+neighbouring column. A heading centred over several columns that have their own sub-headings
+below (基本支出 over 小计/人员经费/公用经费) is a merged cell: its text goes to the first of them,
+as ruled tables and text extractions give it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..amounts import unit_of
+from .pdf_lines import Glyph, TextLine, join_wrapped, line_of
+
+# Glyphs closer than this many ems belong to one word (with a blank glyph between them, the wider
+# SPACED_GAP_EMS); next to a digit a narrower gap splits
+# (a right-aligned amount and the next column's text, a code and its name).
+WORD_GAP_EMS = 0.6
+SPACED_GAP_EMS = 1.0
+DIGIT_GAP_EMS = 0.25
+# Rows of one table follow each other at most this many ems apart (baseline to baseline).
+# (rows with wide gaps in them further: double-spaced rows of one table).
+ROW_PITCH_EMS = 2.8
+DATA_PITCH_EMS = 5.0
+HEADER_PITCH_EMS = 3.2
+MAX_HEADER_LINES = 8
+# The lines of one wrapped cell follow each other at most this many ems apart.
+WRAP_LEAD_EMS = 1.5
+
+_TABLE_NUMBER = re.compile(r"(?:^|\s)(?:表\s*\d+|公开\s*\d+\s*表|附表\s*\d+)(?:\s|$)")
+_TITLE_END = re.compile(r"表$")
+
+
+@dataclass
+class Word:
+    glyphs: list[Glyph]
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0  # a word starts with a visible glyph
+
+    @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs if g.text.strip())
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs).strip()
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def words_of(line: TextLine) -> list[Word]:
+    """The line's words; a blank glyph stays with the word before it (a word space)."""
+    out: list[Word] = []
+    prev: Glyph | None = None
+    spaced = False  # a blank glyph since the previous visible one: a word space, drawn as such
+    for g in line.glyphs:
+        if not g.text.strip():
+            if out:
+                out[-1].glyphs.append(g)
+                spaced = True
+            continue
+        if out and prev is not None:
+            gap = g.x0 - prev.x1
+            em = max(g.size, prev.size)
+            digit = prev.text[-1:].isdigit() or g.text[:1].isdigit()
+            joins = (SPACED_GAP_EMS if spaced else WORD_GAP_EMS) * em
+            spaced = False
+            if gap <= joins and not (digit and gap > DIGIT_GAP_EMS * em):
+                out[-1].glyphs.append(g)
+                prev = g
+                continue
+        out.append(Word([g]))
+        prev = g
+    return out
+
+
+def align_tables(lines: list[TextLine]) -> list[tuple[float, TextLine | list[str]]]:
+    """The page's printed lines (with their tops) where each unruled table's lines are replaced
+    by its tab rows."""
+    out: list[tuple[float, TextLine | list[str]]] = []
+    i = 0
+    passed = 0  # lines passed on as prose since the last table: candidates for its header
+    while i < len(lines):
+        if lines[i].fields < 2:
+            out.append((lines[i].top, lines[i]))
+            passed += 1
+            i += 1
+            continue
+        end = _run_end(lines, i)
+        start = _header_start(lines, i, end, passed)
+        if i - start:
+            del out[start - i:]  # header lines were passed on as prose: take them back
+        first_row = next((j for j in range(i, end) if _has_figure(lines[j])), i)
+        out.append((lines[start].top, _rows(lines[start:end], first_row - start)))
+        passed = 0
+        i = end
+    return out
+
+
+def _run_end(lines: list[TextLine], first: int) -> int:
+    """One past the last line of the table whose first row is ``lines[first]``."""
+    x0, x1 = lines[first].x0, lines[first].x1
+    last = first
+    j = first + 1
+    while j < len(lines):
+        line, prev = lines[j], lines[j - 1]
+        em = max(line.size, prev.size)
+        pitch = line.base - prev.base
+        if pitch > (DATA_PITCH_EMS if line.fields >= 2 else ROW_PITCH_EMS) * em:
+            break
+        if line.fields >= 2:
+            last = j
+            x0, x1 = min(x0, line.x0), max(x1, line.x1)
+        elif _is_caption(line) or _wide_prose(line, x0, x1):
+            break
+        j += 1
+    return last + 1
+
+
+def _header_start(lines: list[TextLine], first: int, end: int, available: int) -> int:
+    """The first header line above the table's first row (``first`` when it has none)."""
+    body = lines[first:end]
+    x0, x1 = min(b.x0 for b in body), max(b.x1 for b in body)
+    size = sorted(b.size for b in body)[len(body) // 2]
+    start = first
+    while start > 0 and first - start < min(MAX_HEADER_LINES, available):
+        line, below = lines[start - 1], lines[start]
+        if below.base - line.base > HEADER_PITCH_EMS * size or line.size > 1.15 * size:
+            break
+        if _is_caption(line) or _wide_prose(line, x0, x1) or line.x0 < x0 - size or line.x1 > x1 + size:
+            break
+        start -= 1
+    return start
+
+
+_FIGURE = re.compile(r"^(?:[-+]?[\d,.]*\d[\d,.]*%?|[-—–－]+)$")
+
+
+def _has_figure(line: TextLine) -> bool:
+    """A row of the body: some word is a number or a nil mark (headings have none)."""
+    return any(_FIGURE.match(w.text) for w in words_of(line))
+
+
+def _is_caption(line: TextLine) -> bool:
+    text = line.text.strip()
+    return bool(unit_of(text) or "单位名称" in text or _TABLE_NUMBER.search(text) or _TITLE_END.search(text)
+                or text.startswith(("注", "说明")))
+
+
+def _wide_prose(line: TextLine, x0: float, x1: float) -> bool:
+    """One field over most of the table's width: a paragraph, not a row."""
+    return line.fields == 1 and len(words_of(line)) == 1 and line.x1 - line.x0 > 0.7 * (x1 - x0)
+
+
+def _rows(lines: list[TextLine], n_header: int) -> list[str]:
+    table_words = [words_of(line) for line in lines]
+    columns = _columns([w for ws in table_words[n_header:] for w in ws])
+    heading_only = _columns([w for ws in table_words[:n_header] for w in ws
+                             if not any(_overlap(w, c) > 0 for c in columns)])
+    columns = sorted(columns + heading_only)
+    bounds = _bounds(columns)
+    # Each printed line's cells: column → the pieces (baseline, text) printed in it.
+    cells: list[dict[int, list[tuple[float, str]]]] = []
+    covered: list[set[int]] = [set() for _ in lines]  # the columns each line's cells cover (merged)
+    for i, ws in enumerate(table_words):
+        glyphs: dict[int, list[Glyph]] = {}
+        for w in ws:
+            first, last = _column_of(w, i, columns, bounds, table_words, n_header)
+            glyphs.setdefault(first, []).extend(w.glyphs)
+            covered[i] |= set(range(first, last + 1))
+        row = {}
+        for c, gs in glyphs.items():
+            printed = line_of(sorted(gs, key=lambda g: g.x0))
+            if printed:
+                row[c] = [(lines[i].base, printed.text.replace("\t", " "))]
+        cells.append(row)
+    headings = _join_rowspan_headings(lines, cells, covered,
+                                      _join_wrapped_headings(lines[:n_header], cells[:n_header], covered))
+    keep = headings + _join_wrapped_names(lines, cells, n_header)
+    rows = []
+    for i in keep:
+        fields = [join_wrapped([t for _, t in sorted(cells[i].get(c, []))]) for c in range(len(columns))]
+        rows.append("\t".join(fields))
+    return rows
+
+
+def _join_wrapped_headings(lines: list[TextLine], cells: list[dict], covered: list[set[int]]) -> list[int]:
+    """A heading wrapped inside its cell is printed as pieces a line apart in one column: each
+    piece goes on the first. Returns the header lines left with something in them."""
+    last: dict[int, int] = {}  # column → the header line its latest piece went to
+    for i, line in enumerate(lines):
+        for c in list(cells[i]):
+            j = last.get(c)
+            if j is not None and line.base - cells[j][c][-1][0] <= WRAP_LEAD_EMS * line.size:
+                cells[j][c].extend(cells[i].pop(c))
+                covered[j] |= {c}
+            else:
+                last[c] = i
+    return [i for i in range(len(lines)) if cells[i]]
+
+
+def _join_rowspan_headings(lines: list[TextLine], cells: list[dict], covered: list[set[int]],
+                           header: list[int]) -> list[int]:
+    """A heading that spans two header rows is printed between them: a header line whose columns
+    are all free on the header line above it (no heading there, merged ones included), a row's
+    height up at most, is part of that row. Returns the header rows."""
+    rows: list[int] = []
+    for i in header:
+        if rows:
+            above = rows[-1]
+            near = lines[i].base - lines[above].base <= HEADER_PITCH_EMS * lines[i].size
+            if near and not set(cells[i]) & covered[above]:
+                cells[above].update(cells[i])
+                covered[above] |= covered[i]
+                cells[i] = {}
+                continue
+        rows.append(i)
+    return rows
+
+
+def _join_wrapped_names(lines: list[TextLine], cells: list[dict], n_header: int) -> list[int]:
+    """A name wrapped inside its cell: the lines of the body with text only in text columns, nearer
+    to a row with figures than rows are to each other, go into that row's cells. Returns the body
+    lines that are rows."""
+    body = range(n_header, len(lines))
+    figures = {i for i in body if _has_figure(lines[i])}
+    figure_columns = {c for i in figures for c, pieces in cells[i].items()
+                      if any(_FIGURE.match(t.strip()) for _, t in pieces)}
+    anchors = sorted(figures)
+    gaps = sorted(lines[b].base - lines[a].base for a, b in zip(anchors, anchors[1:], strict=False))
+    if not gaps:
+        return list(body)
+    pitch = gaps[len(gaps) // 2]
+    rows = []
+    for i in body:
+        if i in figures or not cells[i] or set(cells[i]) & figure_columns:
+            rows.append(i)
+            continue
+        nearest = min(anchors, key=lambda a: (abs(lines[a].base - lines[i].base), a > i))
+        distance = abs(lines[nearest].base - lines[i].base)
+        if distance < 0.75 * pitch and distance <= WRAP_LEAD_EMS * lines[i].size:
+            for c, pieces in cells[i].items():
+                cells[nearest].setdefault(c, []).extend(pieces)
+        else:
+            rows.append(i)
+    return rows
+
+
+def _columns(words: list[Word]) -> list[tuple[float, float]]:
+    """The x-ranges the words cover, overlapping ranges merged."""
+    spans: list[tuple[float, float]] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        if spans and w.x0 <= spans[-1][1] + 0.5:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], w.x1))
+        else:
+            spans.append((w.x0, w.x1))
+    return spans
+
+
+def _bounds(columns: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Each column's cell: from the middle of the gutter on its left to the middle on its right."""
+    out = []
+    for i, (x0, x1) in enumerate(columns):
+        left = x0 if i == 0 else (columns[i - 1][1] + x0) / 2
+        right = x1 if i == len(columns) - 1 else (x1 + columns[i + 1][0]) / 2
+        out.append((left, right))
+    return out
+
+
+def _overlap(w: Word, span: tuple[float, float]) -> float:
+    return min(w.x1, span[1]) - max(w.x0, span[0])
+
+
+def _best(w: Word, bounds) -> int:
+    return max(range(len(bounds)), key=lambda c: _overlap(w, bounds[c]))
+
+
+def _column_of(w: Word, line: int, columns, bounds, table_words: list[list[Word]], n_header: int
+               ) -> tuple[int, int]:
+    """The first and last column the word's cell covers."""
+    overlaps = [_overlap(w, b) for b in bounds]
+    hit = [c for c, o in enumerate(overlaps) if o > 0]
+    if not hit:
+        return min(range(len(bounds)), key=lambda c: abs((bounds[c][0] + bounds[c][1]) / 2 - w.center))
+    col = max(hit, key=lambda c: overlaps[c])
+    return (col, col) if line >= n_header else _merged_span(w, line, col, bounds, table_words, n_header)
+
+
+def _merged_span(w: Word, line: int, col: int, bounds, table_words: list[list[Word]], n_header: int
+                 ) -> tuple[int, int]:
+    """The widest run of columns the heading is centred over, each with a
+    sub-heading below it in one row (their middles level) and no other heading beside it; ``col``
+    alone when there is none. (A heading beside it that spans both header rows is printed between them.)"""
+    em = w.glyphs[0].size
+    # Column → the baselines of the first heading below this one (with the lines it wraps onto).
+    pieces: dict[int, list[float]] = {}
+    for i in range(line + 1, n_header):
+        for other in table_words[i]:
+            c, base = _best(other, bounds), other.glyphs[0].base
+            got = pieces.setdefault(c, [base])
+            if base - got[-1] > 0 and base - got[-1] <= WRAP_LEAD_EMS * em:
+                got.append(base)
+    below = {c: sum(bs) / len(bs) for c, bs in pieces.items()}  # the sub-heading's middle
+    beside = {_best(other, bounds) for other in table_words[line] if other is not w}
+    best = (col, col)
+    widest = 1
+    for a in range(col, -1, -1):
+        for b in range(col, len(bounds)):
+            if b - a + 1 <= widest or any(c not in below or c in beside for c in range(a, b + 1)):
+                continue
+            middles = [below[c] for c in range(a, b + 1)]
+            if max(middles) - min(middles) > 0.5 * em:
+                continue  # sub-headings sit in one row; a heading spanning two rows sits higher
+            left, right = bounds[a][0], bounds[b][1]
+            if abs((left + right) / 2 - w.center) <= max(em, 0.15 * (right - left)):
+                best, widest = (a, b), b - a + 1
+    return best

@@ -244,6 +244,9 @@ def draw(spec: Spec, style: Style, path: Path) -> Path:
             pen.need(30)
             text = str(content)
             size = 10 if text.startswith(("单位", "表", "公开")) else 14
+            if _width(text, size) > pen.right - pen.left:  # a long line is a paragraph's
+                _paragraph(pen, text)
+                continue
             c.setFont(CJK, size)
             if text.startswith("单位"):
                 c.drawRightString(pen.right, pen.y - size, text)
@@ -277,8 +280,7 @@ def _paragraph(pen: _Pen, text: str, size: float = 12) -> None:
     pen.y -= size * 0.6
 
 
-def _column_widths(grid: Grid, style: Style, room: float) -> list[float]:
-    size = style.size
+def _column_widths(grid: Grid, style: Style, size: float, wrap_headings: bool) -> list[float]:
     widths = []
     for col in range(grid.n_cols):
         body = [r[col] for r in grid.body if r[col]]
@@ -289,11 +291,23 @@ def _column_widths(grid: Grid, style: Style, room: float) -> list[float]:
         head = max([_width(r[col], size) + 8 for r in grid.header] + [0])
         if style.wrap_header:
             head = min(head, style.wrap_header)
-        widths.append(max(natural, head if not texty or not style.wrap_names else min(head, natural), 28))
-    total = sum(widths)
-    if total > room:
-        widths = [w * room / total for w in widths]
+        if wrap_headings or (texty and style.wrap_names):
+            head = min(head, max(natural, 2.5 * size))
+        widths.append(max(natural, head, 3 * size))
     return widths
+
+
+def _layout(grid: Grid, style: Style, room: float) -> tuple[list[float], float]:
+    """Column widths and font size: headings wrap, then the font shrinks, until the table fits
+    (as a producer sets a wide table; no text runs over its cell)."""
+    size = style.size
+    widths = _column_widths(grid, style, size, False)
+    if sum(widths) > room:
+        widths = _column_widths(grid, style, size, True)
+    while sum(widths) > room and size > 4:
+        size = round(size * 0.92, 2)
+        widths = _column_widths(grid, style, size, True)
+    return widths, size
 
 
 def _cell_lines(text: str, width: float, size: float) -> list[str]:
@@ -303,8 +317,8 @@ def _cell_lines(text: str, width: float, size: float) -> list[str]:
 
 
 def _table(pen: _Pen, grid: Grid) -> None:
-    style, size = pen.style, pen.style.size
-    widths = _column_widths(grid, style, pen.right - pen.left)
+    style = pen.style
+    widths, size = _layout(grid, style, pen.right - pen.left)
     xs = [pen.left]
     for w in widths:
         xs.append(xs[-1] + w)

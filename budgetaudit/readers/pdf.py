@@ -38,6 +38,7 @@ from pathlib import Path
 from ..amounts import normalize, unit_of
 from ..errors import InputError
 from ..model import Line
+from .pdf_columns import Memory
 from .pdf_guard import Limits, run_bounded
 from .pdf_page import Block, PageContent, blocks, continues_on_next_page, read_page, text_column
 
@@ -125,13 +126,14 @@ def _extract(p: Path, name: str, limits: Limits) -> list[Line]:
         count = _declared_pages(pdf, resolve1)
         if count is not None and count > limits.pages:
             raise InputError(name, f"the PDF declares {count} pages; the limit is {limits.pages} per file")
+        memory = Memory()
         try:
             for i, page in enumerate(pdf.pages, start=1):
                 if i > limits.pages:
                     raise InputError(name, f"the PDF has more than {limits.pages} pages (the limit per file)")
                 if limits.deadline_passed():
                     raise InputError(name, f"reading took longer than {limits.seconds:g} s (the limit per file)")
-                pages.append(read_page(page, i))
+                pages.append(read_page(page, i, memory))
                 page.close()
         except PdfminerException as exc:
             inner = exc.args[0] if exc.args else exc

@@ -85,9 +85,10 @@ def words_of(line: TextLine) -> list[Word]:
     return out
 
 
-def align_tables(lines: list[TextLine]) -> list[tuple[float, TextLine | list[str]]]:
+def align_tables(lines: list[TextLine], memory: Memory | None = None) -> list[tuple[float, TextLine | list[str]]]:
     """The page's printed lines (with their tops) where each unruled table's lines are replaced
-    by its tab rows."""
+    by its tab rows. ``memory`` carries the last table's columns from page to page."""
+    memory = memory if memory is not None else Memory()
     out: list[tuple[float, TextLine | list[str]]] = []
     i = 0
     passed = 0  # lines passed on as prose since the last table: candidates for its header
@@ -102,7 +103,7 @@ def align_tables(lines: list[TextLine]) -> list[tuple[float, TextLine | list[str
         if i - start:
             del out[start - i:]  # header lines were passed on as prose: take them back
         first_row = next((j for j in range(i, end) if _has_figure(lines[j])), i)
-        out.append((lines[start].top, _rows(lines[start:end], first_row - start)))
+        out.append((lines[start].top, _rows(lines[start:end], first_row - start, memory)))
         passed = 0
         i = end
     return out
@@ -163,20 +164,34 @@ def _wide_prose(line: TextLine, x0: float, x1: float) -> bool:
     return line.fields == 1 and len(words_of(line)) == 1 and line.x1 - line.x0 > 0.7 * (x1 - x0)
 
 
-def _rows(lines: list[TextLine], n_header: int) -> list[str]:
+def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
     table_words = [words_of(line) for line in lines]
-    columns = _columns([w for ws in table_words[n_header:] for w in ws])
-    heading_only = _columns([w for ws in table_words[:n_header] for w in ws
-                             if not any(_overlap(w, c) > 0 for c in columns)])
-    columns = sorted(columns + heading_only)
+    headings = _headings(table_words, n_header)
+    # The rows with figures give the columns. A heading makes a column where none is (a column no
+    # row fills); other text (a note, a wrapped name) only beside them: a stray mark between two
+    # amount columns belongs to one of their cells.
+    body = list(zip(table_words[n_header:], lines[n_header:], strict=True))
+    columns = _columns([w for ws, line in body if _has_figure(line) for w in ws])
+    span = (columns[0][0], columns[-1][1]) if columns else (0.0, 0.0)
+    others = [w for ws, line in body if not _has_figure(line) for w in ws if w.x1 < span[0] or w.x0 > span[1]]
+    columns = sorted(columns + _columns([w for w in others if not any(_overlap(w, c) > 0 for c in columns)]))
+    attached = _place_headings(columns, _leaf_headings(headings))
+    if n_header == 0 and memory.columns and _fits(columns, memory.columns):
+        columns = memory.columns  # a table continued on this page without its header
+    memory.columns = columns
     bounds = _bounds(columns)
+    attached_at = {key: columns.index(span) for key, span in attached.items()}
     # Each printed line's cells: column → the pieces (baseline, text) printed in it.
     cells: list[dict[int, list[tuple[float, str]]]] = []
     covered: list[set[int]] = [set() for _ in lines]  # the columns each line's cells cover (merged)
     for i, ws in enumerate(table_words):
         glyphs: dict[int, list[Glyph]] = {}
         for w in ws:
-            first, last = _column_of(w, i, columns, bounds, table_words, n_header)
+            heading = headings.get(id(w), w)
+            if id(heading) in attached_at:
+                first = last = attached_at[id(heading)]
+            else:
+                first, last = _column_of(heading, i, columns, bounds, table_words, n_header)
             glyphs.setdefault(first, []).extend(w.glyphs)
             covered[i] |= set(range(first, last + 1))
         row = {}
@@ -193,6 +208,78 @@ def _rows(lines: list[TextLine], n_header: int) -> list[str]:
         fields = [join_wrapped([t for _, t in sorted(cells[i].get(c, []))]) for c in range(len(columns))]
         rows.append("\t".join(fields))
     return rows
+
+
+def _leaf_headings(headings: dict[int, Word]) -> list[Word]:
+    """The headings with no heading under them: the ones that name a column."""
+    unique = list({id(h): h for h in headings.values()}.values())
+    return [h for h in unique if not any(o is not h and o.glyphs[0].base > h.glyphs[-1].base
+                                         and _overlap(o, (h.x0, h.x1)) > 0 for o in unique)]
+
+
+def _place_headings(columns: list[tuple[float, float]], leaves: list[Word]) -> dict[int, tuple[float, float]]:
+    """Leaf headings over no column's figures: a heading centred over right-aligned amounts in a
+    wide cell names the column beside it that no heading covers; otherwise it names a column no
+    row fills, added to ``columns``. Returns heading id → the column it names."""
+    orphans = {c for c in columns if not any(_overlap(h, c) > 0 for h in leaves)}
+    attached: dict[int, tuple[float, float]] = {}
+    added = []
+    for h in sorted(leaves, key=lambda h: h.x0):
+        if any(_overlap(h, c) > 0 for c in columns):
+            continue
+        nearest = min(columns, key=lambda c: max(c[0] - h.x1, h.x0 - c[1]), default=None)
+        if nearest in orphans:
+            orphans.discard(nearest)
+            attached[id(h)] = nearest
+        else:
+            added.append((h.x0, h.x1))
+    columns[:] = sorted(columns + _columns_of_spans(added))
+    return attached
+
+
+def _columns_of_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for x0, x1 in sorted(spans):
+        if out and x0 <= out[-1][1] + 0.5:
+            out[-1] = (out[-1][0], max(out[-1][1], x1))
+        else:
+            out.append((x0, x1))
+    return out
+
+
+@dataclass
+class Memory:
+    """What the reading of one page leaves for the next: the columns of its last unruled table."""
+
+    columns: list[tuple[float, float]] | None = None
+
+
+def _fits(columns: list[tuple[float, float]], known: list[tuple[float, float]]) -> bool:
+    """The columns lie within the known table's cells: two thirds of them each in one cell, none
+    across more than two (a note or a long name may run over its cell's edge)."""
+    cells = _bounds(known)
+    spread = [sum(1 for b in cells if min(x1, b[1]) - max(x0, b[0]) > 0) for x0, x1 in columns]
+    return max(spread) <= 2 and 3 * spread.count(1) >= 2 * len(spread)
+
+
+def _headings(table_words: list[list[Word]], n_header: int) -> dict[int, Word]:
+    """Each heading word (by id) → the whole heading: its cell's text wrapped over several lines
+    (pieces a line apart that overlap across). A piece alone can stand beside every column."""
+    blocks: list[list[Word]] = []
+    for i in range(n_header):
+        for w in table_words[i]:
+            home = next((b for b in blocks if 0 < w.glyphs[0].base - b[-1].glyphs[0].base
+                         <= WRAP_LEAD_EMS * w.glyphs[0].size and _overlap(w, (b[-1].x0, b[-1].x1)) > 0), None)
+            if home is None:
+                blocks.append([w])
+            else:
+                home.append(w)
+    out: dict[int, Word] = {}
+    for block in blocks:
+        whole = Word(sorted((g for w in block for g in w.glyphs if g.text.strip()), key=lambda g: g.x0))
+        for w in block:
+            out[id(w)] = whole if len(block) > 1 else w
+    return out
 
 
 def _join_wrapped_headings(lines: list[TextLine], cells: list[dict], covered: list[set[int]]) -> list[int]:

@@ -15,13 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .pdf_columns import align_tables
+from .pdf_columns import Memory, align_tables
 from .pdf_lines import TextLine, glyphs_of, join_wrapped, text_lines
 from .pdf_orientation import Frame, reading_frame
 from .pdf_tables import GridTable
 
 # The start of a list item or heading: it begins a paragraph even right after a full line.
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[部章节条])")
+
+_SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";")
 
 # Page bands where running headers, footers and page numbers live (share of the page height).
 MARGIN_BAND = 0.08
@@ -63,8 +65,9 @@ class Column:
         return self.right - self.left
 
 
-def read_page(page: Any, number: int) -> PageContent:
-    """pdfplumber page → printed lines and table rows in reading order."""
+def read_page(page: Any, number: int, memory: Memory | None = None) -> PageContent:
+    """pdfplumber page → printed lines and table rows in reading order. ``memory`` carries the
+    columns of an unruled table at the foot of the page to its continuation on the next."""
     frame = reading_frame(page.chars, float(page.width), float(page.height))
     glyphs = glyphs_of(page.chars, frame)
     width, height = frame.size
@@ -93,10 +96,17 @@ def read_page(page: Any, number: int) -> PageContent:
         rows = t.rows()
         if rows:
             placed.append((t.bbox[1], 0, ["\t".join(r) for r in rows]))
-    for top, item in align_tables(text_lines(prose)):
+    memory = memory if memory is not None else Memory()
+    unruled = []
+    for top, item in align_tables(text_lines(prose), memory):
         placed.append((top, 1, item))
+        if not isinstance(item, TextLine):
+            unruled.append(item)
     placed.sort(key=lambda item: (item[0], item[1]))
     content.items = [item for _, _, item in placed]
+    body = [i for i in content.items if not (isinstance(i, TextLine) and _in_band(i, height))]
+    if not body or not any(body[-1] is t for t in unruled):
+        memory.columns = None  # the page does not end in an unruled table: nothing continues
     return content
 
 
@@ -115,8 +125,16 @@ def text_column(pages: list[PageContent]) -> dict[int, Column]:
     columns = {}
     for key, xs in starts.items():
         right = max(ends[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
-        columns[key] = Column(min(xs), float(right), sizes[key].most_common(1)[0][0])
+        columns[key] = Column(_left_margin(xs), float(right), sizes[key].most_common(1)[0][0])
     return columns
+
+
+def _left_margin(starts: list[float]) -> float:
+    """The leftmost start shared by at least two long lines (one wide title or note that runs
+    into the margin does not move it); the leftmost start when no two lines share one."""
+    shared = Counter(round(x) for x in starts)
+    common = [x for x in starts if shared[round(x)] >= 2]
+    return min(common or starts)
 
 
 def blocks(content: PageContent, column: Column | None) -> list[Block]:
@@ -154,7 +172,11 @@ def continues(a: TextLine, b: TextLine, column: Column | None) -> bool:
         return True
     # A centred title wrapped over several lines: same font and axis, the first line wide or the
     # font a display size (cover titles break wherever the designer liked).
+    # A line that ends a sentence ends the title too: two centred lines of one size are then a
+    # note and the next table's title, or two one-line paragraphs indented alike.
     if column is None or a.font != b.font or abs(a.center - b.center) > 0.5 * a.size:
+        return False
+    if a.text.rstrip().endswith(_SENTENCE_END):
         return False
     return a.x1 - a.x0 >= 0.8 * column.width or a.size >= 1.5 * column.body_size
 

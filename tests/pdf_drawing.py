@@ -122,8 +122,8 @@ class Span:
 
 
 def header_spans(header: list[list[str]]) -> list[Span]:
-    """Merged header cells: a heading spans the empty fields to its right under which the next row
-    has sub-headings, and the empty fields below it."""
+    """Merged header cells: a heading spans the empty fields to its right under which lower rows
+    have headings, and the empty fields below it."""
     n_rows, n_cols = len(header), len(header[0]) if header else 0
     taken: set[tuple[int, int]] = set()
     spans = []
@@ -134,8 +134,9 @@ def header_spans(header: list[list[str]]) -> list[Span]:
             text = header[r][c]
             cols = 1
             if text and r + 1 < n_rows:
+                # up to the next heading on its row, over columns with headings below
                 while c + cols < n_cols and not header[r][c + cols] and (r, c + cols) not in taken \
-                        and header[r + 1][c + cols]:
+                        and any(header[k][c + cols] for k in range(r + 1, n_rows)):
                     cols += 1
             rows = 1
             if text:

@@ -30,7 +30,7 @@ DIGIT_GAP_EMS = 0.25
 ROW_PITCH_EMS = 2.8
 DATA_PITCH_EMS = 5.0
 HEADER_PITCH_EMS = 3.2
-MAX_HEADER_LINES = 8
+MAX_HEADER_LINES = 24  # a heading set one character a line in a narrow column is tall
 # The lines of one wrapped cell follow each other at most this many ems apart.
 WRAP_LEAD_EMS = 1.5
 
@@ -102,7 +102,9 @@ def align_tables(lines: list[TextLine], memory: Memory | None = None) -> list[tu
         start = _header_start(lines, i, end, passed)
         if i - start:
             del out[start - i:]  # header lines were passed on as prose: take them back
-        first_row = next((j for j in range(i, end) if _has_figure(lines[j])), i)
+        # The body starts at the first row with an amount; a 栏次 row (1 2 3 …) is the header's.
+        first_row = next((j for j in range(i, end) if _has_figure(lines[j], amounts_only=True)),
+                         next((j for j in range(i, end) if _has_figure(lines[j])), i))
         out.append((lines[start].top, _rows(lines[start:end], first_row - start, memory)))
         passed = 0
         i = end
@@ -148,9 +150,14 @@ def _header_start(lines: list[TextLine], first: int, end: int, available: int) -
 _FIGURE = re.compile(r"^(?:[-+]?[\d,.]*\d[\d,.]*%?|[-—–－]+)$")
 
 
-def _has_figure(line: TextLine) -> bool:
-    """A row of the body: some word is a number or a nil mark (headings have none)."""
-    return any(_FIGURE.match(w.text) for w in words_of(line))
+_AMOUNT = re.compile(r"^(?:[-+]?\d[\d,]*\.\d+%?|\d{1,3}(?:,\d{3})+|[-—–－]+)$")
+
+
+def _has_figure(line: TextLine, amounts_only: bool = False) -> bool:
+    """A row of the body: some word is a number or a nil mark (headings have none); with
+    ``amounts_only`` an amount (decimals or thousands separators) or a nil mark."""
+    pattern = _AMOUNT if amounts_only else _FIGURE
+    return any(pattern.match(w.text) for w in words_of(line))
 
 
 def _is_caption(line: TextLine) -> bool:
@@ -183,7 +190,7 @@ def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
     attached_at = {key: columns.index(span) for key, span in attached.items()}
     # Each printed line's cells: column → the pieces (baseline, text) printed in it.
     cells: list[dict[int, list[tuple[float, str]]]] = []
-    covered: list[set[int]] = [set() for _ in lines]  # the columns each line's cells cover (merged)
+    covered: dict[tuple[int, int], set[int]] = {}  # (line, column) → the columns its cell covers (merged)
     for i, ws in enumerate(table_words):
         glyphs: dict[int, list[Glyph]] = {}
         for w in ws:
@@ -193,19 +200,18 @@ def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
             else:
                 first, last = _column_of(heading, i, columns, bounds, table_words, n_header)
             glyphs.setdefault(first, []).extend(w.glyphs)
-            covered[i] |= set(range(first, last + 1))
+            covered.setdefault((i, first), set()).update(range(first, last + 1))
         row = {}
         for c, gs in glyphs.items():
             printed = line_of(sorted(gs, key=lambda g: g.x0))
             if printed:
                 row[c] = [(lines[i].base, printed.text.replace("\t", " "))]
         cells.append(row)
-    headings = _join_rowspan_headings(lines, cells, covered,
-                                      _join_wrapped_headings(lines[:n_header], cells[:n_header], covered))
-    keep = headings + _join_wrapped_names(lines, cells, n_header)
+    _join_wrapped_headings(lines[:n_header], cells[:n_header], covered)
+    headings = _header_rows(lines, cells, covered, n_header)
     rows = []
-    for i in keep:
-        fields = [join_wrapped([t for _, t in sorted(cells[i].get(c, []))]) for c in range(len(columns))]
+    for row in headings + [cells[i] for i in _join_wrapped_names(lines, cells, n_header)]:
+        fields = [join_wrapped([t for _, t in sorted(row.get(c, []))]) for c in range(len(columns))]
         rows.append("\t".join(fields))
     return rows
 
@@ -282,7 +288,7 @@ def _headings(table_words: list[list[Word]], n_header: int) -> dict[int, Word]:
     return out
 
 
-def _join_wrapped_headings(lines: list[TextLine], cells: list[dict], covered: list[set[int]]) -> list[int]:
+def _join_wrapped_headings(lines: list[TextLine], cells: list[dict], covered: dict) -> None:
     """A heading wrapped inside its cell is printed as pieces a line apart in one column: each
     piece goes on the first. Returns the header lines left with something in them."""
     last: dict[int, int] = {}  # column → the header line its latest piece went to
@@ -291,29 +297,43 @@ def _join_wrapped_headings(lines: list[TextLine], cells: list[dict], covered: li
             j = last.get(c)
             if j is not None and line.base - cells[j][c][-1][0] <= WRAP_LEAD_EMS * line.size:
                 cells[j][c].extend(cells[i].pop(c))
-                covered[j] |= {c}
+                covered.setdefault((j, c), set()).update(covered.pop((i, c), {c}))
             else:
                 last[c] = i
     return [i for i in range(len(lines)) if cells[i]]
 
 
-def _join_rowspan_headings(lines: list[TextLine], cells: list[dict], covered: list[set[int]],
-                           header: list[int]) -> list[int]:
-    """A heading that spans two header rows is printed between them: a header line whose columns
-    are all free on the header line above it (no heading there, merged ones included), a row's
-    height up at most, is part of that row. Returns the header rows."""
-    rows: list[int] = []
-    for i in header:
+def _header_rows(lines: list[TextLine], cells: list[dict], covered: dict, n_header: int) -> list[dict]:
+    """The header's rows: headings level by the middle of their text (a heading wrapped over two
+    lines stands in the row of a one-line heading beside it). A heading spanning two rows is
+    centred between them: a level whose columns are all free on the level above it (no heading
+    there, merged ones included), a row's height up at most, is part of that row. Returns the
+    header rows' cells, top to bottom."""
+    placed = []  # (middle, line, column)
+    for i in range(n_header):
+        for c, pieces in cells[i].items():
+            bases = [b for b, _ in pieces]
+            placed.append(((min(bases) + max(bases)) / 2, i, c))
+    placed.sort()
+    levels: list[list[tuple[float, int, int]]] = []
+    for item in placed:
+        if levels and item[0] - levels[-1][-1][0] <= 0.35 * lines[item[1]].size:
+            levels[-1].append(item)
+        else:
+            levels.append([item])
+    rows: list[tuple[float, int, dict, set[int]]] = []  # middle, line, cells, covered columns
+    for level in levels:
+        middle, line = level[0][0], min(i for _, i, _ in level)
+        got = {c: cells[i][c] for _, i, c in level}
+        cover = set().union(*(covered.get((i, c), {c}) for _, i, c in level))
         if rows:
             above = rows[-1]
-            near = lines[i].base - lines[above].base <= HEADER_PITCH_EMS * lines[i].size
-            if near and not set(cells[i]) & covered[above]:
-                cells[above].update(cells[i])
-                covered[above] |= covered[i]
-                cells[i] = {}
+            if middle - above[0] <= HEADER_PITCH_EMS * lines[line].size and not set(got) & above[3]:
+                above[2].update(got)
+                above[3].update(cover)
                 continue
-        rows.append(i)
-    return rows
+        rows.append((middle, line, got, cover))
+    return [got for _, _, got, _ in rows]
 
 
 def _join_wrapped_names(lines: list[TextLine], cells: list[dict], n_header: int) -> list[int]:
@@ -369,6 +389,11 @@ def _overlap(w: Word, span: tuple[float, float]) -> float:
     return min(w.x1, span[1]) - max(w.x0, span[0])
 
 
+def _middle(w: Word) -> float:
+    bases = sorted({round(g.base, 1) for g in w.glyphs})
+    return (bases[0] + bases[-1]) / 2
+
+
 def _best(w: Word, bounds) -> int:
     return max(range(len(bounds)), key=lambda c: _overlap(w, bounds[c]))
 
@@ -386,19 +411,32 @@ def _column_of(w: Word, line: int, columns, bounds, table_words: list[list[Word]
 
 def _merged_span(w: Word, line: int, col: int, bounds, table_words: list[list[Word]], n_header: int
                  ) -> tuple[int, int]:
-    """The widest run of columns the heading is centred over, each with a
-    sub-heading below it in one row (their middles level) and no other heading beside it; ``col``
-    alone when there is none. (A heading beside it that spans both header rows is printed between them.)"""
+    """The widest run of columns the heading is centred over, each with a heading below it in a
+    lower row and no other heading beside it; ``col`` alone when there is none.
+
+    The row below is told by the heading right under this one (a sub-heading): a heading of a
+    column beside it that spans both rows is printed between them, half a row down, and is not
+    below it but beside it. Headings under it that span the lower rows sit lower still."""
     em = w.glyphs[0].size
-    # Column → the baselines of the first heading below this one (with the lines it wraps onto).
+    own = {id(g) for g in w.glyphs}
+    top = _middle(w)
+    # Column → the middle of the first heading below this one (with the lines it wraps onto).
     pieces: dict[int, list[float]] = {}
+    under: list[float] = []  # middles of headings right under this one
     for i in range(line + 1, n_header):
         for other in table_words[i]:
+            if id(other.glyphs[0]) in own:
+                continue
             c, base = _best(other, bounds), other.glyphs[0].base
             got = pieces.setdefault(c, [base])
             if base - got[-1] > 0 and base - got[-1] <= WRAP_LEAD_EMS * em:
                 got.append(base)
-    below = {c: sum(bs) / len(bs) for c, bs in pieces.items()}  # the sub-heading's middle
+            if w.x0 <= other.center <= w.x1:
+                under.append(base)
+    if not under:
+        return (col, col)
+    row = min(under) - top  # one header row down
+    below = {c: sum(bs) / len(bs) for c, bs in pieces.items()}
     beside = {_best(other, bounds) for other in table_words[line] if other is not w}
     best = (col, col)
     widest = 1
@@ -406,9 +444,8 @@ def _merged_span(w: Word, line: int, col: int, bounds, table_words: list[list[Wo
         for b in range(col, len(bounds)):
             if b - a + 1 <= widest or any(c not in below or c in beside for c in range(a, b + 1)):
                 continue
-            middles = [below[c] for c in range(a, b + 1)]
-            if max(middles) - min(middles) > 0.5 * em:
-                continue  # sub-headings sit in one row; a heading spanning two rows sits higher
+            if any(below[c] - top < 0.75 * row for c in range(a, b + 1)):
+                continue  # a heading beside this one, spanning its row and the next
             left, right = bounds[a][0], bounds[b][1]
             if abs((left + right) / 2 - w.center) <= max(em, 0.15 * (right - left)):
                 best, widest = (a, b), b - a + 1

@@ -172,6 +172,8 @@ CASES = {
     "nil cells, unruled": (BUDGET, ["支出预算总表"], nil_cells, Style(rules="none")),
     "whole 预算 document, ruled": (BUDGET, None, None, Style()),
     "whole 决算 document, ruled": (FINAL, None, None, Style()),
+    "whole 决算 document, continued under repeated headers": (FINAL, None, None,
+                                                          Style(rows_per_page=9, repeat_header=True)),
     "whole 决算 document, unruled": (FINAL, None, None, Style(rules="none")),
     "whole 预算 document, 三线表": (BUDGET, None, None, Style(rules="three-line")),
 }

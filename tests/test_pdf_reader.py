@@ -291,6 +291,23 @@ def test_unruled_table_rows_come_out_as_fields_in_one_block(tmp_path: Path):
     ]
 
 
+def test_a_page_the_column_finder_trips_on_is_still_read(tmp_path: Path, monkeypatch):
+    from budgetaudit.readers import pdf_page
+
+    def broken(lines, memory=None):
+        raise ValueError("layout not understood")
+
+    monkeypatch.setattr(pdf_page, "align_tables", broken)
+    path = tmp_path / "unruled.pdf"
+    c = new_canvas(path)
+    c.setFont(CJK, 10)
+    c.drawString(LEFT, 740, "208")
+    c.drawString(LEFT + 60, 740, "社会保障和就业支出")
+    c.drawRightString(LEFT + 330, 740, "754.75")
+    c.save()
+    assert texts(read_pdf(path)) == ["208\t社会保障和就业支出\t754.75"]  # its wide gaps still split fields
+
+
 # ---------------------------------------------------------------- reading order with mixed fonts
 
 

@@ -7,8 +7,10 @@
 * every ruled table pdfplumber finds as one Line per row, cells joined with ``\\t`` (a cell's own
   line breaks removed; merged and empty cells are empty fields, so header rows line up), placed
   where the table stands on the page; text inside a table never appears again as prose;
-* a table printed without rules as one Line per printed line, its columns split with ``\t`` where
-  the gap is wider than 3 ems (1 em between two numbers), consecutive such lines in one block;
+* a table printed without vertical rules (unruled, 三线表, rules under the rows only) the same
+  way, its columns found from the printed positions (pdf_columns): empty cells are empty fields,
+  merged and wrapped headings and names wrapped in a cell are read as a ruled table's would be;
+* a table continued at the top of the next page under its repeated header: the header once;
 * a blank Line between blocks (paragraphs, tables, pages). A paragraph that runs on to the next
   page stays two Lines (each with its own page) with no blank Line between them.
 
@@ -195,14 +197,15 @@ def assemble(pages: list[PageContent]) -> list[Line]:
     return [Line(number=i, text=normalize(text), raw=text, page=page) for i, (text, page) in enumerate(raw, 1)]
 
 
-_FIGURE = re.compile(r"^\s*[-+]?[\d,.]*\d[\d,.]*%?\s*$")
+# An amount (decimals or thousands separators) or a nil mark: what a 栏次 row (1 2 3 …) has not.
+_AMOUNT = re.compile(r"^\s*(?:[-+]?\d[\d,]*\.\d+%?|\d{1,3}(?:,\d{3})+|[-—–－]+)\s*$")
 
 
 def _header_rows(block: Block) -> list[str]:
-    """A table block's rows above its first row with a figure in it: its header."""
+    """A table block's rows above its first row with an amount in it: its header (栏次 included)."""
     out = []
     for row in block.rows:
-        if any(_FIGURE.match(f) for f in row.split("\t")):
+        if any(_AMOUNT.match(f) for f in row.split("\t")):
             break
         out.append(row)
     return out

@@ -30,6 +30,8 @@ DIGIT_GAP_EMS = 0.25
 ROW_PITCH_EMS = 2.8
 DATA_PITCH_EMS = 5.0
 HEADER_PITCH_EMS = 3.2
+# Lines above a table that continues the last page's (a running header, a title with （续）).
+MAX_LINES_ABOVE_CONTINUATION = 3
 MAX_HEADER_LINES = 24  # a heading set one character a line in a narrow column is tall
 # The lines of one wrapped cell follow each other at most this many ems apart.
 WRAP_LEAD_EMS = 1.5
@@ -92,6 +94,7 @@ def align_tables(lines: list[TextLine], memory: Memory | None = None) -> list[tu
     out: list[tuple[float, TextLine | list[str]]] = []
     i = 0
     passed = 0  # lines passed on as prose since the last table: candidates for its header
+    tables = 0
     while i < len(lines):
         if lines[i].fields < 2:
             out.append((lines[i].top, lines[i]))
@@ -105,6 +108,9 @@ def align_tables(lines: list[TextLine], memory: Memory | None = None) -> list[tu
         # The body starts at the first row with an amount; a 栏次 row (1 2 3 …) is the header's.
         first_row = next((j for j in range(i, end) if _has_figure(lines[j], amounts_only=True)),
                          next((j for j in range(i, end) if _has_figure(lines[j])), i))
+        if tables or start > MAX_LINES_ABOVE_CONTINUATION:
+            memory.columns = None  # only a table at the top of the page continues the last page's
+        tables += 1
         out.append((lines[start].top, _rows(lines[start:end], first_row - start, memory)))
         passed = 0
         i = end
@@ -183,11 +189,16 @@ def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
     others = [w for ws, line in body if not _has_figure(line) for w in ws if w.x1 < span[0] or w.x0 > span[1]]
     columns = sorted(columns + _columns([w for w in others if not any(_overlap(w, c) > 0 for c in columns)]))
     attached = _place_headings(columns, _leaf_headings(headings))
-    if n_header == 0 and memory.columns and _fits(columns, memory.columns):
-        columns = memory.columns  # a table continued on this page without its header
+    signature = "".join(w.text for ws in table_words[:n_header] for w in ws)
+    continued = n_header == 0 or signature == memory.header
+    if continued and memory.columns and _fits(columns, memory.columns):
+        columns = memory.columns  # a table continued on this page, without its header or under it again
+    else:
+        memory.header = signature
     memory.columns = columns
     bounds = _bounds(columns)
-    attached_at = {key: columns.index(span) for key, span in attached.items()}
+    attached_at = {key: max(range(len(bounds)), key=lambda c: min(span[1], bounds[c][1]) - max(span[0], bounds[c][0]))
+                   for key, span in attached.items()}
     # Each printed line's cells: column → the pieces (baseline, text) printed in it.
     cells: list[dict[int, list[tuple[float, str]]]] = []
     covered: dict[tuple[int, int], set[int]] = {}  # (line, column) → the columns its cell covers (merged)
@@ -258,6 +269,7 @@ class Memory:
     """What the reading of one page leaves for the next: the columns of its last unruled table."""
 
     columns: list[tuple[float, float]] | None = None
+    header: str = ""  # its header's text
 
 
 def _fits(columns: list[tuple[float, float]], known: list[tuple[float, float]]) -> bool:

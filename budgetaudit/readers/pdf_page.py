@@ -31,7 +31,9 @@ MARGIN_BAND = 0.08
 
 @dataclass
 class Block:
-    kind: str  # "prose" | "table" (ruled, or unruled with its columns found by position: pdf_columns)
+    # "prose" | "table" (ruled, or unruled with its columns found by position: pdf_columns) |
+    # "columns" (lines with wide gaps, when the column finder failed on the page)
+    kind: str
     rows: list[str]  # prose: one paragraph; tables: one tab-separated string per row
     first: TextLine | None = None  # prose: first and last printed line of the paragraph
     last: TextLine | None = None
@@ -98,7 +100,13 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
             placed.append((t.bbox[1], 0, ["\t".join(r) for r in rows]))
     memory = memory if memory is not None else Memory()
     unruled = []
-    for top, item in align_tables(text_lines(prose), memory):
+    lines = text_lines(prose)
+    try:
+        aligned = align_tables(lines, memory)
+    except Exception:  # noqa: BLE001 - a layout the column finder trips on is still read, line by line
+        aligned = [(line.top, line) for line in lines]
+        memory.columns = None
+    for top, item in aligned:
         placed.append((top, 1, item))
         if not isinstance(item, TextLine):
             unruled.append(item)
@@ -154,6 +162,16 @@ def blocks(content: PageContent, column: Column | None) -> list[Block]:
         if not isinstance(item, TextLine):
             flush()
             out.append(Block("table", item))
+            continue
+        if item.fields > 1:
+            # Columns the column finder could not align: consecutive rows stay one block.
+            flush()
+            previous = out[-1] if out else None
+            if previous and previous.kind == "columns" and previous.last:
+                previous.rows.append(item.text)
+                previous.last = item
+            else:
+                out.append(Block("columns", [item.text], item, item))
             continue
         if paragraph and not continues(paragraph[-1], item, column):
             flush()

@@ -106,8 +106,10 @@ def align_tables(lines: list[TextLine], memory: Memory | None = None) -> list[tu
         if i - start:
             del out[start - i:]  # header lines were passed on as prose: take them back
         # The body starts at the first row with an amount; a 栏次 row (1 2 3 …) is the header's.
+        # (An empty table has no amount: a 栏次 row is its last header row.)
+        numbered = [j for j in range(i, end) if _has_figure(lines[j])]
         first_row = next((j for j in range(i, end) if _has_figure(lines[j], amounts_only=True)),
-                         next((j for j in range(i, end) if _has_figure(lines[j])), i))
+                         numbered[-1] + 1 if numbered else i)
         if tables or start > MAX_LINES_ABOVE_CONTINUATION:
             memory.columns = None  # only a table at the top of the page continues the last page's
         tables += 1

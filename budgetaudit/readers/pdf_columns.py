@@ -436,21 +436,21 @@ def _merged_span(w: Word, line: int, col: int, bounds, table_words: list[list[Wo
     top = _middle(w)
     # Column → the middle of the first heading below this one (with the lines it wraps onto).
     pieces: dict[int, list[float]] = {}
-    under: list[float] = []  # middles of headings right under this one
+    centres: dict[int, float] = {}  # column → where its first heading below this one stands across
     for i in range(line + 1, n_header):
         for other in table_words[i]:
             if id(other.glyphs[0]) in own:
                 continue
             c, base = _best(other, bounds), other.glyphs[0].base
             got = pieces.setdefault(c, [base])
+            centres.setdefault(c, other.center)
             if base - got[-1] > 0 and base - got[-1] <= WRAP_LEAD_EMS * em:
                 got.append(base)
-            if w.x0 <= other.center <= w.x1:
-                under.append(base)
+    below = {c: (bs[0] + bs[-1]) / 2 for c, bs in pieces.items()}  # each heading's middle
+    under = [below[c] for c, x in centres.items() if w.x0 <= x <= w.x1]  # headings right under it
     if not under:
         return (col, col)
     row = min(under) - top  # one header row down
-    below = {c: sum(bs) / len(bs) for c, bs in pieces.items()}
     beside = {_best(other, bounds) for other in table_words[line] if other is not w}
     best = (col, col)
     widest = 1
@@ -461,6 +461,6 @@ def _merged_span(w: Word, line: int, col: int, bounds, table_words: list[list[Wo
             if any(below[c] - top < 0.75 * row for c in range(a, b + 1)):
                 continue  # a heading beside this one, spanning its row and the next
             left, right = bounds[a][0], bounds[b][1]
-            if abs((left + right) / 2 - w.center) <= max(em, 0.15 * (right - left)):
+            if abs((left + right) / 2 - w.center) <= max(1.5 * em, 0.08 * (right - left)):
                 best, widest = (a, b), b - a + 1
     return best

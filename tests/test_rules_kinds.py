@@ -234,3 +234,42 @@ def test_isolated_rounding_gap_in_an_exact_document_is_a_warning(table_builder, 
         ("合计", ["", "100.01", "80.00", "20.00", ""]), ("208 社会保障和就业支出", ["", "50.01", "40.00", "10.00", ""])])
     result = audit(doc_builder(rounded_everywhere), rs)
     assert result.findings == [] and len(result.rounding) == 2
+
+
+def test_rollup_levels_finds_rows_missing_from_the_outline(table_builder, doc_builder):
+    rs = rules("""\
+        - {id: CT905, title: 科目层级完整, severity: warning, tables: [支出预算总表], rollup: 科目层级}
+    """)
+    t = table_builder("支出预算总表", [("合计",)], [
+        ("合计", ["200.00"]),
+        ("208 社会保障和就业支出", ["100.00"]),
+        ("20805 行政事业单位养老支出", ["60.00"]),
+        ("2080501 行政单位离退休", ["60.00"]),
+        ("20808 抚恤", ["40.00"]),  # its only 项 (2080801) is gone
+        ("221 住房保障支出", ["100.00"]),
+        ("2210201 住房公积金", ["100.00"]),  # its 款 (22102) is gone
+    ], first_line=1)
+    got = [(f.severity, f.message, [loc.line for loc in f.locations]) for f in findings(doc_builder(t), rs)]
+    assert got == [
+        ("warning", "20808 抚恤：其下没有项级科目行，而表中其他款级科目都列有下级科目（表中可能缺少行）", [5]),
+        ("warning", "221 住房保障支出：其下列有 2210201 但没有款级科目行（表中可能缺少行）", [6, 7]),
+    ]
+
+
+def test_rollup_levels_accepts_tables_printed_to_one_level(table_builder, doc_builder):
+    rs = rules("""\
+        - {id: CT905, title: 科目层级完整, severity: warning, tables: [支出预算总表], rollup: 科目层级}
+    """)
+    one_level = table_builder("支出预算总表", [("合计",)], [
+        ("合计", ["200.00"]),
+        ("208 社会保障和就业支出", ["100.00"]),
+        ("210 卫生健康支出", ["100.00"]),
+    ], first_line=1)
+    nothing_to_head = table_builder("支出预算总表", [("合计",)], [
+        ("合计", ["100.00"]),
+        ("208 社会保障和就业支出", ["100.00"]),
+        ("20805 行政事业单位养老支出", ["100.00"]),
+        ("210 卫生健康支出", ["0.00"]),  # zero: nothing below it to print
+    ], first_line=1)
+    assert findings(doc_builder(one_level), rs) == []
+    assert findings(doc_builder(nothing_to_head), rs) == []

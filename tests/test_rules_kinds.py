@@ -273,3 +273,51 @@ def test_rollup_levels_accepts_tables_printed_to_one_level(table_builder, doc_bu
     ], first_line=1)
     assert findings(doc_builder(one_level), rs) == []
     assert findings(doc_builder(nothing_to_head), rs) == []
+
+
+def test_match_when_and_unless_read_the_documents_totals(table_builder, doc_builder):
+    rs = rules("""\
+        - id: BT907
+          title: 一般公共预算部分不超过全部
+          severity: warning
+          match:
+            - {table: 一般公共预算支出表, column: 合计}
+            - {table: 支出预算总表, column: 合计}
+          op: "<="
+          unless: "收支预算总表[收入:收入总计] == 收支预算总表[收入:一般公共预算拨款收入]"
+        - id: BT908
+          title: 只有一般公共预算拨款时两表相等
+          match:
+            - {table: 一般公共预算支出表, column: 合计}
+            - {table: 支出预算总表, column: 合计}
+          when: "收支预算总表[收入:收入总计] == 收支预算总表[收入:一般公共预算拨款收入]"
+    """)
+    t3 = table_builder("支出预算总表", BASIC, [("2101501 行政运行", ["727.79", "", "", "", ""])], first_line=290)
+    t5 = table_builder("一般公共预算支出表", BASIC, [("2101501 行政运行", ["700.00", "", "", "", ""])],
+                       first_line=341)
+
+    def summary(income: str, public: str) -> object:
+        return table_builder("收支预算总表", SIDES, [("收入", "一、一般公共预算拨款收入", [public]),
+                                               ("收入", "收入总计", [income])], first_line=240)
+
+    only_public = {(f.rule, f.severity) for f in findings(doc_builder(summary("727.79", "727.79"), t3, t5), rs)}
+    assert only_public == {("BT908", "error")}  # 700.00 ≠ 727.79: the part must be the whole
+    mixed = findings(doc_builder(summary("800.00", "727.79"), t3, t5), rs)
+    assert mixed == []  # other funds: only the bound applies, and it holds
+    no_summary = findings(doc_builder(t5, t3), rs)
+    assert no_summary == []  # when: needs its figures; unless: runs without them (and holds)
+
+
+def test_match_conditions_are_validated():
+    import pytest
+
+    from budgetaudit.rules import RulePackError
+    with pytest.raises(RulePackError, match='rule BT909: unknown side "左边"'):
+        rules("""\
+            - id: BT909
+              title: 坏条件
+              match:
+                - {table: 一般公共预算支出表, column: 合计}
+                - {table: 支出预算总表, column: 合计}
+              when: "收支预算总表[左边:收入总计] == 1"
+        """)

@@ -58,7 +58,7 @@ TEXT_STRIDE = 10  # the text-level sweep re-recognises every n-th mutation
 # Recall floors per class (measured, then pinned a little lower so a regression fails). A consistent
 # change is seen on its own line only where another table prints the same row (or bounds it: the
 # 一般公共预算 part never exceeds the whole); ON_SUM counts it seen on a row that sums it as well.
-MIN_RECALL = {"consistent": 0.60, "deleted": 0.95, "factor": 0.99, "swap": 0.99, "total": 0.97}
+MIN_RECALL = {"consistent": 0.61, "deleted": 0.95, "factor": 0.99, "swap": 0.99, "total": 0.97}
 MIN_RECALL_PDF = {"consistent": 0.44, "deleted": 0.96, "factor": 0.99, "swap": 0.98, "total": 0.85}
 MIN_ON_SUM = {"samples": 0.91, "pdfs": 0.86}
 

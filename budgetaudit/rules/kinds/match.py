@@ -12,9 +12,9 @@ are not compared. Each side may limit its rows with ``level:`` (1 = 类) and ``s
 and name several columns (``column: [总计, 本年收入.合计]``): the pair then matches when the first
 side equals any of them. ``op: "<="`` checks the first side never exceeds the second. When a code repeats (one block per unit), rows pair within the same unit.
 
-``when:`` (``unless:``) names an identity between figures of the document, as in ``check:``; the
-rule runs only when it holds exactly (does not): a part equals its whole row by row when the
-document's totals show the other parts are nil.
+``when:`` (``unless:``) names an identity between figures of the document, as in ``check:``, or a
+list of them; the rule runs only when one of them holds exactly (when none does): a part equals
+its whole row by row when the document's totals show the other parts are nil.
 """
 
 from __future__ import annotations
@@ -56,8 +56,7 @@ class Pick:
 @dataclass(frozen=True)
 class Condition:
     expect: bool  # True for when:, False for unless:
-    op: str
-    sides: tuple  # (left items, right items) as compile_cells gives them
+    identities: tuple  # (op, (left items, right items)) per identity listed
 
 
 @dataclass(frozen=True)
@@ -82,26 +81,33 @@ def compile(draft: Draft) -> Compiled:
     picks = [_pick(draft, v) for v in value]
     conditions = []
     for key, expect in (("when", True), ("unless", False)):
-        text = draft.options.get(key)
-        if text is None:
+        texts = draft.options.get(key)
+        if texts is None:
             continue
-        if not isinstance(text, str):
-            raise draft.error(f"{key}: must be an identity such as \"A == B\"", key)
-        try:
-            identity = parse_identity(text)
-        except ExprError as exc:
-            raise draft.error(f'bad expression "{text}": {exc}', key) from None
-        conditions.append(Condition(expect, identity.op, compile_cells(draft, identity, None, key)))
+        texts = [texts] if isinstance(texts, str) else texts
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
+            raise draft.error(f"{key}: must be an identity such as \"A == B\", or a list of them", key)
+        identities = []
+        for text in texts:
+            try:
+                identity = parse_identity(text)
+            except ExprError as exc:
+                raise draft.error(f'bad expression "{text}": {exc}', key) from None
+            identities.append((identity.op, compile_cells(draft, identity, None, key)))
+        conditions.append(Condition(expect, tuple(identities)))
     return Compiled(picks[0], picks[1], by, op, tuple(conditions))
 
 
-def _holds(facts: Facts, cond: Condition) -> bool | None:
-    """Whether a condition's identity holds exactly; None when its figures are absent."""
-    left = evaluate(facts, cond.sides[0], None)
-    right = evaluate(facts, cond.sides[1], None)
-    if left is None or right is None or not left.terms or not right.terms:
-        return None
-    return compare(left, right, cond.op).status == OK
+def _holds(facts: Facts, cond: Condition) -> bool:
+    """Whether one of a condition's identities holds exactly (one whose figures are absent does not)."""
+    for op, (left_items, right_items) in cond.identities:
+        left = evaluate(facts, left_items, None)
+        right = evaluate(facts, right_items, None)
+        if left is None or right is None or not left.terms or not right.terms:
+            continue
+        if compare(left, right, op).status == OK:
+            return True
+    return False
 
 
 def _pick(draft: Draft, spec: dict) -> Pick:
@@ -170,10 +176,8 @@ def _pairs(left: list, right: list) -> list[tuple]:
 
 def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
     c: Compiled = rule.compiled
-    for cond in c.conditions:
-        holds = _holds(facts, cond)
-        if holds is not True if cond.expect else holds is True:
-            return  # when: needs its figures and the identity; unless: runs unless it holds
+    if any(_holds(facts, cond) is not cond.expect for cond in c.conditions):
+        return
     lefts = _rows(facts, c.left, c.by)
     if not lefts:
         return

@@ -234,3 +234,92 @@ def test_isolated_rounding_gap_in_an_exact_document_is_a_warning(table_builder, 
         ("合计", ["", "100.01", "80.00", "20.00", ""]), ("208 社会保障和就业支出", ["", "50.01", "40.00", "10.00", ""])])
     result = audit(doc_builder(rounded_everywhere), rs)
     assert result.findings == [] and len(result.rounding) == 2
+
+
+def test_rollup_levels_finds_rows_missing_from_the_outline(table_builder, doc_builder):
+    rs = rules("""\
+        - {id: CT905, title: 科目层级完整, severity: warning, tables: [支出预算总表], rollup: 科目层级}
+    """)
+    t = table_builder("支出预算总表", [("合计",)], [
+        ("合计", ["200.00"]),
+        ("208 社会保障和就业支出", ["100.00"]),
+        ("20805 行政事业单位养老支出", ["60.00"]),
+        ("2080501 行政单位离退休", ["60.00"]),
+        ("20808 抚恤", ["40.00"]),  # its only 项 (2080801) is gone
+        ("221 住房保障支出", ["100.00"]),
+        ("2210201 住房公积金", ["100.00"]),  # its 款 (22102) is gone
+    ], first_line=1)
+    got = [(f.severity, f.message, [loc.line for loc in f.locations]) for f in findings(doc_builder(t), rs)]
+    assert got == [
+        ("warning", "20808 抚恤：其下没有项级科目行，而表中其他款级科目都列有下级科目（表中可能缺少行）", [5]),
+        ("warning", "221 住房保障支出：其下列有 2210201 但没有款级科目行（表中可能缺少行）", [6, 7]),
+    ]
+
+
+def test_rollup_levels_accepts_tables_printed_to_one_level(table_builder, doc_builder):
+    rs = rules("""\
+        - {id: CT905, title: 科目层级完整, severity: warning, tables: [支出预算总表], rollup: 科目层级}
+    """)
+    one_level = table_builder("支出预算总表", [("合计",)], [
+        ("合计", ["200.00"]),
+        ("208 社会保障和就业支出", ["100.00"]),
+        ("210 卫生健康支出", ["100.00"]),
+    ], first_line=1)
+    nothing_to_head = table_builder("支出预算总表", [("合计",)], [
+        ("合计", ["100.00"]),
+        ("208 社会保障和就业支出", ["100.00"]),
+        ("20805 行政事业单位养老支出", ["100.00"]),
+        ("210 卫生健康支出", ["0.00"]),  # zero: nothing below it to print
+    ], first_line=1)
+    assert findings(doc_builder(one_level), rs) == []
+    assert findings(doc_builder(nothing_to_head), rs) == []
+
+
+def test_match_when_and_unless_read_the_documents_totals(table_builder, doc_builder):
+    rs = rules("""\
+        - id: BT907
+          title: 一般公共预算部分不超过全部
+          severity: warning
+          match:
+            - {table: 一般公共预算支出表, column: 合计}
+            - {table: 支出预算总表, column: 合计}
+          op: "<="
+          unless: "收支预算总表[收入:收入总计] == 收支预算总表[收入:一般公共预算拨款收入]"
+        - id: BT908
+          title: 只有一般公共预算拨款时两表相等
+          match:
+            - {table: 一般公共预算支出表, column: 合计}
+            - {table: 支出预算总表, column: 合计}
+          when: ["收入预算总表[@total].总计 == 收入预算总表[@total].本年收入.一般公共预算",
+                 "收支预算总表[收入:收入总计] == 收支预算总表[收入:一般公共预算拨款收入]"]
+    """)
+    t3 = table_builder("支出预算总表", BASIC, [("2101501 行政运行", ["727.79", "", "", "", ""])], first_line=290)
+    t5 = table_builder("一般公共预算支出表", BASIC, [("2101501 行政运行", ["700.00", "", "", "", ""])],
+                       first_line=341)
+
+    def summary(income: str, public: str) -> object:
+        return table_builder("收支预算总表", SIDES, [("收入", "一、一般公共预算拨款收入", [public]),
+                                               ("收入", "收入总计", [income])], first_line=240)
+
+    only_public = {(f.rule, f.severity) for f in findings(doc_builder(summary("727.79", "727.79"), t3, t5), rs)}
+    # 700.00 ≠ 727.79: the part must be the whole (the first identity's table is absent, the second holds)
+    assert only_public == {("BT908", "error")}
+    mixed = findings(doc_builder(summary("800.00", "727.79"), t3, t5), rs)
+    assert mixed == []  # other funds: only the bound applies, and it holds
+    no_summary = findings(doc_builder(t5, t3), rs)
+    assert no_summary == []  # when: needs its figures; unless: runs without them (and holds)
+
+
+def test_match_conditions_are_validated():
+    import pytest
+
+    from budgetaudit.rules import RulePackError
+    with pytest.raises(RulePackError, match='rule BT909: unknown side "左边"'):
+        rules("""\
+            - id: BT909
+              title: 坏条件
+              match:
+                - {table: 一般公共预算支出表, column: 合计}
+                - {table: 支出预算总表, column: 合计}
+              when: "收支预算总表[左边:收入总计] == 1"
+        """)

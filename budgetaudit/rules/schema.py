@@ -40,6 +40,8 @@ def kinds() -> dict[str, KindSchema]:
     for entry in yaml.safe_load(text) or []:
         kind = entry["kind"]
         cols: list[tuple[str, ...]] = [tuple(c) for c in entry.get("columns", []) or []]
+        for variant in entry.get("variants", []) or []:  # other printings of the table (Shanghai 三公)
+            cols += [tuple(c) for c in variant if tuple(c) not in cols]
         sides = tuple((entry.get("sides") or {}).keys())
         for side_cols in (entry.get("sides") or {}).values():
             for c in side_cols:

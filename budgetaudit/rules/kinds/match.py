@@ -11,6 +11,10 @@ Rows pair up by 科目编码 (``by: 科目编码``) or by label (``by: 名称``)
 are not compared. Each side may limit its rows with ``level:`` (1 = 类) and ``side:`` (收入/支出),
 and name several columns (``column: [总计, 本年收入.合计]``): the pair then matches when the first
 side equals any of them. ``op: "<="`` checks the first side never exceeds the second. When a code repeats (one block per unit), rows pair within the same unit.
+
+``when:`` (``unless:``) names an identity between figures of the document, as in ``check:``, or a
+list of them; the rule runs only when one of them holds exactly (when none does): a part equals
+its whole row by row when the document's totals show the other parts are nil.
 """
 
 from __future__ import annotations
@@ -21,15 +25,18 @@ from dataclasses import dataclass
 from ...model import Finding, Row, Table
 from .. import schema
 from ..arith import OK, Side, compare
-from ..expr import normalize_key
+from ..expr import ExprError, normalize_key, parse_identity
 from ..facts import Facts, column_label, row_label
 from ..findings import judge
 from ..rule import Draft, Rule
+from ._shared import compile_cells, evaluate
 
 KEY = "match"
 OPTIONS = {
     "by": "how rows pair up: 科目编码 (default) or 名称",
     "op": "== (default), <= or >=: how the first side relates to the second",
+    "when": "run only when this identity holds exactly (e.g. 收支预算总表[收入:收入总计] == …)",
+    "unless": "run only when this identity does not hold exactly",
 }
 NEEDS_TABLE = False
 EXAMPLE = "2101502 一般行政管理事务：支出预算总表·合计 175.96 ≠ 支出功能分类预算表·总计 175.75（差 0.21 万元）"
@@ -47,11 +54,18 @@ class Pick:
 
 
 @dataclass(frozen=True)
+class Condition:
+    expect: bool  # True for when:, False for unless:
+    identities: tuple  # (op, (left items, right items)) per identity listed
+
+
+@dataclass(frozen=True)
 class Compiled:
     left: Pick
     right: Pick
     by: str
     op: str = "=="
+    conditions: tuple[Condition, ...] = ()
 
 
 def compile(draft: Draft) -> Compiled:
@@ -65,7 +79,35 @@ def compile(draft: Draft) -> Compiled:
     if op not in ("==", "<=", ">="):
         raise draft.error('op: must be "==", "<=" or ">="', "op")
     picks = [_pick(draft, v) for v in value]
-    return Compiled(picks[0], picks[1], by, op)
+    conditions = []
+    for key, expect in (("when", True), ("unless", False)):
+        texts = draft.options.get(key)
+        if texts is None:
+            continue
+        texts = [texts] if isinstance(texts, str) else texts
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
+            raise draft.error(f"{key}: must be an identity such as \"A == B\", or a list of them", key)
+        identities = []
+        for text in texts:
+            try:
+                identity = parse_identity(text)
+            except ExprError as exc:
+                raise draft.error(f'bad expression "{text}": {exc}', key) from None
+            identities.append((identity.op, compile_cells(draft, identity, None, key)))
+        conditions.append(Condition(expect, tuple(identities)))
+    return Compiled(picks[0], picks[1], by, op, tuple(conditions))
+
+
+def _holds(facts: Facts, cond: Condition) -> bool:
+    """Whether one of a condition's identities holds exactly (one whose figures are absent does not)."""
+    for op, (left_items, right_items) in cond.identities:
+        left = evaluate(facts, left_items, None)
+        right = evaluate(facts, right_items, None)
+        if left is None or right is None or not left.terms or not right.terms:
+            continue
+        if compare(left, right, op).status == OK:
+            return True
+    return False
 
 
 def _pick(draft: Draft, spec: dict) -> Pick:
@@ -134,6 +176,8 @@ def _pairs(left: list, right: list) -> list[tuple]:
 
 def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
     c: Compiled = rule.compiled
+    if any(_holds(facts, cond) is not cond.expect for cond in c.conditions):
+        return
     lefts = _rows(facts, c.left, c.by)
     if not lefts:
         return

@@ -12,6 +12,8 @@ Modes:
   人员经费/公用经费 blocks of 公开06表).
 * ``单位``: a unit's row = Σ the rows under it (its 类 rows, or its projects).
 * ``合计``: the total row = Σ the top-level rows (units if any, else 类 rows, else every item).
+* ``科目层级``: the 科目 outline is complete — a 类 (款) that the others' pattern says should head
+  款 (项) rows heads none, or 项 rows stand without their 款: a row is missing from the table.
 * ``序号``: by the printed enumerators of side-by-side tables — ``一、本年收入`` = Σ its ``（一）…``
   rows, and a 合计/总计 row = Σ the ``一、二、…`` rows above it since the previous total.
 
@@ -24,7 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ...model import Finding, Row, Table
+from ...model import Finding, Location, Row, Table
 from .. import schema
 from ..arith import LOWER, Side
 from ..facts import Facts, column_label, row_label
@@ -36,7 +38,8 @@ OPTIONS = {"columns": "only these columns (default: every amount column)"}
 NEEDS_TABLE = True
 EXAMPLE = "208 社会保障和就业支出·合计 127.06 ≠ 20805 + 20808 = 127.00（差 0.06 万元）"
 
-MODES = {"科目": "codes", "科目编码": "codes", "单位": "units", "合计": "total", "序号": "outline"}
+MODES = {"科目": "codes", "科目编码": "codes", "单位": "units", "合计": "total", "序号": "outline",
+         "科目层级": "levels"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
     c: Compiled = rule.compiled
     for kind, cols in c.columns.items():
         for table in facts.tables(kind):
+            if c.mode == "levels":
+                yield from _missing_levels(rule, facts, table)
+                continue
             groups = {
                 "codes": code_groups, "units": unit_groups, "total": total_groups, "outline": outline_groups,
             }[c.mode](table)
@@ -203,6 +209,42 @@ def code_groups(table: Table) -> list[tuple[Row, list[Row]]]:
                 if kids:
                     groups.append((parent, kids))
     return groups
+
+
+LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
+
+
+def _missing_levels(rule: Rule, facts: Facts, table: Table) -> Iterable[Finding]:
+    """Coded rows whose children the table's own outline says are missing (one finding per row)."""
+    for seg in _segments(table):
+        for side in _sides(seg):
+            rows = [r for r in seg if r.side == side and r.code and r.level]
+            levels = {r.level for r in rows}
+            # The levels that head children somewhere in this block: the outline the table keeps.
+            heading = {p.level for p in rows for r in rows
+                       if r.level == p.level + 1 and r.code.startswith(p.code) and r.code != p.code}
+            for parent in rows:
+                if parent.level >= 3 or not any(facts.value(parent, c.column) for c in parent.cells
+                                                if c.amount is not None and not c.amount.percent):
+                    continue
+                below = [r for r in rows if r.level > parent.level and r.code.startswith(parent.code)
+                         and r.code != parent.code]
+                if any(r.level == parent.level + 1 for r in below):
+                    continue
+                child = LEVEL_NAMES.get(parent.level + 1, "下级")
+                if below:
+                    orphans = "、".join(r.code for r in below[:3])
+                    what = f"其下列有 {orphans} 但没有{child}级科目行"
+                elif parent.level in heading and parent.level + 1 in levels:
+                    what = f"其下没有{child}级科目行，而表中其他{LEVEL_NAMES.get(parent.level, '')}级科目都列有下级科目"
+                else:
+                    continue
+                located = [parent] + below[:1]
+                yield Finding(
+                    rule=rule.id, severity=rule.severity, title=rule.title,
+                    message=f"{row_label(parent)}：{what}（表中可能缺少行）",
+                    locations=[Location(line=r.line, page=r.page, table=table.kind, row=row_label(r))
+                               for r in located])
 
 
 def _sides(rows: list[Row]) -> list[str | None]:

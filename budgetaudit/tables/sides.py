@@ -156,23 +156,27 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
                 started = True
             else:
                 continue
-        entries: list[tuple[str, str | None]] = []  # (label, number)
+        entries: list[tuple[str, list[str]]] = []  # (label, the numbers printed after it)
         for kind, value in pieces:
             if kind == "text":
                 for label in _split_labels(value):
-                    entries.append((label, None))
-            elif entries and entries[-1][1] is None:
-                entries[-1] = (entries[-1][0], value)
+                    entries.append((label, []))
+            elif entries:
+                entries[-1][1].append(value)
         if not entries:
             continue
         if len(entries) == 1:
-            label, number = entries[0]
+            label, printed = entries[0]
             side = "支出" if _RIGHT_SIDE.search(compact(label)) and "收入" not in label else "收入"
-            assigned = [(side, label, number)]
+            assigned = [(side, label, printed)]
         else:
             assigned = [("收入", *entries[0]), ("支出", *entries[1])]
-        for side, label, number in assigned:
-            numbers = [Printed(text=number, line=line, position=0)] if number else []
+        for side, label, printed in assigned:
+            width = sum(1 for c in table.columns if c.side == side)
+            # Empty cells are dropped: a full row keeps its positions, a shorter one is placed by
+            # the side's arithmetic (合计 = 一般公共预算 + 政府性基金 + 国有资本经营).
+            full = len(printed) == width
+            numbers = [Printed(text=t, line=line, position=k if full else None) for k, t in enumerate(printed)]
             _add_row(table, side, label, numbers, line, unit)
         table.last_line = max(table.last_line, line.number)
 

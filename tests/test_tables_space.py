@@ -168,3 +168,52 @@ def test_a_one_row_table_may_print_its_numbers_one_per_line(tmp_path):
     assert t.status == "ok" and len(t.rows) == 1
     assert _values(t, t.rows[0])["公务接待费.决算数"] == "0.39"
     assert _values(t, t.rows[0])["合计.预算数"] == "2.85"
+
+
+def test_numbers_printed_just_below_their_labels(tmp_path):
+    doc = _doc(tmp_path, """
+        收入支出决算总表
+        单位：万元
+        收入 支出
+        项目 决算数 项目 决算数
+        一、一般公共预算财政拨款收入 一、一般公共服务支出
+        30.00 30.00
+        本年收入合计 本年支出合计
+        30.00 30.00
+        一般公共预算财政拨款基本支出决算表
+        单位：万元
+        经济分类 经济分类
+        科目名称 决算数 科目名称 决算数
+        科目编码 科目编码
+        工资福利支出 商品和服务支出
+        301 20.00 302 10.00
+        人员经费合计 公用经费合计
+        20.00 10.00
+    """)
+    sides = _table(doc, "收入支出决算总表")
+    assert [(r.side, r.key, _values(sides, r)) for r in sides.rows] == [
+        ("收入", "一般公共预算财政拨款收入", {"金额": "30.00"}), ("支出", "一般公共服务支出", {"金额": "30.00"}),
+        ("收入", "本年收入合计", {"金额": "30.00"}), ("支出", "本年支出合计", {"金额": "30.00"})]
+    blocks = _table(doc, "一般公共预算财政拨款基本支出决算表")
+    assert [(r.side, r.code, r.name, _values(blocks, r)) for r in blocks.rows] == [
+        ("人员经费", "301", "工资福利支出", {"决算数": "20.00"}),
+        ("公用经费", "302", "商品和服务支出", {"决算数": "10.00"}),
+        ("人员经费", None, "人员经费合计", {"决算数": "20.00"}),
+        ("公用经费", None, "公用经费合计", {"决算数": "10.00"})]
+
+
+def test_a_number_no_label_can_take_makes_a_side_by_side_table_illegible(tmp_path):
+    doc = _doc(tmp_path, """
+        收入支出决算总表
+        单位：万元
+        收入 支出
+        项目 决算数 项目 决算数
+        一、一般公共预算财政拨款收入 一、一般公共服务支出
+        30.00 20.00
+        八、其他收入 八、社会保障和就业支出
+        10.00
+        本年收入合计 本年支出合计
+        30.00 30.00
+    """)
+    t = _table(doc, "收入支出决算总表")
+    assert t.status == "illegible" and not t.rows

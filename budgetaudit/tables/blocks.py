@@ -78,6 +78,7 @@ def _headings(previous: list[str], starts: list[int]) -> dict[int, str]:
 
 # ---------------------------------------------------------------- space layouts
 
+_HEADINGS_WORDS = {"科目编码", "科目名称", "决算数", "经济分类", "经济分类科目编码", "项目", "金额", *HEADINGS}
 _NOTE = re.compile(r"^\s*(注\s*[:：]|备注|说明\s*[:：]|本表)")
 
 
@@ -133,6 +134,7 @@ def parse_space_blocks(table: Table, lines: list[Line], unit: str) -> None:
     table.columns = [Column(path=("决算数",))]
     table.layout = "space"
     lines_entries: list[list[_Entry] | Line] = []
+    names_above: Line | None = None
     started = False
     for line in lines:
         text = line.text.strip()
@@ -148,10 +150,15 @@ def parse_space_blocks(table: Table, lines: list[Line], unit: str) -> None:
         entries = _entries(line)
         if not started:
             if not entries or not any(e.code for e in entries):
+                heading = entries is None and any(clean(t) in _HEADINGS_WORDS for t in text.split())
+                names_above = None if heading or entries else line  # the first row's names, maybe
                 continue
             started = True
+            if names_above is not None:
+                lines_entries.append(names_above)
         table.last_line = max(table.last_line, line.number)
         lines_entries.append(entries if entries else line)
+    lines_entries = _rejoin(lines_entries)
     blocks = max((len(x) for x in lines_entries if isinstance(x, list)), default=0)
     if not blocks:
         return
@@ -171,6 +178,34 @@ def parse_space_blocks(table: Table, lines: list[Line], unit: str) -> None:
             if amount is not None:
                 row.cells = [Cell(column=0, amount=amount, line=e.line.number, raw=e.value, page=e.line.page)]
             table.rows.append(row)
+
+
+def _rejoin(items: list[list[_Entry] | Line]) -> list[list[_Entry] | Line]:
+    """Lines that print one piece per block a little above or below the line they belong to.
+
+    A line of names only, one per nameless triple of the next line ("工资福利支出 商品和服务支出"
+    over "301 95.36 302 10.23"), names them; a line of numbers only, one per value-less triple of
+    the line above ("人员经费合计 公用经费合计" over "95.36 10.23"), gives them their values."""
+    out: list[list[_Entry] | Line] = []
+    for k, item in enumerate(items):
+        following = items[k + 1] if k + 1 < len(items) else None
+        if not isinstance(item, list):
+            tokens = item.text.split()
+            nameless = [e for e in following if not e.name] if isinstance(following, list) else []
+            if len(tokens) >= 2 and len(tokens) == len(nameless):
+                for e, token in zip(nameless, tokens, strict=True):
+                    e.name = token
+                continue
+            out.append(item)
+            continue
+        previous = out[-1] if out else None
+        if all(not e.code and not e.name and e.value for e in item) and isinstance(previous, list) \
+                and len(previous) == len(item) and all(not e.value for e in previous):
+            for e, number in zip(previous, item, strict=True):
+                e.value = number.value
+            continue
+        out.append(item)
+    return out
 
 
 def _assign_blocks(rows: list[list[_Entry]], blocks: int) -> None:

@@ -130,9 +130,14 @@ def _join_spaced(text: str) -> str:
 
 
 def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> None:
+    """Labels and their numbers from a space layout; numbers printed a little below their labels
+    (a line of numbers only under a line of labels only) go back to those labels. A number that
+    no label can take makes the table illegible: a sum over a guessed row would be a false alarm."""
     table.columns = _columns(spec, {})
     table.layout = "space"
+    widths = {side: sum(1 for c in table.columns if c.side == side) for side in SIDES}
     started = False
+    parsed: list[tuple[Line, list[tuple[str, list[str]]], list[str]]] = []  # line, entries, loose numbers
     for line in lines:
         text = line.text.strip()
         if not text:
@@ -157,12 +162,25 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
             else:
                 continue
         entries: list[tuple[str, list[str]]] = []  # (label, the numbers printed after it)
+        loose: list[str] = []
         for kind, value in pieces:
             if kind == "text":
                 for label in _split_labels(value):
                     entries.append((label, []))
             elif entries:
                 entries[-1][1].append(value)
+            else:
+                loose.append(value)
+        parsed.append((line, entries, loose))
+    for k in range(1, len(parsed)):
+        _, entries, loose = parsed[k]
+        _, above, _ = parsed[k - 1]
+        if loose and not entries and above and not any(numbers for _, numbers in above):
+            if _share(above, loose, widths):
+                loose.clear()
+    dropped = 0
+    for line, entries, loose in parsed:
+        dropped += sum(1 for t in loose if not _is_note_number(t))
         if not entries:
             continue
         if len(entries) == 1:
@@ -172,13 +190,38 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
         else:
             assigned = [("收入", *entries[0]), ("支出", *entries[1])]
         for side, label, printed in assigned:
-            width = sum(1 for c in table.columns if c.side == side)
             # Empty cells are dropped: a full row keeps its positions, a shorter one is placed by
             # the side's arithmetic (合计 = 一般公共预算 + 政府性基金 + 国有资本经营).
-            full = len(printed) == width
+            full = len(printed) == widths[side]
             numbers = [Printed(text=t, line=line, position=k if full else None) for k, t in enumerate(printed)]
             _add_row(table, side, label, numbers, line, unit)
         table.last_line = max(table.last_line, line.number)
+    if dropped and table.status == "ok":
+        table.status = "illegible"
+        table.rows = []
+
+
+def _share(entries: list[tuple[str, list[str]]], numbers: list[str], widths: dict[str, int]) -> bool:
+    """Numbers printed under a line of labels, given back to them when the counts leave no doubt:
+    one label takes them all, one number each, or the 收入 label its side's columns and the 支出
+    label the rest."""
+    if len(entries) == 1:
+        entries[0][1].extend(numbers)
+    elif len(numbers) == len(entries):
+        for (_, mine), number in zip(entries, numbers, strict=True):
+            mine.append(number)
+    elif len(entries) == 2 and len(numbers) > 2:
+        left = min(widths["收入"], len(numbers) - 1)
+        entries[0][1].extend(numbers[:left])
+        entries[1][1].extend(numbers[left:])
+    else:
+        return False
+    return True
+
+
+def _is_note_number(text: str) -> bool:
+    """Years and similar whole numbers in a remark under the table are not amounts."""
+    return bool(re.fullmatch(r"(19|20)\d{2}", text))
 
 
 def sides_rows(table: Table, side: str) -> list[Row]:

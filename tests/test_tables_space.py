@@ -217,3 +217,32 @@ def test_a_number_no_label_can_take_makes_a_side_by_side_table_illegible(tmp_pat
     """)
     t = _table(doc, "收入支出决算总表")
     assert t.status == "illegible" and not t.rows
+
+
+def test_whole_amounts_in_yuan_are_not_taken_for_codes(tmp_path):
+    t = _table(_doc(tmp_path, """
+        支出决算表
+        单位：元
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        合计 2363900 2363900
+        208
+        社会保障和就业支
+        出
+        2363900 2363900
+    """), "支出决算表")
+    assert [(r.code, r.name, _values(t, r)) for r in t.rows][1] == (
+        "208", "社会保障和就业支出", {"本年支出合计": "236.3900", "基本支出": "236.3900"})
+
+
+def test_a_code_between_two_pieces_of_its_name_even_with_whole_amounts(tmp_path):
+    t = _table(_doc(tmp_path, """
+        支出决算表
+        单位：元
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        社会保障和就
+        208 2363900 2363900
+        业支出
+        合计 2363900 2363900
+    """), "支出决算表")
+    assert [(r.code, r.name, _values(t, r)) for r in t.rows][0] == (
+        "208", "社会保障和就业支出", {"本年支出合计": "236.3900", "基本支出": "236.3900"})

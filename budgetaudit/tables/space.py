@@ -45,20 +45,22 @@ class _Split:
         return self.label[len(self.head):].strip() if self.code else self.label
 
 
-def split_numbers(text: str, coded: bool = False, width: int = 0, after_code: bool = False) -> _Split:
+def split_numbers(text: str, coded: bool = False, width: int = 0, after_code: bool = False,
+                  code_pending: bool = False) -> _Split:
     """"2101501    行政运行 567.25 567.25" → ("2101501    行政运行", ["567.25", "567.25"]).
 
     In a table with a 科目编码 column a leading whole number shaped like a code, followed by the
     row's amounts, is the code of a row whose name wrapped onto the lines around it ("208 754.75
     754.75 0.00"): a code is never an amount. It is taken for one when the amounts after it carry
-    decimals, when the line holds more numbers than the table has columns, or when codes precede."""
+    decimals, when the line holds more numbers than the table has columns, or when codes precede —
+    unless a code printed alone above is still waiting for its numbers (top-aligned layouts)."""
     tokens = text.split()
     if len(tokens) == 1 and CODE.match(tokens[0]):
         return _Split(tokens[0], [])  # a 科目编码 on its own line, its name wrapped around it
     numbers: list[str] = []
     while tokens and is_number_token(tokens[-1]):
         numbers.insert(0, tokens.pop())
-    if coded and not tokens and len(numbers) > 1 and CODE.match(numbers[0]):
+    if coded and not code_pending and not tokens and len(numbers) > 1 and CODE.match(numbers[0]):
         rest = numbers[1:]
         if after_code or len(numbers) > width or any("." in t for t in rest):
             tokens = [numbers.pop(0)]
@@ -83,6 +85,17 @@ def _is_name_piece(split: _Split) -> bool:
         return False
     key = compact(split.label)
     return not is_total_label(key) and not ENUMERATED.match(key)
+
+
+def _codes_between_names(splits: list[_Split | None]) -> None:
+    """A run of whole numbers between two pieces of a name starts with the row's code, whatever its
+    amounts look like ("社会保障和就" / "208 7547500 7547500" / "业支出" in a table in 元)."""
+    shown = [s for s in splits if s is not None]
+    for k in range(1, len(shown) - 1):
+        s = shown[k]
+        if not s.label and len(s.numbers) > 1 and CODE.match(s.numbers[0]) \
+                and _is_name_piece(shown[k - 1]) and _is_name_piece(shown[k + 1]):
+            s.label = s.numbers.pop(0)
 
 
 def _centred(splits: list[_Split | None]) -> bool:
@@ -178,14 +191,20 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     coded = any(hdr.clean(t) in hdr.CODE_HEADERS for t in spec.text)
     texts = [line.text.strip() for line in lines]
     splits: list[_Split | None] = []
-    seen_code = False
+    seen_code = code_pending = False
     for text in texts:
         if not text or ILLEGIBLE in text or NOTE.match(text):
             splits.append(None)
             continue
-        split = split_numbers(text, coded, len(spec.columns), seen_code)
+        split = split_numbers(text, coded, len(spec.columns), seen_code, code_pending)
         seen_code = seen_code or split.code is not None
+        if split.numbers:
+            code_pending = False
+        if split.code and not split.numbers:
+            code_pending = True
         splits.append(split)
+    if coded:
+        _codes_between_names(splits)
     columns = list(_template(spec, splits))
     table.columns = [Column(path=p) for p in columns]
     table.layout = "space"

@@ -246,3 +246,21 @@ def test_a_code_between_two_pieces_of_its_name_even_with_whole_amounts(tmp_path)
     """), "支出决算表")
     assert [(r.code, r.name, _values(t, r)) for r in t.rows][0] == (
         "208", "社会保障和就业支出", {"本年支出合计": "236.3900", "基本支出": "236.3900"})
+
+
+def test_a_one_row_table_is_checked_across_its_columns(tmp_path):
+    body = """
+        财政拨款“三公”经费支出决算表
+        单位：万元
+        合计 因公出国（境）费 公务用车购置及运行维护费 公务接待费
+        小计 公务用车购置费 公务用车运行维护费
+        预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数
+        {total} 0.39 0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00 2.85 0.39
+    """
+
+    def errors(total):
+        doc = _doc(tmp_path, body.format(total=total))
+        return [f.rule for f in audit(doc, load_rules().rules).findings if f.severity == "error"]
+
+    assert errors("2.85") == []
+    assert errors("3.85") == ["FT138"]

@@ -45,6 +45,10 @@ def kinds() -> dict[str, KindSchema]:
             for c in side_cols:
                 if tuple(c) not in cols:
                     cols.append(tuple(c))
+        for variant in entry.get("variants", []) or []:  # other printed layouts (三公 in one row)
+            for c in variant:
+                if tuple(c) not in cols:
+                    cols.append(tuple(c))
         extra = _SUPPLEMENT.get(kind, {})
         for c in extra.get("columns", []):
             if tuple(c) not in cols:

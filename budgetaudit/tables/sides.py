@@ -13,6 +13,8 @@ from .rows import PendingRow, Printed, build_row, is_number_token
 from .segment import ILLEGIBLE
 from .structure import identities
 
+NOTE = re.compile(r"^\s*(注\s*[:：]|备注|说明\s*[:：])")
+
 SIDES = ("收入", "支出")
 _RIGHT_SIDE = re.compile(r"支出|年终|年末|结余分配|结转下年")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
@@ -116,6 +118,8 @@ def _split_labels(text: str) -> list[str]:
     tokens = text.split()
     if len(tokens) > 1 and all(len(t) == 1 for t in tokens):
         return ["".join(tokens)]  # "收 入 总 计"
+    if len(tokens) == 2 and all(_role(t) == "total" for t in tokens):
+        return tokens  # "总计 总计": each side's total
     for i in range(1, len(tokens)):
         left, right = " ".join(tokens[:i]), " ".join(tokens[i:])
         lk, rk = compact(left), compact(right)
@@ -145,6 +149,8 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
         if ILLEGIBLE in text:
             table.status = "illegible"
             continue
+        if NOTE.match(text):
+            continue
         pieces: list[tuple[str, str]] = []  # ("text"|"number", value)
         pos = 0
         for m in _GLUED_NUMBER.finditer(text):
@@ -172,6 +178,7 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
             else:
                 loose.append(value)
         parsed.append((line, entries, loose))
+    parsed = _join_wrapped_labels(parsed)
     for k in range(1, len(parsed)):
         _, entries, loose = parsed[k]
         _, above, _ = parsed[k - 1]
@@ -199,6 +206,22 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
     if dropped and table.status == "ok":
         table.status = "illegible"
         table.rows = []
+
+
+def _join_wrapped_labels(parsed: list[tuple[Line, list[tuple[str, list[str]]], list[str]]]):
+    """The end of a label wrapped onto a line of its own ("二十二、灾害防治及应急管理支" / "出")
+    continues the last label of the line before."""
+    out: list[tuple[Line, list[tuple[str, list[str]]], list[str]]] = []
+    for line, entries, loose in parsed:
+        if out and out[-1][1] and len(entries) == 1 and not entries[0][1] and not loose:
+            key = compact(entries[0][0])
+            if len(key) <= 6 and not _ENUMERATED.match(key) and _role(key) != "total" \
+                    and not _RIGHT_SIDE.fullmatch(key) and key not in SIDES:
+                label, numbers = out[-1][1][-1]
+                out[-1][1][-1] = (label + key, numbers)
+                continue
+        out.append((line, entries, loose))
+    return out
 
 
 def _share(entries: list[tuple[str, list[str]]], numbers: list[str], widths: dict[str, int]) -> bool:

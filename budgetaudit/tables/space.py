@@ -79,6 +79,11 @@ def _looks_like_description(text: str) -> bool:
     return len(compact(text)) > 10 or bool(re.search(r"[，。；：,;:]", text))
 
 
+def _is_sentence(text: str) -> bool:
+    """A remark printed under or inside a table: a clause with sentence punctuation, not a row name."""
+    return len(compact(text)) > 15 and bool(re.search(r"[，。；]|[:：]$", text))
+
+
 def _is_name_piece(split: _Split) -> bool:
     """A line holding only a piece of a row's name: no code, no numbers, not a total or a heading."""
     if split.numbers or split.code or not split.label:
@@ -213,7 +218,9 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     centred = coded and not has_description and _centred(splits)
     width = _name_width(splits)
     own_words = [name for path in columns for name in path] + list(spec.text) + ["科目编码", "科目名称"]
-    vocabulary = own_words + sorted(hdr.TEXT_HEADERS) + sorted(hdr.TOTAL_SYNONYMS) + ["功能分类", "经济分类", table.title]
+    printed_words = [name for variant in spec.variants for path in variant for name in path]
+    vocabulary = own_words + printed_words + sorted(hdr.TEXT_HEADERS) + sorted(hdr.TOTAL_SYNONYMS) \
+        + ["功能分类", "经济分类", table.title]
     pendings: list[PendingRow] = []
     name_parts: list[Line] = []
     desc_parts: list[Line] = []
@@ -275,6 +282,11 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
             last_used = line
             continue
         label, numbers = split.label, split.numbers
+        if not numbers and not has_description and _is_sentence(label):
+            if EMPTY_NOTE.search(text):
+                table.empty_note = True  # "无…收入支出的，仍保留该表格式…": a remark, not a row
+            last_used = line
+            continue
         if not started:
             # A lone 合计 is a heading only where the table's columns name one; elsewhere it is the
             # total row (of an empty table, say).

@@ -264,3 +264,50 @@ def test_a_one_row_table_is_checked_across_its_columns(tmp_path):
 
     assert errors("2.85") == []
     assert errors("3.85") == ["FT138"]
+
+
+def test_a_cell_printed_off_its_line_goes_back_to_the_row_it_completes(tmp_path):
+    t = _table(_doc(tmp_path, """
+        支出决算表
+        单位：万元
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        合计 30.00 10.00 20.00
+        20139 社会工作事务 30.00 10.00 20.00
+        2013950 事业运行 10.00 10.00
+        20.00
+        2013999 其他社会工作事务支出 20.00
+    """), "支出决算表")
+    assert [(r.code, _values(t, r)) for r in t.rows][2:] == [
+        ("2013950", {"本年支出合计": "10.00", "基本支出": "10.00"}),
+        ("2013999", {"本年支出合计": "20.00", "项目支出": "20.00"})]
+
+
+def test_a_number_no_row_can_take_makes_a_coded_table_illegible(tmp_path):
+    t = _table(_doc(tmp_path, """
+        支出决算表
+        单位：万元
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        合计 30.00 10.00 20.00
+        2013950 事业运行 10.00 10.00
+        7.00
+        2013999 其他社会工作事务支出 20.00 20.00
+    """), "支出决算表")
+    assert t.status == "illegible"
+
+
+def test_block_values_printed_off_their_line(tmp_path):
+    t = _table(_doc(tmp_path, """
+        一般公共预算财政拨款基本支出决算表
+        单位：万元
+        经济分类 经济分类
+        科目名称 决算数 科目名称 决算数
+        科目编码 科目编码
+        301 工资福利支出 30.00 302 商品和服务支出 5.00
+        30103 奖金
+        0.00 30203 咨询费 0.00
+        机关事业单位基本
+        30108
+        养老保险缴费 30.00 30206 电费 5.00
+    """), "一般公共预算财政拨款基本支出决算表")
+    assert [(r.code, r.name, _values(t, r)) for r in t.rows if r.code in ("30103", "30108")] == [
+        ("30103", "奖金", {"决算数": "0.00"}), ("30108", "机关事业单位基本养老保险缴费", {"决算数": "30.00"})]

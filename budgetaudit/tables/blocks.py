@@ -92,6 +92,7 @@ class _Entry:
     line: Line
     block: int = 0
     above: int = 0  # name pieces printed above the line (names centred on their code)
+    ends_only: bool = False  # the name so far is its last line: the first ones may be above
 
 
 def _entries(line: Line) -> list[_Entry] | None:
@@ -162,6 +163,9 @@ def parse_space_blocks(table: Table, lines: list[Line], unit: str) -> None:
     blocks = max((len(x) for x in lines_entries if isinstance(x, list)), default=0)
     if not blocks:
         return
+    if any(e.value and not e.code and not e.name for x in lines_entries if isinstance(x, list) for e in x):
+        table.status = "illegible"  # a value no row can take: its neighbours' sums would be guesses
+        return
     _assign_blocks([x for x in lines_entries if isinstance(x, list)], blocks)
     _give_pieces(lines_entries)
     for item in lines_entries:
@@ -205,7 +209,34 @@ def _rejoin(items: list[list[_Entry] | Line]) -> list[list[_Entry] | Line]:
                 e.value = number.value
             continue
         out.append(item)
-    return out
+    _place_stray_values([x for x in out if isinstance(x, list)])
+    return [x for x in out if not isinstance(x, list) or x]
+
+
+def _place_stray_values(rows: list[list[_Entry]]) -> None:
+    """A value printed off its line ("30103 奖金" / "0.00 30203 咨询费 0.00") goes to the one
+    triple without a value on the line above, or else on the line below."""
+    for k, entries in enumerate(rows):
+        first = entries[0] if entries else None
+        if first is not None and k and not first.code and first.name and first.value \
+                and not row_key(first.name).endswith("合计"):
+            # "30108" / "养老保险缴费 6.18 30206 电费 0.00": the end of a name and its value
+            empty = [x for x in rows[k - 1] if x.code and not x.value]
+            if len(empty) == 1:
+                empty[0].name += first.name
+                empty[0].ends_only = True
+                empty[0].value, empty[0].line = first.value, first.line
+                entries.remove(first)
+        for e in [e for e in entries if e.value and not e.code and not e.name]:
+            for near in (k - 1, k + 1):
+                if not 0 <= near < len(rows):
+                    continue
+                empty = [x for x in rows[near] if x.code and not x.value]
+                if len(empty) == 1:
+                    empty[0].value = e.value
+                    empty[0].line = e.line
+                    entries.remove(e)
+                    break
 
 
 def _assign_blocks(rows: list[list[_Entry]], blocks: int) -> None:
@@ -247,7 +278,7 @@ def _give_pieces(items: list[list[_Entry] | Line]) -> None:
             continue
         if pieces:
             needy_above = [e for e in previous or [] if e.above or not e.name]
-            needy_below = [e for e in item if not e.name]
+            needy_below = [e for e in item if not e.name or e.ends_only]
             take = len(pieces)
             if needy_below:
                 take = min(len(pieces), needy_above[0].above) if needy_above else 0

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..amounts import to_amount
 from ..model import Column, Line, Row, Table
 from . import header as hdr
 from .catalogue import TableSpec
 from .grid import EMPTY_NOTE, ENUMERATED, NOTE, _single_row_is_total, _units_only
 from .hierarchy import infer_subtotals
 from .labels import CODE, compact, is_total_label
+from .placement import valid_placements
 from .rows import PendingRow, Printed, build_row, is_number_token
 from .segment import ILLEGIBLE, is_preamble
 from .structure import identities
@@ -101,6 +103,59 @@ def _codes_between_names(splits: list[_Split | None]) -> None:
         if not s.label and len(s.numbers) > 1 and CODE.match(s.numbers[0]) \
                 and _is_name_piece(shown[k - 1]) and _is_name_piece(shown[k + 1]):
             s.label = s.numbers.pop(0)
+
+
+def _is_stray(pending: PendingRow) -> bool:
+    """Numbers without a code in a coded table, under no name or a piece of one: a cell printed
+    a little above or below its row's line."""
+    if pending.code or not pending.numbers or pending.role is not None or is_total_label(pending.label):
+        return False
+    key = compact(pending.label)
+    return not key or len(key) <= 12 and not ENUMERATED.match(key)
+
+
+def _rejoin_strays(pendings: list[PendingRow], width: int, ids, unit: str) -> bool:
+    """Give stray numbers back to the coded row next to them whose sums they complete.
+
+    The row before is tried first (a cell printed below its line), then the row after; the stray
+    numbers may belong anywhere among the row's own. Returns False when a stray without a name fits
+    no row: its table cannot be read."""
+    k = 0
+    while k < len(pendings):
+        stray = pendings[k]
+        if not _is_stray(stray):
+            k += 1
+            continue
+        fits: list[tuple[bool, int, list[Printed]]] = []  # (the row was complete without it, row, numbers)
+        for target in (k - 1, k + 1):
+            if not 0 <= target < len(pendings) or not pendings[target].code:
+                continue
+            own = pendings[target].numbers
+            for at in range(len(own) + 1):
+                numbers = own[:at] + stray.numbers + own[at:]
+                if len(numbers) <= width and _adds_up(numbers, width, ids, unit):
+                    fits.append((_adds_up(own, width, ids, unit), target, numbers))
+                    break
+        # a row that does not add up without the stray numbers takes them; a row already complete
+        # only when no other could
+        needing = [f for f in fits if not f[0]]
+        chosen = needing if needing else fits
+        if len(chosen) == 1:
+            _, target, numbers = chosen[0]
+            pendings[target].numbers = numbers
+            if stray.label:
+                pendings[target].label += compact(stray.label)
+            del pendings[k]
+            continue
+        if not stray.label:
+            return False
+        k += 1
+    return True
+
+
+def _adds_up(numbers: list[Printed], width: int, ids, unit: str) -> bool:
+    amounts = [a for a in (to_amount(p.text, unit) for p in numbers) if a is not None]
+    return bool(amounts) and bool(valid_placements(amounts, width, ids))
 
 
 def _centred(splits: list[_Split | None]) -> bool:
@@ -288,10 +343,13 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
             last_used = line
             continue
         if not started:
-            # A lone 合计 is a heading only where the table's columns name one; elsewhere it is the
-            # total row (of an empty table, say).
+            # A lone 合计 is a heading only where one of the table's columns is named so; elsewhere
+            # it is the total row (of an empty table, or with its numbers on the next line).
             lone_total = is_total_label(compact(label))
-            heading = _is_header_words(label, own_words if lone_total else vocabulary)
+            if lone_total:
+                heading = hdr.clean(label) in {hdr.clean(w) for w in own_words}
+            else:
+                heading = _is_header_words(label, vocabulary)
             if is_preamble(text) or heading and not numbers:
                 continue
             started = True
@@ -339,6 +397,9 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     resolve(next_row=False)
     if code is not None or name_parts:
         flush([], lines[-1])
+    if coded and not _rejoin_strays(pendings, len(columns), ids, unit):
+        table.status = "illegible"  # numbers printed off their rows that no row can take
+        pendings = []
     rows: list[Row] = []
     alternatives: list[list[tuple[int, ...]]] = []
     for pending in pendings:

@@ -311,3 +311,31 @@ def test_block_values_printed_off_their_line(tmp_path):
     """), "一般公共预算财政拨款基本支出决算表")
     assert [(r.code, r.name, _values(t, r)) for r in t.rows if r.code in ("30103", "30108")] == [
         ("30103", "奖金", {"决算数": "0.00"}), ("30108", "机关事业单位基本养老保险缴费", {"决算数": "30.00"})]
+
+
+def test_a_page_number_inside_a_table_is_not_a_stray_cell(tmp_path):
+    t = _table(_doc(tmp_path, """
+        支出决算表
+        单位：万元
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        合计 30.00 10.00 20.00
+        2013950 事业运行 10.00 10.00
+        12
+        2013999 其他社会工作事务支出 20.00 20.00
+    """), "支出决算表")
+    assert t.status == "ok" and [r.code for r in t.rows] == [None, "2013950", "2013999"]
+
+
+def test_a_total_whose_label_reads_as_a_heading(tmp_path):
+    t = _table(_doc(tmp_path, """
+        国有资本经营预算财政拨款支出决算表
+        单位：万元
+        科目编码 科目名称 本年支出
+        合计 基本支出 项目支出
+        合计
+        30.00 10.00 20.00
+        208 社会保障和就业支出 30.00 10.00 20.00
+    """), "国有资本经营预算财政拨款支出决算表")
+    assert t.status == "ok"
+    assert [(r.role, r.key, _values(t, r)["本年支出.合计"]) for r in t.rows] == [
+        ("total", "合计", "30.00"), ("item", "社会保障和就业支出", "30.00")]

@@ -243,8 +243,8 @@ def _share(entries: list[tuple[str, list[str]]], numbers: list[str], widths: dic
 
 
 def _is_note_number(text: str) -> bool:
-    """Years and similar whole numbers in a remark under the table are not amounts."""
-    return bool(re.fullmatch(r"(19|20)\d{2}", text))
+    """Years in a remark under the table and page numbers at a page break are not amounts."""
+    return bool(re.fullmatch(r"(19|20)\d{2}|\d{1,3}", text))
 
 
 def sides_rows(table: Table, side: str) -> list[Row]:

@@ -147,10 +147,17 @@ def _rejoin_strays(pendings: list[PendingRow], width: int, ids, unit: str) -> bo
                 pendings[target].label += compact(stray.label)
             del pendings[k]
             continue
+        if not stray.label and all(_is_page_number(p.text) for p in stray.numbers):
+            del pendings[k]  # a page number at a page break inside the table
+            continue
         if not stray.label:
             return False
         k += 1
     return True
+
+
+def _is_page_number(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,3}", text.strip()))
 
 
 def _adds_up(numbers: list[Printed], width: int, ids, unit: str) -> bool:
@@ -286,6 +293,7 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     last: tuple[PendingRow, int, int] | None = None  # the last complete row, its name lines above it,
     # and the length of its name's last line so far (a line narrower than the column ends the name)
     started = False
+    total_heading = ""  # a lone 合计 taken for a heading: the label of the first numbers, if bare
     previous_numbers_only = False
     last_used = None
 
@@ -351,8 +359,11 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
             else:
                 heading = _is_header_words(label, vocabulary)
             if is_preamble(text) or heading and not numbers:
+                total_heading = label if lone_total and not numbers else total_heading
                 continue
             started = True
+            if total_heading and not label and numbers and coded:
+                label = total_heading  # "合计" over its numbers, read as a heading of the 合计 column
         if not label and numbers == ["0"] and not name_parts and code is None and not orphans:
             continue  # a stray "0" that extraction leaves between rows
         stacked = not label and previous_numbers_only and code is None and not name_parts and not orphans

@@ -339,3 +339,20 @@ def test_a_total_whose_label_reads_as_a_heading(tmp_path):
     assert t.status == "ok"
     assert [(r.role, r.key, _values(t, r)["本年支出.合计"]) for r in t.rows] == [
         ("total", "合计", "30.00"), ("item", "社会保障和就业支出", "30.00")]
+
+
+def test_rows_of_codes_and_amounts_without_names_are_still_rows(tmp_path):
+    t = _table(_doc(tmp_path, """
+        支出决算表
+        单位：万元
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        合计 30.00 30.00
+        208 30.00 30.00
+        20805 30.00 30.00
+        2080505 20.00 20.00
+        2080506 10.00 10.00
+        2080599 其他行政事业单位养老支出 0.00 0.00
+    """), "支出决算表")
+    assert t.status == "ok"
+    assert [(r.code, _values(t, r)["基本支出"]) for r in t.rows[1:]] == [
+        ("208", "30.00"), ("20805", "30.00"), ("2080505", "20.00"), ("2080506", "10.00"), ("2080599", "0.00")]

@@ -188,7 +188,9 @@ def scrambled(lines: list[Line]) -> bool:
         if not text or NOTE.match(text):
             continue
         tokens = text.split()
-        numbers_only = all(is_number_token(t) for t in tokens) and not (len(tokens) == 1 and CODE.match(tokens[0]))
+        # a code before its amounts ("208 754.75 754.75") is a row, not a run of numbers
+        coded_row = bool(CODE.match(tokens[0])) and (len(tokens) == 1 or any("." in t for t in tokens[1:]))
+        numbers_only = all(is_number_token(t) for t in tokens) and not coded_row
         if numbers_only:
             stacked += previous_numbers
             seen_numbers = True

@@ -356,3 +356,17 @@ def test_rows_of_codes_and_amounts_without_names_are_still_rows(tmp_path):
     assert t.status == "ok"
     assert [(r.code, _values(t, r)["基本支出"]) for r in t.rows[1:]] == [
         ("208", "30.00"), ("20805", "30.00"), ("2080505", "20.00"), ("2080506", "10.00"), ("2080599", "0.00")]
+
+
+def test_a_code_printed_against_its_name(tmp_path):
+    t = _table(_doc(tmp_path, """
+        一般公共预算财政拨款基本支出决算表
+        单位：万元
+        经济分类 经济分类
+        科目名称 决算数 科目名称 决算数
+        科目编码 科目编码
+        301 工资福利支出 30.00 302 商品和服务支出 5.00
+        30101 基本工资 30.00 30201 办公费 5.00
+        310资本性支出 0.00
+    """), "一般公共预算财政拨款基本支出决算表")
+    assert (_row(t, "310").name, _values(t, _row(t, "310"))) == ("资本性支出", {"决算数": "0.00"})

@@ -40,14 +40,14 @@ def texts(tmp_path_factory):
     folder = tmp_path_factory.mktemp("space")
 
     @cache
-    def make(name: str, tool: str) -> Path:
+    def make(name: str, tool: str, **options) -> Path:
         pdf = _pdf(name)
-        out = folder / f"{tool}-{pdf.stem}.txt"
+        out = folder / f"{tool}-{'-'.join(f'{k}{v}' for k, v in options.items())}-{pdf.stem}.txt"
         if tool == "pdfplumber":
             import pdfplumber
 
             with pdfplumber.open(pdf) as p:
-                text = "\n".join((page.extract_text() or "") for page in p.pages)
+                text = "\n".join((page.extract_text(**options) or "") for page in p.pages)
         else:
             from pdfminer.high_level import extract_text
 
@@ -164,6 +164,26 @@ def test_an_inconsistent_cell_in_the_space_layout_is_still_reported(texts, tmp_p
     broken = [f for f in found if f.severity == "error" and f.rule.startswith("FT")
               and any(loc.row and loc.row.startswith("2120101") for loc in f.locations)]
     assert broken, "a changed 基本支出 of 2120101 breaks its row sum and its roll-up"
+
+
+@pytest.mark.parametrize("options", [{"layout": True}, {"y_tolerance": 1}, {"y_tolerance": 8}, {"x_tolerance": 1}],
+                         ids=["layout", "y1", "y8", "x1"])
+@pytest.mark.parametrize("name", (PLANNING, SOCIAL))
+def test_other_pdfplumber_geometries_place_every_amount_or_say_the_table_is_illegible(texts, name, options):
+    """Names printed wholly above their code, numbers just below their labels, spaced layouts."""
+    pdf_doc, from_pdf = _audit(_pdf(name))
+    doc, found = _audit(texts(name, "pdfplumber", **options))
+    readable = {t.kind for t in doc.tables if t.status == "ok"}
+    assert {k: v for k, v in _coded_cells(doc).items() if k[0] in readable} == \
+        {k: v for k, v in _coded_cells(pdf_doc).items() if k[0] in readable}
+    assert {f.rule for f in found if f.severity == "error"} <= {f.rule for f in from_pdf if f.severity == "error"}
+    assert len(readable) >= 5
+
+
+def _coded_cells(doc) -> dict[tuple, Decimal]:
+    """Amounts by row code (names may wrap differently), or by name for rows without one."""
+    return {(kind, side, code or key, col_side, path): v
+            for (kind, side, code, key, col_side, path), v in _cells(doc).items()}
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)

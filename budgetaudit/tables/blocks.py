@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..amounts import to_amount
 from ..model import Cell, Column, Line, Row, Table
 from .header import clean
-from .labels import CODE, code_level, collapse, compact, row_key
+from .labels import CODE, code_level, collapse, compact, row_key, unglue_code
 from .rows import is_number_token
 from .segment import ILLEGIBLE, is_preamble
 
@@ -102,7 +102,10 @@ def _entries(line: Line) -> list[_Entry] | None:
     amount of the one before (an empty table prints "301 工资福利支出 302 商品和服务支出")."""
     entries: list[_Entry] = []
     code, name = "", []
-    tokens = line.text.split()
+    tokens: list[str] = []
+    for token in line.text.split():
+        starts_triple = not tokens or is_number_token(tokens[-1])
+        tokens.extend(unglue_code(token) if starts_triple else [token])
     for k, token in enumerate(tokens):
         following = tokens[k + 1] if k + 1 < len(tokens) else None
         if CODE.match(token) and following is not None and not is_number_token(following):

@@ -19,7 +19,7 @@ from . import header as hdr
 from .catalogue import TableSpec
 from .grid import EMPTY_NOTE, ENUMERATED, NOTE, _single_row_is_total, _units_only
 from .hierarchy import infer_subtotals
-from .labels import CODE, compact, is_total_label
+from .labels import CODE, compact, is_total_label, unglue_code
 from .placement import valid_placements
 from .rows import PendingRow, Printed, build_row, is_number_token
 from .segment import ILLEGIBLE, is_preamble
@@ -57,6 +57,8 @@ def split_numbers(text: str, coded: bool = False, width: int = 0, after_code: bo
     decimals, when the line holds more numbers than the table has columns, or when codes precede —
     unless a code printed alone above is still waiting for its numbers (top-aligned layouts)."""
     tokens = text.split()
+    if tokens and coded:
+        tokens[:1] = unglue_code(tokens[0])
     if len(tokens) == 1 and CODE.match(tokens[0]):
         return _Split(tokens[0], [])  # a 科目编码 on its own line, its name wrapped around it
     numbers: list[str] = []

@@ -370,3 +370,17 @@ def test_a_code_printed_against_its_name(tmp_path):
         310资本性支出 0.00
     """), "一般公共预算财政拨款基本支出决算表")
     assert (_row(t, "310").name, _values(t, _row(t, "310"))) == ("资本性支出", {"决算数": "0.00"})
+
+
+def test_the_heading_printed_again_on_the_next_page_is_not_a_name(tmp_path):
+    t = _table(_doc(tmp_path, """
+        支出决算表
+        单位：万元
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        合计 30.00 30.00
+        2080505 机关事业单位基本养老保 20.00 20.00
+        险缴费支出
+        科目编码 科目名称 本年支出合计 基本支出 项目支出
+        2080506 机关事业单位职业年金缴费支出 10.00 10.00
+    """), "支出决算表")
+    assert [r.name for r in t.rows] == ["合计", "机关事业单位基本养老保险缴费支出", "机关事业单位职业年金缴费支出"]

@@ -368,6 +368,8 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
             started = True
             if total_heading and not label and numbers and coded:
                 label = total_heading  # "合计" over its numbers, read as a heading of the 合计 column
+        elif not numbers and len(label.split()) >= 2 and _is_header_words(label, vocabulary):
+            continue  # the heading printed again at the top of the next page
         if not label and numbers == ["0"] and not name_parts and code is None and not orphans:
             continue  # a stray "0" that extraction leaves between rows
         stacked = not label and previous_numbers_only and code is None and not name_parts and not orphans

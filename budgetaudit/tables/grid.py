@@ -15,7 +15,6 @@ from ..amounts import is_nil
 from ..model import Column, Line, Row, Table
 from . import header as hdr
 from .catalogue import TableSpec
-from .hierarchy import infer_subtotals
 from .labels import CODE, UNIT_CODE, collapse, compact, is_total_label, split_code
 from .rows import PendingRow, Printed, build_row, is_number_token
 from .segment import ILLEGIBLE, is_preamble
@@ -319,128 +318,7 @@ def _continue_name(row: Row, more: str) -> None:
         row.texts["项目名称"] = row.name
 
 
-# ---------------------------------------------------------------- space layouts
-
-_SPACE_NUMBERS = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])-?\d+\.\d+|(?<![\d.,])-?\d+(?![\d.,%])")
-
-
-def _split_numbers(text: str) -> tuple[str, list[str]]:
-    """"2101501    行政运行 567.25 567.25" → ("2101501    行政运行", ["567.25", "567.25"])."""
-    tokens = text.split()
-    if len(tokens) == 1 and CODE.match(tokens[0]):
-        return tokens[0], []  # a 科目编码 on its own line, its name wrapped below
-    numbers: list[str] = []
-    while tokens and is_number_token(tokens[-1]):
-        numbers.insert(0, tokens.pop())
-    return " ".join(tokens), numbers
-
-
-def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> list[list[tuple[int, ...]]]:
-    """Fill ``table`` from a space layout: rows rebuilt from codes, wrapped names and number runs.
-
-    Returns each row's valid placements, settled once the table's pages are joined."""
-    columns = list(spec.columns)
-    table.columns = [Column(path=p) for p in columns]
-    table.layout = "space"
-    ids = identities(columns)
-    has_description = "项目内容" in spec.text and any("项目内容" in compact(line.text) for line in lines[:40])
-    pendings: list[PendingRow] = []
-    name_parts: list[Line] = []
-    desc_parts: list[Line] = []
-    code: str | None = None
-    code_line: Line | None = None
-    started = False
-    last_used = None
-    vocabulary = [name for path in columns for name in path] + list(spec.text) + ["科目编码", "科目名称"]
-
-    def flush(numbers: list[str], line: Line) -> None:
-        nonlocal code, code_line, name_parts, desc_parts
-        label = "".join(compact(p.text) for p in name_parts)
-        first = code_line or (name_parts[0] if name_parts else line)
-        pending = PendingRow(label=label, line=first, code=code,
-                             numbers=[Printed(text=t, line=line) for t in numbers])
-        if has_description:
-            if desc_parts:
-                pending.texts["项目名称"] = label
-                pending.texts["项目内容"] = "".join(compact(p.text) for p in desc_parts)
-            elif not is_total_label(label):
-                pending.role = "unit"
-        pendings.append(pending)
-        code, code_line, name_parts, desc_parts = None, None, [], []
-
-    for line in lines:
-        text = line.text.strip()
-        if ILLEGIBLE in text:
-            table.status = "illegible"
-            last_used = line
-            continue
-        if not text:
-            continue
-        if NOTE.match(text):
-            if EMPTY_NOTE.search(text):
-                table.empty_note = True
-            last_used = line
-            continue
-        label, numbers = _split_numbers(text)
-        head = label.split()[0] if label else ""
-        if not started:
-            if is_preamble(text) or _is_header_words(label, vocabulary) and not numbers:
-                continue
-            started = True
-        if not label and numbers == ["0"] and not name_parts and code is None:
-            continue  # a stray "0" that extraction leaves between rows
-        last_used = line
-        if CODE.match(head):
-            if code is not None or name_parts:
-                flush([], line)
-            code, code_line = head, line
-            rest = label[len(head):].strip()
-            name_parts = [Line(line.number, rest, rest, line.page)] if rest else []
-            if numbers:
-                flush(numbers, line)
-            continue
-        if label:
-            if is_total_label(compact(label)) and (code is not None or name_parts):
-                flush([], line)
-            if has_description and name_parts and (desc_parts or _looks_like_description(label)):
-                desc_parts.append(line)
-            else:
-                name_parts.append(Line(line.number, label, label, line.page))
-        if numbers:
-            flush(numbers, line)
-    if code is not None or name_parts:
-        flush([], lines[-1])
-    rows: list[Row] = []
-    alternatives: list[list[tuple[int, ...]]] = []
-    for pending in pendings:
-        if _units_only(spec) and not is_total_label(pending.label):
-            pending.role = "unit"
-        row, alts = build_row(pending, len(columns), ids, unit, positional=False)
-        rows.append(row)
-        alternatives.append(alts)
-    _single_row_is_total(rows)
-    if "单位名称" in spec.text and not has_description and not _units_only(spec) \
-            and not any(r.code for r in rows):
-        infer_subtotals(rows)  # units, groups and projects are told apart by their sums only
-    table.rows.extend(rows)
-    if last_used is not None:
-        table.last_line = max(table.last_line, last_used.number)
-    return alternatives
-
-
 def _single_row_is_total(rows: list[Row]) -> None:
     """A table of one unlabelled row (表7 "三公" in most layouts) prints its totals there."""
     if len(rows) == 1 and not rows[0].name and not rows[0].code:
         rows[0].role = "total"
-
-
-def _is_header_words(text: str, vocabulary: list[str]) -> bool:
-    """A line of column headings, possibly wrapped mid-word ("一般公共预" / "算")."""
-    tokens = [hdr.clean(t) for t in text.split()]
-    words = [hdr.clean(w) for w in vocabulary]
-    return bool(tokens) and all(any(t in word for word in words) for t in tokens)
-
-
-def _looks_like_description(text: str) -> bool:
-    """Project names wrap in a narrow column; descriptions run longer and read as sentences."""
-    return len(compact(text)) > 10 or bool(re.search(r"[，。；：,;:]", text))

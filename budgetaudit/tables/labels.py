@@ -54,3 +54,12 @@ def split_code(text: str) -> tuple[str | None, str]:
     if CODE.match(t) or UNIT_CODE.match(t):
         return t, ""
     return None, t
+
+
+_GLUED_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=[\u4e00-\u9fff])")
+
+
+def unglue_code(token: str) -> list[str]:
+    """"310资本性支出" → ["310", "资本性支出"]: a 科目编码 printed against its name."""
+    m = _GLUED_CODE.match(token)
+    return [m.group(1), token[m.end():]] if m else [token]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ..model import Column, Document, Line, Table
-from .blocks import parse_blocks
-from .grid import parse_space, parse_tab
+from .blocks import parse_blocks, parse_space_blocks
+from .grid import parse_tab
 from .hierarchy import settle
 from .metadata import describe
 from .performance import parse_performance
 from .segment import Region, find_regions, find_toc
 from .sides import parse_sides
+from .space import parse_space, scrambled
 
 
 def recognize(lines: list[Line], path: str, source: str = "text") -> Document:
@@ -18,8 +19,12 @@ def recognize(lines: list[Line], path: str, source: str = "text") -> Document:
     previous: Table | None = None
     previous_spec_kind: str | None = None
     placements: dict[int, list[list[tuple[int, ...]]]] = {}
+    known_names: dict[str, str] = {}  # 科目编码 → the name printed with it, for names wrapped elsewhere
     for region in find_regions(lines, toc_range):
-        table, alternatives = _parse_region(lines, region)
+        table, alternatives = _parse_region(lines, region, known_names)
+        for row in table.rows:
+            if row.code and row.key:
+                known_names.setdefault(row.code, row.key)
         if previous is not None and _continues(previous, previous_spec_kind, table, region):
             _merge(previous, table)
             placements[id(previous)].extend(alternatives)
@@ -36,7 +41,8 @@ def recognize(lines: list[Line], path: str, source: str = "text") -> Document:
     return doc
 
 
-def _parse_region(lines: list[Line], region: Region) -> tuple[Table, list[list[tuple[int, ...]]]]:
+def _parse_region(lines: list[Line], region: Region,
+                  known_names: dict[str, str]) -> tuple[Table, list[list[tuple[int, ...]]]]:
     spec = region.spec
     unit = region.unit or "万元"
     body = lines[region.body:region.end]
@@ -49,14 +55,20 @@ def _parse_region(lines: list[Line], region: Region) -> tuple[Table, list[list[t
         parse_sides(spec, table, body, unit)
     elif spec.layout == "performance":
         parse_performance(table, body, unit)
-    elif spec.layout == "blocks":
+    elif spec.layout == "blocks" and tabbed:
         parse_blocks(table, body, unit)
+    elif spec.layout == "blocks":
+        parse_space_blocks(table, body, unit)
     elif tabbed:
         alternatives = parse_tab(spec, table, body, unit)
     else:
-        alternatives = parse_space(spec, table, body, unit)
+        alternatives = parse_space(spec, table, body, unit, known_names)
     if not tabbed and spec.layout != "grid":
         table.layout = "space"
+    if not tabbed and spec.layout != "performance" and scrambled(body):
+        # numbers that cannot be tied to their rows: one illegible table, not dozens of false sums
+        table.status = "illegible"
+        table.rows, alternatives = [], []
     return table, alternatives
 
 

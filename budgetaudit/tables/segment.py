@@ -13,6 +13,8 @@ from .labels import compact
 ILLEGIBLE = "[illegible]"
 SECTION = re.compile(r"^\s*[-•]?\s*第[一二三四五六七八九十]+部分")
 _LOOKAHEAD = 14
+_CODE_HEADER = re.compile(r"(功能分类|经济分类)?科目(编码|名称)")
+_CODE_LINE = re.compile(r"^\d{3}(?:\d{2}){0,2}(?:\s+[\u4e00-\u9fff][^\d]{0,30})?$")  # "208" / "2080501 行政运行"
 
 
 @dataclass
@@ -60,6 +62,8 @@ def _confirmed(lines: list[Line], after: int) -> bool:
             return True
         if re.match(r"^(单位|部门)名称\s*[:：]", text) or re.search(r"单位\s*[:：]\s*万\s*$", text):
             return True
+        if _CODE_HEADER.fullmatch(compact(text)) or _CODE_LINE.match(text):
+            return True  # a 科目编码 heading or row (extraction may print the unit line before the title)
         if _title_at(lines, j - 1) or SECTION.match(text) or len(text) > 60:
             return False
     return False

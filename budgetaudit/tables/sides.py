@@ -13,6 +13,8 @@ from .rows import PendingRow, Printed, build_row, is_number_token
 from .segment import ILLEGIBLE
 from .structure import identities
 
+NOTE = re.compile(r"^\s*(注\s*[:：]|备注|说明\s*[:：])")
+
 SIDES = ("收入", "支出")
 _RIGHT_SIDE = re.compile(r"支出|年终|年末|结余分配|结转下年")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
@@ -116,6 +118,8 @@ def _split_labels(text: str) -> list[str]:
     tokens = text.split()
     if len(tokens) > 1 and all(len(t) == 1 for t in tokens):
         return ["".join(tokens)]  # "收 入 总 计"
+    if len(tokens) == 2 and all(_role(t) == "total" for t in tokens):
+        return tokens  # "总计 总计": each side's total
     for i in range(1, len(tokens)):
         left, right = " ".join(tokens[:i]), " ".join(tokens[i:])
         lk, rk = compact(left), compact(right)
@@ -130,15 +134,22 @@ def _join_spaced(text: str) -> str:
 
 
 def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> None:
+    """Labels and their numbers from a space layout; numbers printed a little below their labels
+    (a line of numbers only under a line of labels only) go back to those labels. A number that
+    no label can take makes the table illegible: a sum over a guessed row would be a false alarm."""
     table.columns = _columns(spec, {})
     table.layout = "space"
+    widths = {side: sum(1 for c in table.columns if c.side == side) for side in SIDES}
     started = False
+    parsed: list[tuple[Line, list[tuple[str, list[str]]], list[str]]] = []  # line, entries, loose numbers
     for line in lines:
         text = line.text.strip()
         if not text:
             continue
         if ILLEGIBLE in text:
             table.status = "illegible"
+            continue
+        if NOTE.match(text):
             continue
         pieces: list[tuple[str, str]] = []  # ("text"|"number", value)
         pos = 0
@@ -156,25 +167,84 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
                 started = True
             else:
                 continue
-        entries: list[tuple[str, str | None]] = []  # (label, number)
+        entries: list[tuple[str, list[str]]] = []  # (label, the numbers printed after it)
+        loose: list[str] = []
         for kind, value in pieces:
             if kind == "text":
                 for label in _split_labels(value):
-                    entries.append((label, None))
-            elif entries and entries[-1][1] is None:
-                entries[-1] = (entries[-1][0], value)
+                    entries.append((label, []))
+            elif entries:
+                entries[-1][1].append(value)
+            else:
+                loose.append(value)
+        parsed.append((line, entries, loose))
+    parsed = _join_wrapped_labels(parsed)
+    for k in range(1, len(parsed)):
+        _, entries, loose = parsed[k]
+        _, above, _ = parsed[k - 1]
+        if loose and not entries and above and not any(numbers for _, numbers in above):
+            if _share(above, loose, widths):
+                loose.clear()
+    dropped = 0
+    for line, entries, loose in parsed:
+        dropped += sum(1 for t in loose if not _is_note_number(t))
         if not entries:
             continue
         if len(entries) == 1:
-            label, number = entries[0]
+            label, printed = entries[0]
             side = "支出" if _RIGHT_SIDE.search(compact(label)) and "收入" not in label else "收入"
-            assigned = [(side, label, number)]
+            assigned = [(side, label, printed)]
         else:
             assigned = [("收入", *entries[0]), ("支出", *entries[1])]
-        for side, label, number in assigned:
-            numbers = [Printed(text=number, line=line, position=0)] if number else []
+        for side, label, printed in assigned:
+            # Empty cells are dropped: a full row keeps its positions, a shorter one is placed by
+            # the side's arithmetic (合计 = 一般公共预算 + 政府性基金 + 国有资本经营).
+            full = len(printed) == widths[side]
+            numbers = [Printed(text=t, line=line, position=k if full else None) for k, t in enumerate(printed)]
             _add_row(table, side, label, numbers, line, unit)
         table.last_line = max(table.last_line, line.number)
+    if dropped and table.status == "ok":
+        table.status = "illegible"
+        table.rows = []
+
+
+def _join_wrapped_labels(parsed: list[tuple[Line, list[tuple[str, list[str]]], list[str]]]):
+    """The end of a label wrapped onto a line of its own ("二十二、灾害防治及应急管理支" / "出")
+    continues the last label of the line before."""
+    out: list[tuple[Line, list[tuple[str, list[str]]], list[str]]] = []
+    for line, entries, loose in parsed:
+        if out and out[-1][1] and len(entries) == 1 and not entries[0][1] and not loose:
+            key = compact(entries[0][0])
+            if len(key) <= 6 and not _ENUMERATED.match(key) and _role(key) != "total" \
+                    and not _RIGHT_SIDE.fullmatch(key) and key not in SIDES:
+                label, numbers = out[-1][1][-1]
+                out[-1][1][-1] = (label + key, numbers)
+                continue
+        out.append((line, entries, loose))
+    return out
+
+
+def _share(entries: list[tuple[str, list[str]]], numbers: list[str], widths: dict[str, int]) -> bool:
+    """Numbers printed under a line of labels, given back to them when the counts leave no doubt:
+    one label takes them all, one number each, or the 收入 label its side's columns and the 支出
+    label the rest."""
+    if len(entries) == 1:
+        entries[0][1].extend(numbers)
+    elif len(numbers) == len(entries):
+        for (_, mine), number in zip(entries, numbers, strict=True):
+            mine.append(number)
+    elif len(entries) == 2 and len(numbers) > 2:
+        left = min(widths["收入"], len(numbers) - 1)
+        entries[0][1].extend(numbers[:left])
+        entries[1][1].extend(numbers[left:])
+    else:
+        return False
+    return True
+
+
+def _is_note_number(text: str) -> bool:
+    """Years in a remark under the table and page numbers at a page break are not amounts."""
+    return bool(re.fullmatch(r"(19|20)\d{2}|\d{1,3}", text))
 
 
 def sides_rows(table: Table, side: str) -> list[Row]:

@@ -79,7 +79,7 @@ def by_number(number: str, family: str | None = None) -> TableSpec | None:
 
 _TITLE_PREFIX = re.compile(
     r"^(?:[-•·*]\s*)?(?:附件\d*[:：]?)?(?:\d{4}年(?:度)?)?"
-    r"(?:(?:表|公开)\s*\d+\s*表?\s*[.、．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]\s*|\d+\s*[、.．]\s*)?"
+    r"(?:(?:附?表|公开)\s*(?:\d+|[一二三四五六七八九十]{1,3}(?=[.、．:：\s]))\s*表?\s*[.、．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]\s*|\d+\s*[、.．]\s*)?"
 )
 
 
@@ -113,11 +113,23 @@ def is_title_prefix(text: str) -> bool:
     return _TITLE_PREFIX.sub("", t) in _alias_prefixes()
 
 
-_NUMBER = re.compile(r"^(?:表\s*(\d{1,2})|公开\s*(\d{1,2})\s*表)(?![\d])")
+_CN_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_NUMBER = re.compile(rf"^(?:附?表\s*(\d{{1,2}}|{_CN_NUMERAL})|公开\s*(\d{{1,2}})\s*表)(?![\d])")
+
+
+def numeral(text: str) -> int:
+    """"12" or "十二" → 12 (table numbers are printed both ways)."""
+    if text.isdigit():
+        return int(text)
+    digits = "一二三四五六七八九"
+    if "十" not in text:
+        return digits.index(text) + 1
+    tens, _, units = text.partition("十")
+    return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(units) + 1 if units else 0)
 
 
 def table_number(text: str) -> str | None:
-    """"表 3" → "表3", "公开 01 表 单位:万元" → "公开01表"."""
+    """"表 3", "表三", "附表3" → "表3"; "公开 01 表 单位:万元" → "公开01表"."""
     t = text.strip()
     m = _NUMBER.match(t)
     if not m:
@@ -127,8 +139,8 @@ def table_number(text: str) -> str | None:
         return f"公开{int(m.group(1)):02d}表"
     if m.group(1):
         rest = t[m.end():].strip()
-        if rest and not re.match(r"^[.．、]?\s*$", rest) and len(rest) > 0 and not rest.startswith("单位"):
+        if rest and not re.match(r"^[.．、]?\s*$", rest) and not rest.startswith("单位"):
             # "表 1. 收支预算总表" is a TOC entry, handled by match_title; here only bare numbers count.
             return None
-        return f"表{int(m.group(1))}"
+        return f"表{numeral(m.group(1))}"
     return f"公开{int(m.group(2)):02d}表"

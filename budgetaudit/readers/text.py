@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from ..amounts import normalize
 from ..errors import InputError
 from ..model import Line
+
+# Page furniture printed on a line of its own: "- 3 -", "— 3 —", "第 3 页", "第3页 共20页", "3/20".
+_PAGE_MARK = re.compile(
+    r"^[-—–－_~\s]*(?:第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*[/／]\s*\d{1,4})[-—–－_~\s]*$"
+    r"|^\s*[-—–－~]+\s*\d{1,4}\s*[-—–－~]+\s*$"
+)
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_MIN_PAGE_LINES = 8  # a page holds more lines than this; TOC page columns and codes sit closer
+
+
+# Markdown decoration from converters: "# " headings, "**bold**" / "__bold__" spans.
+_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def undecorated(text: str) -> str:
+    """The line without markdown headings and emphasis (table rows are left as printed)."""
+    if "\t" in text.strip("\t") or not ("#" in text or "**" in text or "__" in text):
+        return text
+    return _EMPHASIS.sub(r"\2", _HEADING.sub(r"\1", text))
+
 
 # Control characters other than tab, newline, carriage return and form feed mean "not text".
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
@@ -76,4 +98,28 @@ def read_lines(path: str | Path) -> list[Line]:
         raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
     text = decode(data, str(path))
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [Line(number=i + 1, text=normalize(raw), raw=raw) for i, raw in enumerate(raw_lines)]
+    furniture = page_furniture(raw_lines)
+    return [Line(number=i + 1, text="" if i in furniture else undecorated(normalize(raw)), raw=raw)
+            for i, raw in enumerate(raw_lines)]
+
+
+def page_furniture(lines: list[str]) -> set[int]:
+    """Indexes of the lines that are page numbers, not content.
+
+    Decorated numbers ("- 3 -", "第 3 页") always are. A bare number is one when it belongs to a run
+    of at least three bare numbers counting up page by page (a page or two may lack its number),
+    each a page's worth of lines after the last: a table's codes or cells do not count up that way.
+    """
+    marks = {i for i, text in enumerate(lines) if _PAGE_MARK.match(text)}
+    bare = [(i, int(m.group(1))) for i, text in enumerate(lines) if (m := _BARE_NUMBER.match(text))]
+    best: dict[int, list[int]] = {}  # longest counting run ending at each bare number
+    for k, (i, n) in enumerate(bare):
+        run = [i]
+        for j, m in reversed(bare[max(0, k - 64):k]):  # bounded: a few pages back is enough
+            if 1 <= n - m <= 3 and i - j >= _MIN_PAGE_LINES * (n - m) and len(best[j]) + 1 > len(run):
+                run = [*best[j], i]
+        best[i] = run
+    for run in best.values():
+        if len(run) >= 3:
+            marks.update(run)
+    return marks

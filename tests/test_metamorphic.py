@@ -1,0 +1,523 @@
+"""Metamorphic robustness: the same document printed differently must give the same findings.
+
+Every sample (and a copy of each with amounts changed, so that the table rules have something to
+find) is rewritten by transforms that change how the document is printed but not what it says:
+number damage from PDF extraction, thousands separators, full-width forms, encodings and line
+endings, another year and entity, page furniture and a table continued after a page break,
+markdown decoration, blank lines, other spellings of the unit line and of table numbers. The
+rewritten document must yield the same findings — the multiset of (rule, severity, expected,
+actual, locations), line numbers mapped through the transform — and the same recognised cells.
+
+Run ``python tests/test_metamorphic.py`` for a breakdown: which transform changes what, per seed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from budgetaudit.audit import audit
+from budgetaudit.loader import load_document
+from budgetaudit.model import Document
+from budgetaudit.rules import load_rules
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob("*.txt"))
+
+
+# ---------------------------------------------------------------------------------------- seeds
+
+
+@dataclass(frozen=True)
+class Seed:
+    name: str
+    lines: tuple[str, ...]  # the document's lines as printed (UTF-8 text, no line endings)
+
+
+def _injected(lines: list[str], doc: Document) -> list[str]:
+    """Three table amounts changed (first, middle and last table with amounts): errors to find."""
+    tables = [t for t in doc.tables if any(c.amount for r in t.rows for c in r.cells)]
+    out = list(lines)
+    for table in {id(t): t for t in (tables[0], tables[len(tables) // 2], tables[-1])}.values():
+        cells = [c for r in table.rows if r.role == "item" for c in r.cells if c.amount and c.raw]
+        for cell in cells[len(cells) // 2:] + cells[:len(cells) // 2]:
+            text = out[cell.line - 1]
+            # the printed number as a whole token (not the "3" of an enumerator "3.")
+            printed = "".join(re.escape(ch) + (r"\s?" if ch in ",." else "") for ch in cell.raw)  # "3, 336. 53"
+            m = re.search(r"(?<![\d.,])" + printed + r"(?![\d]|[.,]\d)", text)
+            if m:
+                digit = str((int(re.search(r"\d", cell.raw).group()) + 3) % 10)
+                changed = re.sub(r"\d", digit, m.group(), count=1)
+                out[cell.line - 1] = text[:m.start()] + changed + text[m.end():]
+                break
+    return out
+
+
+@cache
+def seed(key: str) -> Seed:
+    name, _, variant = key.partition("+")
+    lines = (SAMPLES / name).read_text("utf-8").split("\n")
+    if variant == "errors":
+        lines = _injected(lines, load_document(SAMPLES / name))
+    return Seed(key, tuple(lines))
+
+
+SEEDS = [*SAMPLE_NAMES, *(f"{n}+errors" for n in SAMPLE_NAMES)]
+
+
+# ----------------------------------------------------------------------------------- variants
+
+
+@dataclass
+class Variant:
+    """A transformed document: its lines with the original line each came from (None: inserted)."""
+
+    lines: list[tuple[int | None, str]]
+    encoding: str = "utf-8"
+    bom: bytes = b""
+    newline: str = "\n"
+    rename: Callable[[str], str] = field(default=lambda s: s)  # what the transform did to names
+    year_shift: int = 0
+
+    def data(self) -> bytes:
+        text = self.newline.join(t for _, t in self.lines)
+        return self.bom + text.encode(self.encoding)
+
+    def line_map(self) -> dict[int, int]:
+        return {origin: i + 1 for i, (origin, _) in enumerate(self.lines) if origin is not None}
+
+
+def _each_line(fn: Callable[[str], str]) -> Callable[[Seed], Variant]:
+    def transform(s: Seed) -> Variant:
+        return Variant([(i + 1, fn(t)) for i, t in enumerate(s.lines)])
+    return transform
+
+
+def _is_row(text: str) -> bool:
+    return "\t" in text.strip("\t")
+
+
+# An amount: a number with decimals, not part of a longer number, date or version.
+_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d+)(?![\d.])")
+
+
+def _spaced(text: str) -> str:
+    """002-style extraction damage: ``3,336.53`` → ``3, 336. 53``, ``0.21`` → ``0. 21``."""
+    return _AMOUNT.sub(lambda m: m.group(1).replace(",", ", ") + ". " + m.group(2), text)
+
+
+def _no_thousands(text: str) -> str:
+    return _AMOUNT.sub(lambda m: m.group(1).replace(",", "") + "." + m.group(2), text)
+
+
+def _thousands(text: str) -> str:
+    return _AMOUNT.sub(lambda m: f"{int(m.group(1).replace(',', '')):,}.{m.group(2)}", text)
+
+
+_WIDE = str.maketrans("0123456789,.():%", "０１２３４５６７８９，．（）：％")
+
+
+def _fullwidth(text: str) -> str:
+    return text.translate(_WIDE)
+
+
+def _encoded(encoding: str, bom: bytes = b"", newline: str = "\n") -> Callable[[Seed], Variant]:
+    def transform(s: Seed) -> Variant:
+        return Variant([(i + 1, t) for i, t in enumerate(s.lines)], encoding=encoding, bom=bom, newline=newline)
+    return transform
+
+
+# A year: four digits 2010–2029 standing alone (not inside an amount, a code or a date's number).
+_YEAR = re.compile(r"(?<![\d.,])20[12]\d(?![\d]|\.\d|,\d)")
+_ENTITY = re.compile(r"^(.*?(?:局|中心|委员会|厅|院|所|站|馆|校))")
+
+
+def _entity_core(s: Seed) -> str | None:
+    """The entity's name without 本级 and the like: what the document repeats everywhere."""
+    entity = _seed_doc(s).entity
+    if not entity:
+        return None
+    m = _ENTITY.match(entity)
+    return m.group(1) if m else entity
+
+
+def _renamed(core: str) -> str:
+    """Another entity of the same kind and the same length (so a name wrapped over lines stays so)."""
+    for suffix in ("中心", "局", ""):
+        if core.endswith(suffix):
+            break
+    pool = "吉林省长春市林业和草原水利交通运输公共资源交易数据"
+    return pool[:len(core) - len(suffix)] + suffix
+
+
+def _year_and_entity(s: Seed) -> Variant:
+    """Every year one later, and the entity renamed wherever it is printed (wrapped lines too)."""
+    core = _entity_core(s)
+    other = _renamed(core) if core else ""
+    wrapped = re.compile(r"(\s*)".join(map(re.escape, core))) if core else None
+
+    def shift(text: str) -> str:
+        return _YEAR.sub(lambda m: str(int(m.group()) + 1), text)
+
+    def rename(text: str) -> str:  # on names as compared: without spaces
+        text = shift(re.sub(r"\s+", "", text))
+        return text.replace(core, other) if core else text
+
+    text = shift("\n".join(s.lines))
+    if wrapped:
+        text = wrapped.sub(lambda m: "".join(c + (m.group(k + 1) or "") for k, c in enumerate(other[:-1]))
+                           + other[-1], text)
+    v = Variant(list(enumerate(text.split("\n"), start=1)))
+    v.rename, v.year_shift = rename, 1
+    return v
+
+
+def _furniture(style: str) -> Callable[[Seed], Variant]:
+    """A page number every ~30 lines, between table rows and between prose lines."""
+    def transform(s: Seed) -> Variant:
+        out: list[tuple[int | None, str]] = []
+        page, since = 1, 0
+        for i, text in enumerate(s.lines):
+            out.append((i + 1, text))
+            since += 1
+            nxt = s.lines[i + 1] if i + 1 < len(s.lines) else ""
+            between_rows = _is_row(text) and _is_row(nxt)
+            between_prose = len(text.strip()) > 30 and len(nxt.strip()) > 30 and not _is_row(text) and not _is_row(nxt)
+            if since >= 30 and (between_rows or between_prose):
+                page += 1
+                since = 0
+                mark = {"dash": f"- {page} -", "page": f"第 {page} 页", "bare": str(page)}[style]
+                out.extend([(None, ""), (None, mark), (None, "")] if between_prose else [(None, mark)])
+        return Variant(out)
+    return transform
+
+
+def _continued_tables(s: Seed) -> Variant:
+    """Each tab table with many rows breaks over a page: page number, title, number, unit, header again."""
+    doc = _seed_doc(s)
+    breaks: dict[int, list[str]] = {}
+    for table in doc.tables:
+        row_lines = sorted({r.line for r in table.rows})
+        if table.layout != "tab" or len(row_lines) < 6:
+            continue
+        first = row_lines[0]
+        middle = row_lines[len(row_lines) // 2]
+        if not (_is_row(s.lines[middle - 1]) and _is_row(s.lines[middle - 2])):
+            continue
+        repeat = list(s.lines[table.first_line - 1:first - 1])
+        while repeat and not repeat[-1].strip():
+            repeat.pop()
+        breaks[middle - 1] = ["", "- 9 -", "", *repeat]
+    out: list[tuple[int | None, str]] = []
+    for i, text in enumerate(s.lines):
+        out.extend((None, t) for t in breaks.get(i + 1, []))
+        out.append((i + 1, text))
+    return Variant(out)
+
+
+def _seed_doc(s: Seed) -> Document:
+    return _loaded(s.name, s.lines)
+
+
+@cache
+def _loaded(name: str, lines: tuple[str, ...]) -> Document:
+    from budgetaudit.amounts import normalize
+    from budgetaudit.model import Line
+    from budgetaudit.tables import recognize
+
+    return recognize([Line(i + 1, normalize(t), t) for i, t in enumerate(lines)], name)
+
+
+_SECTION = re.compile(r"^\s*[-#*\s]*第[一二三四五六七八九十]+部分")
+
+
+def _markdown_add(s: Seed) -> Variant:
+    """``# `` on part headings, ``**…**`` on table titles, ``- `` on prose paragraphs."""
+    doc = _seed_doc(s)
+    titles = {t.first_line for t in doc.tables}
+    in_tables = {n for t in doc.tables for r in t.rows for n in range(t.first_line + 1, r.line + 1)}
+    out = []
+    for i, text in enumerate(s.lines):
+        bare = text.strip()
+        if not bare or _is_row(text) or bare.startswith(("-", "#", "*")) or i + 1 in in_tables:
+            out.append((i + 1, text))
+        elif _SECTION.match(bare):
+            out.append((i + 1, "# " + bare))
+        elif i + 1 in titles:
+            out.append((i + 1, f"**{bare}**"))
+        elif len(bare) > 30:
+            out.append((i + 1, "- " + bare))
+        else:
+            out.append((i + 1, text))
+    return Variant(out)
+
+
+def _markdown_strip(s: Seed) -> Variant:
+    def strip(text: str) -> str:
+        if _is_row(text):
+            return text
+        t = re.sub(r"^\s*(?:#+\s+|[-•]\s+)", "", text)
+        return re.sub(r"\*\*(.+?)\*\*", r"\1", t)
+    return _each_line(strip)(s)
+
+
+def _blank_lines(doubled: bool) -> Callable[[Seed], Variant]:
+    def transform(s: Seed) -> Variant:
+        out: list[tuple[int | None, str]] = []
+        for i, text in enumerate(s.lines):
+            if text.strip():
+                out.append((i + 1, text))
+            elif doubled:
+                out.extend([(i + 1, text), (None, "")])
+        return Variant(out)
+    return transform
+
+
+_UNIT_LINE = re.compile(r"(?<![金额])单位\s*[:：]\s*万元")
+
+
+def _unit(spelling: str) -> Callable[[str], str]:
+    return lambda text: _UNIT_LINE.sub(spelling, text)
+
+
+_NUMBER_LINE = re.compile(r"^(\s*)表\s*(\d{1,2})(\s*)$")
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def _cn_number(n: int) -> str:
+    if n <= 10:
+        return _CN_DIGITS[n]
+    return ("" if n < 20 else _CN_DIGITS[n // 10]) + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+
+
+def _table_number(style: str) -> Callable[[str], str]:
+    def fn(text: str) -> str:
+        m = _NUMBER_LINE.match(text)
+        if not m:
+            return text
+        n = int(m.group(2))
+        printed = {"spaced": f"表 {n}", "chinese": f"表{_cn_number(n)}", "annex": f"附表{n}",
+                   "open": f"公开{n:02d}表"}[style]
+        return m.group(1) + printed + m.group(3)
+    return fn
+
+
+def _composed(*steps: Callable[[Seed], Variant]) -> Callable[[Seed], Variant]:
+    """Transforms one after the other (the last one's encoding and line ending win)."""
+    def transform(s: Seed) -> Variant:
+        origins = list(range(1, len(s.lines) + 1))
+        current: Variant | None = None
+        for step in steps:
+            current = step(Seed(s.name, tuple(t for _, t in current.lines)) if current else s)
+            current.lines = [(origins[o - 1] if o is not None else None, t) for o, t in current.lines]
+            origins = [o for o, _ in current.lines]
+        return current
+    return transform
+
+
+TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
+    "spaced-numbers": _each_line(_spaced),
+    "no-thousands": _each_line(_no_thousands),
+    "thousands": _each_line(_thousands),
+    "fullwidth": _each_line(_fullwidth),
+    "gb18030": _encoded("gb18030"),
+    "utf-16-le-bom": _encoded("utf-16-le", codecs.BOM_UTF16_LE),
+    "utf-16-be-bom": _encoded("utf-16-be", codecs.BOM_UTF16_BE),
+    "utf-8-bom": _encoded("utf-8", codecs.BOM_UTF8),
+    "crlf": _encoded("utf-8", newline="\r\n"),
+    "cr": _encoded("utf-8", newline="\r"),
+    "utf-16-le": _encoded("utf-16-le"),
+    "gb18030-crlf": _encoded("gb18030", newline="\r\n"),
+    "year-entity": _year_and_entity,
+    "page-dash": _furniture("dash"),
+    "page-di": _furniture("page"),
+    "page-bare": _furniture("bare"),
+    "continued-table": _continued_tables,
+    "markdown-add": _markdown_add,
+    "markdown-strip": _markdown_strip,
+    "blank-doubled": _blank_lines(True),
+    "blank-removed": _blank_lines(False),
+    "unit-ascii-colon": _each_line(_unit("单位:万元")),
+    "unit-amount": _each_line(_unit("金额单位：万元")),
+    "unit-bracketed": _each_line(_unit("（单位：万元）")),
+    "number-spaced": _each_line(_table_number("spaced")),
+    "number-chinese": _each_line(_table_number("chinese")),
+    "number-annex": _each_line(_table_number("annex")),
+    "number-open": _each_line(_table_number("open")),
+}
+# Several at once, as a real document would combine them.
+TRANSFORMS["combined"] = _composed(TRANSFORMS["spaced-numbers"], TRANSFORMS["fullwidth"], TRANSFORMS["page-di"],
+                                   TRANSFORMS["markdown-add"], TRANSFORMS["number-chinese"],
+                                   TRANSFORMS["unit-bracketed"], TRANSFORMS["gb18030"])
+
+
+# ---------------------------------------------------------------------------- what must agree
+
+
+def canon(text: str | None) -> str:
+    """Names compare as meant, not as printed: NFKC (full-width to ASCII), no spaces, no separators."""
+    if text is None:
+        return ""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t)
+    t = re.sub(r"(?<=\d),(?=\d)", "", t)
+    return t.strip("*#-•")
+
+
+def finding_keys(findings, line_map: dict[int, int] | None = None, rename=lambda s: s) -> Counter:
+    out: Counter = Counter()
+    for f in findings:
+        locations = tuple(sorted(
+            ((line_map.get(loc.line, -1) if line_map is not None and loc.line else loc.line),
+             canon(rename(loc.table or "")), canon(rename(loc.row or "")))
+            for loc in f.locations))
+        out[(f.rule, f.severity, f.expected, f.actual, locations)] += 1
+    return out
+
+
+def cell_keys(doc: Document, line_map: dict[int, int] | None = None, rename=lambda s: s) -> list[tuple]:
+    def line(n: int) -> int:
+        return line_map.get(n, -1) if line_map is not None else n
+
+    tables = []
+    for t in doc.tables:
+        columns = [tuple(canon(rename(p)) for p in c.path) for c in t.columns]
+        rows = tuple(
+            (r.code, canon(rename(r.name)), r.role, r.level, r.side, line(r.line),
+             tuple(sorted((columns[c.column] if c.column < len(columns) else (), c.amount.value if c.amount else None,
+                           c.amount.decimals if c.amount else None, line(c.line)) for c in r.cells)))
+            for r in t.rows)
+        tables.append((t.kind, t.status, t.unit, rows))
+    return tables
+
+
+@cache
+def _rules():
+    return load_rules().rules
+
+
+@dataclass
+class Outcome:
+    findings_missing: Counter
+    findings_extra: Counter
+    cells_before: list[tuple]
+    cells_after: list[tuple]
+    meta_before: tuple
+    meta_after: tuple
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return (self.error is None and not self.findings_missing and not self.findings_extra
+                and self.cells_before == self.cells_after and self.meta_before == self.meta_after)
+
+    def describe(self) -> str:
+        if self.error:
+            return f"error: {self.error}"
+        parts = []
+        if self.meta_before != self.meta_after:
+            parts.append(f"document {self.meta_before} → {self.meta_after}")
+        if self.cells_before != self.cells_after:
+            parts.append(_cells_diff(self.cells_before, self.cells_after))
+        for f in self.findings_missing.elements():
+            parts.append(f"lost finding {f[0]} {f[1]} {f[2]}/{f[3]} at {[loc[0] for loc in f[4]]}")
+        for f in self.findings_extra.elements():
+            parts.append(f"new finding {f[0]} {f[1]} {f[2]}/{f[3]} at {[loc[0] for loc in f[4]]} {f[4][:1]}")
+        return "; ".join(parts)
+
+
+def _cells_diff(before: list[tuple], after: list[tuple]) -> str:
+    if len(before) != len(after):
+        return (f"{len(before)} tables → {len(after)}: "
+                f"{[t[0] for t in before]} → {[t[0] for t in after]}")
+    for b, a in zip(before, after, strict=True):
+        if b == a:
+            continue
+        if b[:3] != a[:3]:
+            return f"table {b[:3]} → {a[:3]}"
+        rb, ra = b[3], a[3]
+        if len(rb) != len(ra):
+            return f"{b[0]}: {len(rb)} rows → {len(ra)}"
+        for x, y in zip(rb, ra, strict=True):
+            if x != y:
+                return f"{b[0]}: row {x[:6]} → {y[:6]}" + ("" if x[:6] != y[:6] else f" cells {x[6][:3]} → {y[6][:3]}")
+    return "cells differ"
+
+
+def run(seed_key: str, transform: str, tmp: Path) -> Outcome:
+    s = seed(seed_key)
+    original = _loaded(s.name, s.lines)
+    before = audit(original, _rules())
+    variant = TRANSFORMS[transform](s)
+    path = tmp / (seed_key.replace("+", "_") + "." + transform + ".txt")
+    path.write_bytes(variant.data())
+    line_map = variant.line_map()
+    meta_before = (original.kind, original.year + variant.year_shift if original.year else None,
+                   canon(variant.rename(original.entity or "")),
+                   tuple(e.kind for e in original.toc))
+    cells_before = cell_keys(original, line_map, variant.rename)
+    try:
+        doc = load_document(path)
+        after = audit(doc, _rules())
+    except Exception as exc:  # noqa: BLE001 - a transform must never make the tool fail
+        return Outcome(Counter(), Counter(), cells_before, [], meta_before, (), error=repr(exc))
+    old = finding_keys(before.findings + before.rounding, line_map, variant.rename)
+    new = finding_keys(after.findings + after.rounding)
+    meta_after = (doc.kind, doc.year, canon(doc.entity or ""), tuple(e.kind for e in doc.toc))
+    return Outcome(old - new, new - old, cells_before, cell_keys(doc), meta_before, meta_after)
+
+
+@pytest.mark.parametrize("transform", sorted(TRANSFORMS))
+@pytest.mark.parametrize("seed_key", SEEDS)
+def test_transformed_document_gives_the_same_findings(seed_key, transform, tmp_path):
+    outcome = run(seed_key, transform, tmp_path)
+    assert outcome.ok, outcome.describe()
+
+
+@pytest.mark.parametrize("transform", sorted(TRANSFORMS))
+def test_each_transform_changes_the_documents(transform):
+    """A transform that leaves the bytes alone would pass vacuously."""
+    changed = [name for name in SAMPLE_NAMES
+               if TRANSFORMS[transform](seed(name)).data() != "\n".join(seed(name).lines).encode("utf-8")]
+    assert len(changed) >= 3, changed
+
+
+def test_injected_seeds_have_table_findings():
+    """The +errors seeds exist to give the table rules something to find; make sure they do."""
+    for name in SAMPLE_NAMES:
+        s = seed(name + "+errors")
+        base = audit(_loaded(name, seed(name).lines), _rules())
+        injected = audit(_loaded(s.name, s.lines), _rules())
+        assert len(injected.findings) > len(base.findings), name
+
+
+def main() -> None:
+    import tempfile
+
+    names = sys.argv[1:] or sorted(TRANSFORMS)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for transform in names:
+            bad = []
+            for seed_key in SEEDS:
+                outcome = run(seed_key, transform, Path(tmp))
+                if not outcome.ok:
+                    bad.append((seed_key, outcome.describe()))
+            failures += len(bad)
+            print(f"{transform:18} {len(SEEDS) - len(bad)}/{len(SEEDS)} seeds agree")
+            for seed_key, why in bad:
+                print(f"    {seed_key}: {why[:400]}")
+    print(f"{failures} disagreements")
+
+
+if __name__ == "__main__":
+    main()

@@ -11,7 +11,8 @@ from .catalogue import TableSpec, is_title_prefix, match_title, table_number
 from .labels import compact
 
 ILLEGIBLE = "[illegible]"
-SECTION = re.compile(r"^\s*[-•]?\s*第[一二三四五六七八九十]+部分")
+SECTION = re.compile(r"^\s*[-•]?\s*第([一二三四五六七八九十]+)部分")
+_SENTENCE = re.compile(r"[，；;]|,\s*\S")  # a TOC entry is a title: no clause punctuation
 _LOOKAHEAD = 14
 
 
@@ -76,15 +77,21 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
         return [], (0, 0)
     entries: list[TocEntry] = []
     seen: set[str] = set()
+    parts: list[str] = []
     end = start + 1
     while end < len(lines):
         text = lines[end].text.strip()
         key = compact(text).lstrip("-•")
         if text:
-            if len(text) > 50 or text.endswith("。"):
-                break
+            if len(text) > 50 or text.endswith("。") or _SENTENCE.search(text):
+                break  # the body's first paragraph (wrapped lines are short, but they are sentences)
             if key in seen:
                 break
+            part = SECTION.match(text)
+            if part and part.group(1) in parts:
+                break  # "第一部分" again: the body begins, under a title worded differently
+            if part:
+                parts.append(part.group(1))
             seen.add(key)
             spec = match_title(text)
             entries.append(TocEntry(title=text.lstrip("-• ").strip(), line=lines[end].number,

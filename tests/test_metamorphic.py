@@ -92,8 +92,12 @@ class Variant:
         text = self.newline.join(t for _, t in self.lines)
         return self.bom + text.encode(self.encoding)
 
-    def line_map(self) -> dict[int, int]:
-        return {origin: i + 1 for i, (origin, _) in enumerate(self.lines) if origin is not None}
+    def origin(self, line: int | None) -> int | None:
+        """The original line a transformed line came from (-1: a line the transform inserted)."""
+        if line is None or not 1 <= line <= len(self.lines):
+            return line
+        found = self.lines[line - 1][0]
+        return -1 if found is None else found
 
 
 def _each_line(fn: Callable[[str], str]) -> Callable[[Seed], Variant]:
@@ -261,6 +265,42 @@ def _markdown_add(s: Seed) -> Variant:
     return Variant(out)
 
 
+def _table_lines(doc: Document) -> set[int]:
+    return {n for t in doc.tables for n in range(t.first_line, max([t.last_line, *(r.line for r in t.rows)]) + 1)}
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """A paragraph broken into lines of about ``width`` characters, never inside a number."""
+    pieces, start = [], 0
+    while len(text) - start > width:
+        cut = start + width
+        while cut < len(text) - 1 and (re.match(r"[\d.,%]", text[cut - 1]) or re.match(r"[\d.,%]", text[cut])):
+            cut += 1
+        pieces.append(text[start:cut])
+        start = cut
+    return [*pieces, text[start:]]
+
+
+def _prose_wrapped(page_break: bool) -> Callable[[Seed], Variant]:
+    """Paragraphs wrapped at 36 characters as a PDF prints them; with a page number inside some."""
+    def transform(s: Seed) -> Variant:
+        tables = _table_lines(_seed_doc(s))
+        out: list[tuple[int | None, str]] = []
+        count = 0
+        for i, text in enumerate(s.lines):
+            if i + 1 in tables or _is_row(text) or len(text.strip()) <= 40:
+                out.append((i + 1, text))
+                continue
+            pieces = _wrap(text.strip(), 36)
+            count += 1
+            for k, piece in enumerate(pieces):
+                out.append((i + 1, piece))
+                if page_break and k == 0 and len(pieces) > 1 and count % 3 == 0:
+                    out.extend([(None, ""), (None, f"- {count} -"), (None, "")])
+        return Variant(out)
+    return transform
+
+
 def _markdown_strip(s: Seed) -> Variant:
     def strip(text: str) -> str:
         if _is_row(text):
@@ -354,6 +394,14 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "number-annex": _each_line(_table_number("annex")),
     "number-open": _each_line(_table_number("open")),
 }
+# Transforms the tool does not yet fully survive: shown by the breakdown, not asserted. Paragraphs
+# wrapped at a printed line width: where a printed line ends exactly at "。" and the next goes on
+# with "完成预算的 100.00%…", the second sentence becomes a paragraph of its own and loses its subject
+# (CN402 on 002+errors); without indentation the text does not say whether a paragraph ended there.
+KNOWN_GAPS: dict[str, Callable[[Seed], Variant]] = {
+    "prose-wrapped": _prose_wrapped(False),
+    "prose-page-break": _prose_wrapped(True),
+}
 # Several at once, as a real document would combine them.
 TRANSFORMS["combined"] = _composed(TRANSFORMS["spaced-numbers"], TRANSFORMS["fullwidth"], TRANSFORMS["page-di"],
                                    TRANSFORMS["markdown-add"], TRANSFORMS["number-chinese"],
@@ -373,21 +421,22 @@ def canon(text: str | None) -> str:
     return t.strip("*#-•")
 
 
-def finding_keys(findings, line_map: dict[int, int] | None = None, rename=lambda s: s) -> Counter:
+def _same(x):
+    return x
+
+
+def finding_keys(findings, line=_same, rename=_same) -> Counter:
     out: Counter = Counter()
     for f in findings:
-        locations = tuple(sorted(
-            ((line_map.get(loc.line, -1) if line_map is not None and loc.line else loc.line),
+        locations = tuple(sorted({  # a set: a wrapped sentence may name one original line twice
+            (line(loc.line),
              canon(rename(loc.table or "")), canon(rename(loc.row or "")))
-            for loc in f.locations))
+            for loc in f.locations}))
         out[(f.rule, f.severity, f.expected, f.actual, locations)] += 1
     return out
 
 
-def cell_keys(doc: Document, line_map: dict[int, int] | None = None, rename=lambda s: s) -> list[tuple]:
-    def line(n: int) -> int:
-        return line_map.get(n, -1) if line_map is not None else n
-
+def cell_keys(doc: Document, line=_same, rename=_same) -> list[tuple]:
     tables = []
     for t in doc.tables:
         columns = [tuple(canon(rename(p)) for p in c.path) for c in t.columns]
@@ -457,23 +506,22 @@ def run(seed_key: str, transform: str, tmp: Path) -> Outcome:
     s = seed(seed_key)
     original = _loaded(s.name, s.lines)
     before = audit(original, _rules())
-    variant = TRANSFORMS[transform](s)
+    variant = {**TRANSFORMS, **KNOWN_GAPS}[transform](s)
     path = tmp / (seed_key.replace("+", "_") + "." + transform + ".txt")
     path.write_bytes(variant.data())
-    line_map = variant.line_map()
     meta_before = (original.kind, original.year + variant.year_shift if original.year else None,
                    canon(variant.rename(original.entity or "")),
                    tuple(e.kind for e in original.toc))
-    cells_before = cell_keys(original, line_map, variant.rename)
+    cells_before = cell_keys(original, rename=variant.rename)
     try:
         doc = load_document(path)
         after = audit(doc, _rules())
     except Exception as exc:  # noqa: BLE001 - a transform must never make the tool fail
         return Outcome(Counter(), Counter(), cells_before, [], meta_before, (), error=repr(exc))
-    old = finding_keys(before.findings + before.rounding, line_map, variant.rename)
-    new = finding_keys(after.findings + after.rounding)
+    old = finding_keys(before.findings + before.rounding, rename=variant.rename)
+    new = finding_keys(after.findings + after.rounding, line=variant.origin)
     meta_after = (doc.kind, doc.year, canon(doc.entity or ""), tuple(e.kind for e in doc.toc))
-    return Outcome(old - new, new - old, cells_before, cell_keys(doc), meta_before, meta_after)
+    return Outcome(old - new, new - old, cells_before, cell_keys(doc, line=variant.origin), meta_before, meta_after)
 
 
 @pytest.mark.parametrize("transform", sorted(TRANSFORMS))
@@ -503,7 +551,7 @@ def test_injected_seeds_have_table_findings():
 def main() -> None:
     import tempfile
 
-    names = sys.argv[1:] or sorted(TRANSFORMS)
+    names = sys.argv[1:] or [*sorted(TRANSFORMS), *KNOWN_GAPS]
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         for transform in names:
@@ -513,7 +561,8 @@ def main() -> None:
                 if not outcome.ok:
                     bad.append((seed_key, outcome.describe()))
             failures += len(bad)
-            print(f"{transform:18} {len(SEEDS) - len(bad)}/{len(SEEDS)} seeds agree")
+            gap = " (known gap, not asserted)" if transform in KNOWN_GAPS else ""
+            print(f"{transform:18} {len(SEEDS) - len(bad)}/{len(SEEDS)} seeds agree{gap}")
             for seed_key, why in bad:
                 print(f"    {seed_key}: {why[:400]}")
     print(f"{failures} disagreements")

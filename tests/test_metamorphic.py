@@ -301,6 +301,22 @@ def _prose_wrapped(page_break: bool) -> Callable[[Seed], Variant]:
     return transform
 
 
+def _titles_prefixed(s: Seed) -> Variant:
+    """Each table title printed with the entity and year before it: "某某局2026年收支预算总表"."""
+    doc = _seed_doc(s)
+    prefix = f"{doc.entity or ''}{doc.year or ''}年"
+    titles = {t.first_line for t in doc.tables}
+    return Variant([(i + 1, prefix + t.strip() if i + 1 in titles else t) for i, t in enumerate(s.lines)])
+
+
+def _toc_pages(s: Seed) -> Variant:
+    """目录 entries with dotted leaders and page numbers: "一、收支预算总表……………… 12"."""
+    doc = _seed_doc(s)
+    entries = {e.line for e in doc.toc}
+    return Variant([(i + 1, f"{t.rstrip()}{'…' * 12}{k + 3}" if i + 1 in entries else t)
+                    for k, (i, t) in enumerate(enumerate(s.lines))])
+
+
 def _markdown_strip(s: Seed) -> Variant:
     def strip(text: str) -> str:
         if _is_row(text):
@@ -384,6 +400,8 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "continued-table": _continued_tables,
     "markdown-add": _markdown_add,
     "markdown-strip": _markdown_strip,
+    "titles-prefixed": _titles_prefixed,
+    "toc-pages": _toc_pages,
     "blank-doubled": _blank_lines(True),
     "blank-removed": _blank_lines(False),
     "unit-ascii-colon": _each_line(_unit("单位:万元")),

@@ -83,21 +83,34 @@ _TITLE_PREFIX = re.compile(
 )
 
 
+# A 目录 entry's dotted leader and page number: "一、收支预算总表……………… 12", "收支预算总表 12".
+_PAGE_REF = re.compile(r"(?:\s*[.．…·_—-]{2,}\s*|(?<=表)\s+)\d{1,4}\s*$|\s*[.．…·_]{3,}\s*$")
+# "辽宁省医疗保障局(本级)2024年度" before a table's name: the entity and year it is for.
+_ENTITY_YEAR = re.compile(r"^.{2,30}?\d{4}年(?:度)?")
+
+
 def match_title(text: str) -> TableSpec | None:
     """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
-    t = _title_key(text)
-    if not t or len(t) > 40 or "表" not in t:
+    t = _title_key(_PAGE_REF.sub("", text))
+    if not t or len(t) > 60 or "表" not in t:
         return None
     t = _TITLE_PREFIX.sub("", t)
     t = re.sub(r"^[^\u4e00-\u9fff]*", "", t)
     hit = _alias_index().get(t)
-    if hit:
+    if hit is None and "部分" not in t:
+        hit = _alias_index().get(_ENTITY_YEAR.sub("", t))
+    if hit or len(t) > 40:
         return hit
     # "2026年辽宁省…单位预算批复表" style headings are not tables; but "XX单位收支预算总表" is.
     for alias, spec in _alias_index().items():
         if len(alias) >= 5 and t.endswith(alias) and len(t) - len(alias) <= 16 and "部分" not in t:
             return spec
     return None
+
+
+def toc_title(text: str) -> str:
+    """A 目录 entry as its title, without leader and page number."""
+    return _PAGE_REF.sub("", text).strip()
 
 
 @lru_cache(maxsize=1)

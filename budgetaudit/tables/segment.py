@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..amounts import unit_of
 from ..model import Line, TocEntry
-from .catalogue import TableSpec, is_title_prefix, match_title, table_number
+from .catalogue import TableSpec, is_title_prefix, match_title, table_number, toc_title
 from .labels import compact
 
 ILLEGIBLE = "[illegible]"
@@ -94,7 +94,7 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
                 parts.append(part.group(1))
             seen.add(key)
             spec = match_title(text)
-            entries.append(TocEntry(title=text.lstrip("-• ").strip(), line=lines[end].number,
+            entries.append(TocEntry(title=toc_title(text.lstrip("-• ")), line=lines[end].number,
                                     kind=spec.kind if spec else None))
         end += 1
     return entries, (start, end)

@@ -317,6 +317,39 @@ def _toc_pages(s: Seed) -> Variant:
                     for k, (i, t) in enumerate(enumerate(s.lines))])
 
 
+def _number_on_title(s: Seed) -> Variant:
+    """The table number on the title's line ("表3 支出预算总表"), its own line left blank."""
+    doc = _seed_doc(s)
+    lines = [(i + 1, t) for i, t in enumerate(s.lines)]
+    for table in doc.tables:
+        title = table.first_line - 1
+        for j in range(title + 1, min(title + 4, len(lines))):
+            m = _NUMBER_LINE.match(lines[j][1])
+            if m:
+                lines[title] = (title + 1, f"表{m.group(2)} {lines[title][1].strip()}")
+                lines[j] = (j + 1, "")
+                break
+    return Variant(lines)
+
+
+def _indented(s: Seed) -> Variant:
+    """Paragraphs indented with two ideographic spaces, trailing spaces after every line."""
+    doc = _seed_doc(s)
+    tables = _table_lines(doc)
+
+    def fn(i: int, text: str) -> str:
+        if _is_row(text) or not text.strip():
+            return text
+        lead = "\u3000\u3000" if i + 1 not in tables and len(text.strip()) > 30 else ""
+        return lead + text + "  "
+    return Variant([(i + 1, fn(i, t)) for i, t in enumerate(s.lines)])
+
+
+def _tabs_to_spaces(s: Seed) -> Variant:
+    """Tab-separated rows as a layout extraction prints them: cells apart by runs of spaces."""
+    return _each_line(lambda t: re.sub(r"\t", "   ", t) if _is_row(t) else t)(s)
+
+
 def _markdown_strip(s: Seed) -> Variant:
     def strip(text: str) -> str:
         if _is_row(text):
@@ -402,6 +435,8 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "markdown-strip": _markdown_strip,
     "titles-prefixed": _titles_prefixed,
     "toc-pages": _toc_pages,
+    "number-on-title": _number_on_title,
+    "indented": _indented,
     "blank-doubled": _blank_lines(True),
     "blank-removed": _blank_lines(False),
     "unit-ascii-colon": _each_line(_unit("单位:万元")),
@@ -417,6 +452,7 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
 # with "完成预算的 100.00%…", the second sentence becomes a paragraph of its own and loses its subject
 # (CN402 on 002+errors); without indentation the text does not say whether a paragraph ended there.
 KNOWN_GAPS: dict[str, Callable[[Seed], Variant]] = {
+    "tabs-to-spaces": _tabs_to_spaces,
     "prose-wrapped": _prose_wrapped(False),
     "prose-page-break": _prose_wrapped(True),
 }

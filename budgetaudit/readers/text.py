@@ -137,7 +137,7 @@ def read_lines(path: str | Path) -> list[Line]:
     text = decode(data, str(path))
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     furniture = page_furniture(raw_lines) | _overlong(raw_lines, str(path))
-    return [Line(number=i + 1, text="" if i in furniture else undecorated(normalize(raw)), raw=raw)
+    return [Line(number=i + 1, text="" if i in furniture else undecorated(normalize(raw)).rstrip(" "), raw=raw)
             for i, raw in enumerate(raw_lines)]
 
 

@@ -88,3 +88,13 @@ def test_an_overlong_line_among_real_lines_is_skipped_not_fatal(tmp_path):
     reference = load_document(GOOD)
     assert doc.lines[5].text == ""
     assert [t.kind for t in doc.tables] == [t.kind for t in reference.tables]
+
+
+@pytest.mark.parametrize("command", ["check", "tables"])
+def test_a_report_path_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, command):
+    for output, problem in ((tmp_path / "missing" / "out.json", "no folder"), (tmp_path, "is a folder")):
+        args = [sys.executable, "-m", "budgetaudit", command, str(GOOD), "--format", "json", "-o", str(output)]
+        result = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1 and problem in result.stderr and str(output) in result.stderr

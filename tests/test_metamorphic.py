@@ -350,6 +350,18 @@ def _tabs_to_spaces(s: Seed) -> Variant:
     return _each_line(lambda t: re.sub(r"\t", "   ", t) if _is_row(t) else t)(s)
 
 
+def _letter_spaced(s: Seed) -> Variant:
+    """Titles and total labels letter-spaced as layout extraction prints them: "收 支 预 算 总 表", "合  计"."""
+    doc = _seed_doc(s)
+    titles = {t.first_line for t in doc.tables}
+
+    def fn(i: int, text: str) -> str:
+        if i + 1 in titles:
+            return " ".join(text.strip())
+        return re.sub(r"(?<![\u4e00-\u9fff])(合|总)(计)(?![\u4e00-\u9fff])", r"\1  \2", text)
+    return Variant([(i + 1, fn(i, t)) for i, t in enumerate(s.lines)])
+
+
 def _markdown_strip(s: Seed) -> Variant:
     def strip(text: str) -> str:
         if _is_row(text):
@@ -437,6 +449,7 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "toc-pages": _toc_pages,
     "number-on-title": _number_on_title,
     "indented": _indented,
+    "letter-spaced": _letter_spaced,
     "blank-doubled": _blank_lines(True),
     "blank-removed": _blank_lines(False),
     "unit-ascii-colon": _each_line(_unit("单位:万元")),

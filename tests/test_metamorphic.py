@@ -205,6 +205,11 @@ def _furniture(style: str) -> Callable[[Seed], Variant]:
     return transform
 
 
+def _form_feeds(s: Seed) -> Variant:
+    """pdftotext's page breaks: a form feed before the first line of every page (every 40 lines)."""
+    return Variant([(i + 1, ("\f" if i and i % 40 == 0 else "") + t) for i, t in enumerate(s.lines)])
+
+
 def _continued_tables(s: Seed) -> Variant:
     """Each tab table with many rows breaks over a page: page number, title, number, unit, header again."""
     doc = _seed_doc(s)
@@ -443,6 +448,7 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "page-di": _furniture("page"),
     "page-bare": _furniture("bare"),
     "continued-table": _continued_tables,
+    "form-feeds": _form_feeds,
     "markdown-add": _markdown_add,
     "markdown-strip": _markdown_strip,
     "titles-prefixed": _titles_prefixed,

@@ -93,3 +93,10 @@ def test_markdown_headings_and_emphasis_are_dropped_outside_table_rows(tmp_path)
     path.write_text("# 第一部分 概况\n**收支预算总表**\n- 收入 **1.00** 万元\n合计\t**x**\n", "utf-8")
     assert [line.text for line in read_lines(path)] == ["第一部分 概况", "收支预算总表", "- 收入 1.00 万元",
                                                          "合计\t**x**", ""]
+
+
+def test_a_few_stray_nul_bytes_do_not_make_text_binary(tmp_path):
+    data = SAMPLE.read_bytes()
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data[:100] + b"\x00" + data[100:5000] + b"\x00\x00" + data[5000:])
+    assert [t.kind for t in load_document(path).tables] == [t.kind for t in load_document(SAMPLE).tables]

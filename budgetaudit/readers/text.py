@@ -69,7 +69,9 @@ def decode(data: bytes, path: str) -> str:
         best = max((_plausible(data, enc), enc) for enc in ("utf-16-le", "utf-16-be"))
         if best[0] > 0.9:
             return _checked(data.decode(best[1]), path, "UTF-16")
-        raise InputError(path, "not a text file (binary content)")
+        if data.count(0) * 1000 > len(data):
+            raise InputError(path, "not a text file (binary content)")
+        data = data.replace(b"\x00", b"")  # a few stray NULs from a careless conversion, not binary
     try:
         return _checked(data.decode("utf-8", errors="strict"), path, "UTF-8")
     except UnicodeDecodeError as exc:

@@ -8,7 +8,7 @@ import pytest
 
 from budgetaudit.amounts import normalize, parse_number
 from budgetaudit.loader import load_document
-from budgetaudit.tables.catalogue import match_title, table_number
+from budgetaudit.tables.catalogue import leading_number, match_title, table_number
 from budgetaudit.tables.segment import find_toc
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -17,7 +17,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 @pytest.mark.parametrize(("printed", "number"), [
     ("表3", "表3"), ("表 3", "表3"), ("表三", "表3"), ("表 十三", "表13"), ("表二十", "表20"),
     ("附表3", "表3"), ("公开 01 表 单位:万元", "公开01表"), ("表一般公共预算支出表", None),
-    ("表 1. 收支预算总表", None),
+    ("表 1. 收支预算总表", None), ("表16 单位：万元", "表16"), ("表16 金额单位：万元", "表16"),
+    ("表16 （单位：万元）", "表16"), ("表3 单位名称：某局", None),
 ])
 def test_table_numbers(printed, number):
     assert table_number(printed) == number
@@ -55,3 +56,15 @@ def test_the_toc_ends_where_the_body_begins_even_under_wrapped_lines(tmp_path):
     _, (start, end) = find_toc(doc.lines)
     assert end <= first_part  # the body's 第一部分 is not an entry
     assert doc.toc[-1].title == "第五部分 名词解释"
+
+
+def test_a_number_printed_on_the_title_line_is_the_tables(tmp_path):
+    lines = (SAMPLES / "000_d725a45abd8d67de.txt").read_text("utf-8").split("\n")
+    title = lines.index("支出预算总表")
+    assert lines[title + 2] == "表3"
+    lines[title], lines[title + 2] = "表3 支出预算总表", ""
+    path = tmp_path / "doc.txt"
+    path.write_text("\n".join(lines), "utf-8")
+    table = next(t for t in load_document(path).tables if t.kind == "支出预算总表")
+    assert table.number == "表3"
+    assert leading_number("附表3. 支出预算总表") == "表3" and leading_number("支出预算总表") is None

@@ -518,13 +518,19 @@ def cell_keys(doc: Document, line=_same, rename=_same) -> list[tuple]:
              tuple(sorted((columns[c.column] if c.column < len(columns) else (), c.amount.value if c.amount else None,
                            c.amount.decimals if c.amount else None, line(c.line)) for c in r.cells)))
             for r in t.rows)
-        tables.append((t.kind, t.status, t.unit, rows))
+        number = int(re.sub(r"\D", "", t.number)) if t.number and re.search(r"\d", t.number) else None
+        tables.append((t.kind, t.status, t.unit, number, rows))
     return tables
 
 
 @cache
 def _rules():
     return load_rules().rules
+
+
+@cache
+def _audited(name: str, lines: tuple[str, ...]):
+    return audit(_loaded(name, lines), _rules())
 
 
 @dataclass
@@ -564,9 +570,9 @@ def _cells_diff(before: list[tuple], after: list[tuple]) -> str:
     for b, a in zip(before, after, strict=True):
         if b == a:
             continue
-        if b[:3] != a[:3]:
-            return f"table {b[:3]} → {a[:3]}"
-        rb, ra = b[3], a[3]
+        if b[:4] != a[:4]:
+            return f"table {b[:4]} → {a[:4]}"
+        rb, ra = b[4], a[4]
         if len(rb) != len(ra):
             return f"{b[0]}: {len(rb)} rows → {len(ra)}"
         for x, y in zip(rb, ra, strict=True):
@@ -578,7 +584,7 @@ def _cells_diff(before: list[tuple], after: list[tuple]) -> str:
 def run(seed_key: str, transform: str, tmp: Path) -> Outcome:
     s = seed(seed_key)
     original = _loaded(s.name, s.lines)
-    before = audit(original, _rules())
+    before = _audited(s.name, s.lines)
     variant = {**TRANSFORMS, **KNOWN_GAPS}[transform](s)
     path = tmp / (seed_key.replace("+", "_") + "." + transform + ".txt")
     path.write_bytes(variant.data())

@@ -9,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from ..amounts import unit_of
 from .labels import compact
 
 
@@ -141,6 +142,14 @@ def numeral(text: str) -> int:
     return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(units) + 1 if units else 0)
 
 
+def leading_number(text: str) -> str | None:
+    """The number a title line starts with: "表1 收支预算总表", "附表3. 支出预算总表" → "表1", "表3"."""
+    m = _NUMBER.match(text.strip())
+    if not m:
+        return None
+    return f"表{numeral(m.group(1))}" if m.group(1) else f"公开{int(m.group(2)):02d}表"
+
+
 def table_number(text: str) -> str | None:
     """"表 3", "表三", "附表3" → "表3"; "公开 01 表 单位:万元" → "公开01表"."""
     t = text.strip()
@@ -152,7 +161,7 @@ def table_number(text: str) -> str | None:
         return f"公开{int(m.group(1)):02d}表"
     if m.group(1):
         rest = t[m.end():].strip()
-        if rest and not re.match(r"^[.．、]?\s*$", rest) and not rest.startswith("单位"):
+        if rest and not re.match(r"^[.．、]?\s*$", rest) and not unit_of(rest):
             # "表 1. 收支预算总表" is a TOC entry, handled by match_title; here only bare numbers count.
             return None
         return f"表{numeral(m.group(1))}"

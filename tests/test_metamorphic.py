@@ -87,6 +87,9 @@ class Variant:
     newline: str = "\n"
     rename: Callable[[str], str] = field(default=lambda s: s)  # what the transform did to names
     year_shift: int = 0
+    # How the findings' messages must read afterwards, for transforms that keep every line and its
+    # wording (encodings, another year and entity); None: messages quote text the transform changed.
+    message: Callable[[str], str] | None = None
 
     def data(self) -> bytes:
         text = self.newline.join(t for _, t in self.lines)
@@ -136,7 +139,8 @@ def _fullwidth(text: str) -> str:
 
 def _encoded(encoding: str, bom: bytes = b"", newline: str = "\n") -> Callable[[Seed], Variant]:
     def transform(s: Seed) -> Variant:
-        return Variant([(i + 1, t) for i, t in enumerate(s.lines)], encoding=encoding, bom=bom, newline=newline)
+        return Variant([(i + 1, t) for i, t in enumerate(s.lines)], encoding=encoding, bom=bom, newline=newline,
+                       message=_same)
     return transform
 
 
@@ -182,6 +186,9 @@ def _year_and_entity(s: Seed) -> Variant:
                            + other[-1], text)
     v = Variant(list(enumerate(text.split("\n"), start=1)))
     v.rename, v.year_shift = rename, 1
+    years_in_messages = re.compile(r"(?<![\d,])(?<!\d\.)20[12]\d(?=\s*年)")  # not 第2025行: a line number
+    v.message = lambda m: years_in_messages.sub(lambda y: str(int(y.group()) + 1), m).replace(core, other) \
+        if core else m
     return v
 
 
@@ -542,10 +549,13 @@ class Outcome:
     meta_before: tuple
     meta_after: tuple
     error: str | None = None
+    messages_missing: Counter = field(default_factory=Counter)
+    messages_extra: Counter = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
         return (self.error is None and not self.findings_missing and not self.findings_extra
+                and not self.messages_missing and not self.messages_extra
                 and self.cells_before == self.cells_after and self.meta_before == self.meta_after)
 
     def describe(self) -> str:
@@ -558,6 +568,10 @@ class Outcome:
             parts.append(_cells_diff(self.cells_before, self.cells_after))
         for f in self.findings_missing.elements():
             parts.append(f"lost finding {f[0]} {f[1]} {f[2]}/{f[3]} at {[loc[0] for loc in f[4]]}")
+        for m in self.messages_missing.elements():
+            parts.append(f"message no longer printed: {m}")
+        for m in self.messages_extra.elements():
+            parts.append(f"message now printed: {m}")
         for f in self.findings_extra.elements():
             parts.append(f"new finding {f[0]} {f[1]} {f[2]}/{f[3]} at {[loc[0] for loc in f[4]]} {f[4][:1]}")
         return "; ".join(parts)
@@ -600,7 +614,12 @@ def run(seed_key: str, transform: str, tmp: Path) -> Outcome:
     old = finding_keys(before.findings + before.rounding, rename=variant.rename)
     new = finding_keys(after.findings + after.rounding, line=variant.origin)
     meta_after = (doc.kind, doc.year, canon(doc.entity or ""), tuple(e.kind for e in doc.toc))
-    return Outcome(old - new, new - old, cells_before, cell_keys(doc, line=variant.origin), meta_before, meta_after)
+    outcome = Outcome(old - new, new - old, cells_before, cell_keys(doc, line=variant.origin), meta_before, meta_after)
+    if variant.message is not None:
+        said = Counter(variant.message(f.message) for f in before.findings + before.rounding)
+        says = Counter(f.message for f in after.findings + after.rounding)
+        outcome.messages_missing, outcome.messages_extra = said - says, says - said
+    return outcome
 
 
 @pytest.mark.parametrize("transform", sorted(TRANSFORMS))

@@ -429,10 +429,14 @@ def _composed(*steps: Callable[[Seed], Variant]) -> Callable[[Seed], Variant]:
     def transform(s: Seed) -> Variant:
         origins = list(range(1, len(s.lines) + 1))
         current: Variant | None = None
+        keeps_messages = True
         for step in steps:
             current = step(Seed(s.name, tuple(t for _, t in current.lines)) if current else s)
             current.lines = [(origins[o - 1] if o is not None else None, t) for o, t in current.lines]
             origins = [o for o, _ in current.lines]
+            keeps_messages = keeps_messages and current.message is not None
+        if not keeps_messages:
+            current.message = None
         return current
     return transform
 

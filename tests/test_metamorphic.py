@@ -217,8 +217,9 @@ def _form_feeds(s: Seed) -> Variant:
     return Variant([(i + 1, ("\f" if i and i % 40 == 0 else "") + t) for i, t in enumerate(s.lines)])
 
 
-def _continued_tables(s: Seed) -> Variant:
-    """Each tab table with many rows breaks over a page: page number, title, number, unit, header again."""
+def _continued_tables(s: Seed, marker: str = "") -> Variant:
+    """Each tab table with many rows breaks over a page: page number, title, number, unit, header again
+    (the title with ``marker`` after it: "支出预算总表（续）")."""
     doc = _seed_doc(s)
     breaks: dict[int, list[str]] = {}
     for table in doc.tables:
@@ -232,6 +233,8 @@ def _continued_tables(s: Seed) -> Variant:
         repeat = list(s.lines[table.first_line - 1:first - 1])
         while repeat and not repeat[-1].strip():
             repeat.pop()
+        if marker and repeat:
+            repeat[0] = repeat[0].rstrip() + marker
         breaks[middle - 1] = ["", "- 9 -", "", *repeat]
     out: list[tuple[int | None, str]] = []
     for i, text in enumerate(s.lines):
@@ -459,6 +462,8 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "page-di": _furniture("page"),
     "page-bare": _furniture("bare"),
     "continued-table": _continued_tables,
+    "continued-table-marked": lambda s: _continued_tables(s, "（续）"),
+    "continued-table-续表": lambda s: _continued_tables(s, "续表"),
     "form-feeds": _form_feeds,
     "markdown-add": _markdown_add,
     "markdown-strip": _markdown_strip,

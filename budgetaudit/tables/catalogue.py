@@ -90,11 +90,16 @@ _PAGE_REF = re.compile(r"(?:\s*[.．…·_—-]{2,}\s*|(?<=表)\s+)\d{1,4}\s*$|\
 _ENTITY_YEAR = re.compile(r"^.{2,30}?\d{4}年(?:度)?")
 
 
+# A table continued after a page break: "支出预算总表（续）", "支出预算总表续表", "续表3 支出预算总表".
+_CONTINUED = re.compile(r"(?:[（(]续表?\d*[)）]|续表?\d*)$|^续表\d*[.、．:：]?")
+
+
 def match_title(text: str) -> TableSpec | None:
     """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
     t = _title_key(_PAGE_REF.sub("", text))
     if not t or len(t) > 60 or "表" not in t:
         return None
+    t = _CONTINUED.sub("", t)
     t = _TITLE_PREFIX.sub("", t)
     t = re.sub(r"^[^\u4e00-\u9fff]*", "", t)
     hit = _alias_index().get(t)
@@ -128,7 +133,7 @@ def is_title_prefix(text: str) -> bool:
 
 
 _CN_NUMERAL = "[一二三四五六七八九十]{1,3}"
-_NUMBER = re.compile(rf"^(?:附?表\s*(\d{{1,2}}|{_CN_NUMERAL})|公开\s*(\d{{1,2}})\s*表)(?![\d])")
+_NUMBER = re.compile(rf"^(?:[附续]?表\s*(\d{{1,2}}|{_CN_NUMERAL})|公开\s*(\d{{1,2}})\s*表)(?![\d])")
 
 
 def numeral(text: str) -> int:

@@ -8,7 +8,7 @@ import pytest
 
 from budgetaudit.amounts import normalize, parse_number
 from budgetaudit.loader import load_document
-from budgetaudit.tables.catalogue import leading_number, match_title, table_number
+from budgetaudit.tables.catalogue import match_title, table_number, title_number
 from budgetaudit.tables.segment import find_toc
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -30,7 +30,8 @@ def test_table_numbers(printed, number):
     ("辽宁省医疗保障局(本级)2024年度一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款基本支出决算表"),
     ("沈阳市医疗保障事务服务中心2026年支出经济分类预算表（部门预算）", "支出经济分类预算表（部门预算）"),
     ("附表1 收支预算总表", "收支预算总表"),
-    ("支出预算总表（续）", "支出预算总表"), ("续表3 支出预算总表", "支出预算总表"), ("收支预算总表续表", "收支预算总表"),
+    ("支出预算总表（续）", "支出预算总表"), ("支出预算总表（单位：万元）", "支出预算总表"),
+    ("支出预算总表 表3", "支出预算总表"), ("收支总表 公开01表", "收支预算总表"), ("续表3 支出预算总表", "支出预算总表"), ("收支预算总表续表", "收支预算总表"),
     ("2026年辽宁省医疗保障局本级单位预算批复表", None),
     ("第五部分 2026 年辽宁省医疗保障局本级单位预算批复表", None),
 ])
@@ -68,4 +69,5 @@ def test_a_number_printed_on_the_title_line_is_the_tables(tmp_path):
     path.write_text("\n".join(lines), "utf-8")
     table = next(t for t in load_document(path).tables if t.kind == "支出预算总表")
     assert table.number == "表3"
-    assert leading_number("附表3. 支出预算总表") == "表3" and leading_number("支出预算总表") is None
+    assert title_number("附表3. 支出预算总表") == "表3" and title_number("支出预算总表") is None
+    assert title_number("支出预算总表 表三（单位：万元）") == "表3"

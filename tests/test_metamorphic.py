@@ -332,8 +332,8 @@ def _toc_pages(s: Seed) -> Variant:
                     for k, (i, t) in enumerate(enumerate(s.lines))])
 
 
-def _number_on_title(s: Seed) -> Variant:
-    """The table number on the title's line ("表3 支出预算总表"), its own line left blank."""
+def _number_on_title(s: Seed, after: bool = False) -> Variant:
+    """The table number on the title's line ("表3 支出预算总表", or after it), its own line left blank."""
     doc = _seed_doc(s)
     lines = [(i + 1, t) for i, t in enumerate(s.lines)]
     for table in doc.tables:
@@ -341,7 +341,22 @@ def _number_on_title(s: Seed) -> Variant:
         for j in range(title + 1, min(title + 4, len(lines))):
             m = _NUMBER_LINE.match(lines[j][1])
             if m:
-                lines[title] = (title + 1, f"表{m.group(2)} {lines[title][1].strip()}")
+                name, number = lines[title][1].strip(), f"表{m.group(2)}"
+                lines[title] = (title + 1, f"{name}    {number}" if after else f"{number} {name}")
+                lines[j] = (j + 1, "")
+                break
+    return Variant(lines)
+
+
+def _unit_on_title(s: Seed) -> Variant:
+    """The unit on the title's line ("支出预算总表（单位：万元）"), its own line left blank."""
+    doc = _seed_doc(s)
+    lines = [(i + 1, t) for i, t in enumerate(s.lines)]
+    for table in doc.tables:
+        title = table.first_line - 1
+        for j in range(title + 1, min(title + 8, len(lines))):
+            if lines[j][1].strip() in ("单位：万元", "单位:万元"):
+                lines[title] = (title + 1, f"{lines[title][1].strip()}（单位：万元）")
                 lines[j] = (j + 1, "")
                 break
     return Variant(lines)
@@ -470,6 +485,8 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "titles-prefixed": _titles_prefixed,
     "toc-pages": _toc_pages,
     "number-on-title": _number_on_title,
+    "number-after-title": lambda s: _number_on_title(s, after=True),
+    "unit-on-title": _unit_on_title,
     "indented": _indented,
     "letter-spaced": _letter_spaced,
     "blank-doubled": _blank_lines(True),

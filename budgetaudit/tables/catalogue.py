@@ -90,13 +90,17 @@ _PAGE_REF = re.compile(r"(?:\s*[.．…·_—-]{2,}\s*|(?<=表)\s+)\d{1,4}\s*$|\
 _ENTITY_YEAR = re.compile(r"^.{2,30}?\d{4}年(?:度)?")
 
 
+# The unit printed after the title on its line: "支出预算总表（单位：万元）", "支出预算总表 单位:万元".
+_UNIT_SUFFIX = re.compile(r"\s*[（(]?\s*(?:金额)?单位\s*[:：]\s*(?:亿元|万元|千元|元)\s*[)）]?\s*$")
+# The table's number printed after the title on its line: "支出预算总表 表3", "收支总表 公开01表".
+_NUMBER_SUFFIX = re.compile(r"(?<=[表）)])\s+((?:[附续]?表\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})|公开\s*\d{1,2}\s*表))\s*$")
 # A table continued after a page break: "支出预算总表（续）", "支出预算总表续表", "续表3 支出预算总表".
 _CONTINUED = re.compile(r"(?:[（(]续表?\d*[)）]|续表?\d*)$|^续表\d*[.、．:：]?")
 
 
 def match_title(text: str) -> TableSpec | None:
     """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
-    t = _title_key(_PAGE_REF.sub("", text))
+    t = _title_key(_NUMBER_SUFFIX.sub("", _UNIT_SUFFIX.sub("", _PAGE_REF.sub("", text))))
     if not t or len(t) > 60 or "表" not in t:
         return None
     t = _CONTINUED.sub("", t)
@@ -147,9 +151,11 @@ def numeral(text: str) -> int:
     return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(units) + 1 if units else 0)
 
 
-def leading_number(text: str) -> str | None:
-    """The number a title line starts with: "表1 收支预算总表", "附表3. 支出预算总表" → "表1", "表3"."""
-    m = _NUMBER.match(text.strip())
+def title_number(text: str) -> str | None:
+    """The number printed on a title's line: "表1 收支预算总表", "附表3. 支出预算总表", "支出预算总表 表3"."""
+    t = _UNIT_SUFFIX.sub("", text).strip()
+    after = _NUMBER_SUFFIX.search(t)
+    m = _NUMBER.match(after.group(1) if after else t)
     if not m:
         return None
     return f"表{numeral(m.group(1))}" if m.group(1) else f"公开{int(m.group(2)):02d}表"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..amounts import unit_of
 from ..model import Line, TocEntry
-from .catalogue import TableSpec, is_title_prefix, leading_number, match_title, table_number, toc_title
+from .catalogue import TableSpec, is_title_prefix, match_title, table_number, title_number, toc_title
 from .labels import compact
 
 ILLEGIBLE = "[illegible]"
@@ -133,7 +133,7 @@ def _read_preamble(lines: list[Line], region: Region) -> None:
         if "\t" in lines[j].text.strip("\t") and j >= region.body:
             break
         if region.number is None:
-            number = table_number(text) or (leading_number(text) if region.title_line <= j < region.body else None)
+            number = table_number(text) or (title_number(text) if region.title_line <= j < region.body else None)
             if number:
                 region.number = number
         if region.unit is None:

@@ -362,6 +362,26 @@ def _unit_on_title(s: Seed) -> Variant:
     return Variant(lines)
 
 
+def _nil_dashes(s: Seed) -> Variant:
+    """Empty amount cells of grid tables printed as "—" (after a row's first amount, up to its last
+    cell; in side-by-side tables an empty cell may be the other side's label)."""
+    from budgetaudit.tables.catalogue import by_kind
+
+    doc = _seed_doc(s)
+    grid_rows = {r.line for t in doc.tables if (spec := by_kind(t.kind)) and spec.layout == "grid" for r in t.rows}
+
+    def fn(i: int, text: str) -> str:
+        if not _is_row(text) or i + 1 not in grid_rows:
+            return text
+        cells = text.split("\t")
+        first = next((k for k, c in enumerate(cells) if _AMOUNT.fullmatch(c.replace(" ", ""))), None)
+        last = max((k for k, c in enumerate(cells) if c.strip()), default=-1)
+        if first is None:
+            return text
+        return "\t".join("—" if first < k < last and not c.strip() else c for k, c in enumerate(cells))
+    return Variant([(i + 1, fn(i, t)) for i, t in enumerate(s.lines)])
+
+
 def _indented(s: Seed) -> Variant:
     """Paragraphs indented with two ideographic spaces, trailing spaces after every line."""
     doc = _seed_doc(s)
@@ -488,6 +508,7 @@ TRANSFORMS: dict[str, Callable[[Seed], Variant]] = {
     "number-after-title": lambda s: _number_on_title(s, after=True),
     "unit-on-title": _unit_on_title,
     "indented": _indented,
+    "nil-dashes": _nil_dashes,
     "letter-spaced": _letter_spaced,
     "blank-doubled": _blank_lines(True),
     "blank-removed": _blank_lines(False),
@@ -549,7 +570,8 @@ def cell_keys(doc: Document, line=_same, rename=_same) -> list[tuple]:
         rows = tuple(
             (r.code, canon(rename(r.name)), r.role, r.level, r.side, line(r.line),
              tuple(sorted((columns[c.column] if c.column < len(columns) else (), c.amount.value if c.amount else None,
-                           c.amount.decimals if c.amount else None, line(c.line)) for c in r.cells)))
+                           c.amount.decimals if c.amount else None, line(c.line)) for c in r.cells
+                          if c.amount is not None)))  # a nil cell is as good as a blank one
             for r in t.rows)
         number = int(re.sub(r"\D", "", t.number)) if t.number and re.search(r"\d", t.number) else None
         tables.append((t.kind, t.status, t.unit, number, rows))

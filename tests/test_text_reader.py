@@ -79,7 +79,7 @@ def test_page_numbers_are_blank_lines_but_codes_and_cells_are_not(tmp_path):
     # bare numbers counting up a page's worth of lines apart are page numbers …
     bare = [*body[:10], "4", *body[10:20], "5", *body[20:30], "6", *body[30:]]
     # … codes and cells on their own lines in a space-layout table are not (003 prints "208", "0")
-    table = ["208", "社会保障和就业支出", "0", "20805", "502", "505", "509", "510"]
+    table = ["208", "社会保障和就业支出", "0", "20805", "502", "505", "509", "510", "2026/12"]
     path = tmp_path / "doc.txt"
     for text, furniture in ((lines, {"- 2 -", "第 3 页"}), (bare, {"4", "5", "6"}), (table, set())):
         path.write_text("\n".join(text), "utf-8")

@@ -153,6 +153,12 @@ def _overlong(lines: list[str], path: str) -> set[int]:
     return long
 
 
+def _page_of_pages(text: str) -> bool:
+    """"3/20" is page 3 of 20; "2026/12" is a date, not a page."""
+    m = re.search(r"(\d+)\s*[/／]\s*(\d+)", text)
+    return not m or int(m.group(1)) <= int(m.group(2))
+
+
 def page_furniture(lines: list[str]) -> set[int]:
     """Indexes of the lines that are page numbers, not content.
 
@@ -160,7 +166,7 @@ def page_furniture(lines: list[str]) -> set[int]:
     of at least three bare numbers counting up page by page (a page or two may lack its number),
     each a page's worth of lines after the last: a table's codes or cells do not count up that way.
     """
-    marks = {i for i, text in enumerate(lines) if _PAGE_MARK.match(text)}
+    marks = {i for i, text in enumerate(lines) if _PAGE_MARK.match(text) and _page_of_pages(text)}
     bare = [(i, int(m.group(1))) for i, text in enumerate(lines) if (m := _BARE_NUMBER.match(text))]
     best: dict[int, list[int]] = {}  # longest counting run ending at each bare number
     for k, (i, n) in enumerate(bare):

@@ -34,6 +34,8 @@ def normalize(text: str) -> str:
     text = text.translate(_FULLWIDTH)
     text = text.replace("\\geq", "≥").replace("\\leq", "≤").replace("&gt;", ">").replace("&lt;", "<")
     text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)
+    # A full-width separator with the extraction gap after it, inside an amount: "1， 681. 43".
+    text = re.sub(r"(?<=\d)， (?=\d{3}\.\s?\d)", ", ", text)
     text = re.sub(r"(?<=\d)。(?=\d)", ".", text)
     return join_number_spaces(text)
 

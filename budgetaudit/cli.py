@@ -31,6 +31,23 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _check_output(output: Path | None) -> None:
+    """Before any work: a report path that cannot be written is bad usage (exit 2), not a traceback."""
+    if output is None:
+        return
+    if output.is_dir():
+        _fail(f"{output}: is a folder; --output needs a file name")
+    if not output.parent.is_dir():
+        _fail(f"{output}: cannot write the report (no folder {output.parent})")
+
+
+def _write(output: Path, text: str) -> None:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: cannot write the report ({exc.strerror or exc})")
+
+
 @app.callback(invoke_without_command=True)
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
@@ -51,6 +68,7 @@ def tables(
     from .loader import load_document
     from .report import tables_view
 
+    _check_output(output)
     try:
         doc = load_document(file)
     except InputError as exc:
@@ -68,7 +86,7 @@ def tables(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text)
 
 
 
@@ -131,6 +149,7 @@ def check(
     from .report import json as json_report
     from .report import text as text_report
 
+    _check_output(output)
     ruleset = _load_rules(rules)
     try:
         chosen = ruleset.select(_split_ids(select), _split_ids(ignore))
@@ -156,9 +175,12 @@ def check(
         if output is None:
             sys.stdout.write(text)
         else:
-            output.write_text(text, encoding="utf-8")
+            _write(output, text)
     else:
-        handle = output.open("w", encoding="utf-8") if output is not None else None
+        try:
+            handle = output.open("w", encoding="utf-8") if output is not None else None
+        except OSError as exc:
+            _fail(f"{output}: cannot write the report ({exc.strerror or exc})")
         try:
             mode = color.value if handle is None or color is not ColorMode.auto else "never"
             console = text_report.make_console(mode, file=handle)

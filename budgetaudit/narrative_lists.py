@@ -82,7 +82,8 @@ class ListsMixin:
             depth = _item_depth(text)
             first = money[0] if money else None
             if depth is None:
-                stack = []
+                if not text.lstrip(" -•*").startswith("其中"):  # "其中：…" on its own line details the last item
+                    stack = []
             elif not (is_heading(text) and not loc["tokens"]):
                 while stack and (stack[-1][0] >= depth or (stack[-1][2] is not None and stack[-1][2] != depth)):
                     stack.pop()

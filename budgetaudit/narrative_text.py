@@ -112,6 +112,10 @@ def is_heading(text: str) -> bool:
     rest = text[m.end() :]
     if rest.endswith(("（类）", "（款）", "(类)", "(款)", "、", "和", "及")):
         return False  # a 功能科目 chain or a list wrapped onto the next line
+    if re.search(r"[（(][类款][)）]", rest) and not re.search(r"[（(]项[)）]", rest):
+        return False  # "…(类)…(款)行政单位离退": the chain goes on to its (项) on the next line
+    if re.search(r"\d\.\d+\s*[万亿千]?$", rest):
+        return False  # "…(项)30.83万" + "元，主要是…": an amount wrapped before its unit
     return not any(ch in rest for ch in "，,。；;：:") and not _FIGURE.search(rest)
 
 
@@ -165,6 +169,8 @@ def paragraphs(document: Document, *, include_tables: bool = False) -> list[Para
                 current = None
             continue
         text, columns = clean_with_columns(line.text)
+        if not text and line.raw.strip() and not include_tables:
+            continue  # page furniture the reader blanked ("- 3 -"): a sentence runs on across it
         if not text or text == "[illegible]":
             blanks += 1
             if current is not None and (current.in_table or blanks > _MAX_BLANKS):

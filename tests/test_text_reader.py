@@ -71,3 +71,32 @@ def test_input_files_are_never_modified(tmp_path):
     path.write_bytes(data)
     load_document(path)
     assert path.read_bytes() == data
+
+
+def test_page_numbers_are_blank_lines_but_codes_and_cells_are_not(tmp_path):
+    body = [f"段落{i}：本单位预算安排情况说明。" for i in range(40)]
+    lines = body[:10] + ["- 2 -"] + body[10:20] + ["第 3 页"] + body[20:]
+    # bare numbers counting up a page's worth of lines apart are page numbers …
+    bare = [*body[:10], "4", *body[10:20], "5", *body[20:30], "6", *body[30:]]
+    # … codes and cells on their own lines in a space-layout table are not (003 prints "208", "0")
+    table = ["208", "社会保障和就业支出", "0", "20805", "502", "505", "509", "510", "2026/12"]
+    path = tmp_path / "doc.txt"
+    for text, furniture in ((lines, {"- 2 -", "第 3 页"}), (bare, {"4", "5", "6"}), (table, set())):
+        path.write_text("\n".join(text), "utf-8")
+        read = read_lines(path)
+        assert {line.raw for line in read if line.raw.strip() and not line.text} == furniture
+        assert all(line.text for line in read if line.raw not in furniture)
+
+
+def test_markdown_headings_and_emphasis_are_dropped_outside_table_rows(tmp_path):
+    path = tmp_path / "doc.md"
+    path.write_text("# 第一部分 概况\n**收支预算总表**\n- 收入 **1.00** 万元\n合计\t**x**\n", "utf-8")
+    assert [line.text for line in read_lines(path)] == ["第一部分 概况", "收支预算总表", "- 收入 1.00 万元",
+                                                         "合计\t**x**", ""]
+
+
+def test_a_few_stray_nul_bytes_do_not_make_text_binary(tmp_path):
+    data = SAMPLE.read_bytes()
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data[:100] + b"\x00" + data[100:5000] + b"\x00\x00" + data[5000:])
+    assert [t.kind for t in load_document(path).tables] == [t.kind for t in load_document(SAMPLE).tables]

@@ -3,21 +3,65 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from ..amounts import normalize
 from ..errors import InputError
 from ..model import Line
 
+# Page furniture printed on a line of its own: "- 3 -", "— 3 —", "第 3 页", "第3页 共20页", "3/20".
+_PAGE_MARK = re.compile(
+    r"^[-—–－_~\s]*(?:第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*[/／]\s*\d{1,4})[-—–－_~\s]*$"
+    r"|^\s*[-—–－~]+\s*\d{1,4}\s*[-—–－~]+\s*$"
+)
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_MIN_PAGE_LINES = 8  # a page holds more lines than this; TOC page columns and codes sit closer
+
+
+# Markdown decoration from converters: "# " headings, "**bold**" / "__bold__" spans.
+_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def undecorated(text: str) -> str:
+    """The line without markdown headings and emphasis (table rows are left as printed)."""
+    if "\t" in text.strip("\t") or not ("#" in text or "**" in text or "__" in text):
+        return text
+    return _EMPHASIS.sub(r"\2", _HEADING.sub(r"\1", text))
+
+
+# Bounds of a disclosure's text: the largest seen are well under 1 MB with lines of 3,000 characters.
+MAX_TEXT_BYTES = 32 * 1024**2
+MAX_LINE_CHARS = 100_000  # a longer "line" is not a paragraph or a table row (e.g. an inlined image)
+
+
 # Control characters other than tab, newline, carriage return and form feed mean "not text".
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+
+
+# Files that are something else under a .txt name: what they are, said plainly.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF file, not text (name it .pdf to audit it as a PDF)"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx document), not text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Office document (.doc/.xls), not text"),
+    (b"\x1f\x8b", "a gzip-compressed file, not text"),
+    (b"Rar!\x1a\x07", "a RAR archive, not text"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not text"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text"),
+    (b"\xff\xd8\xff", "a JPEG image, not text"),
+    (b"{\\rtf", "an RTF document, not plain text (save it as .txt or print it to PDF)"),
+)
 
 
 def decode(data: bytes, path: str) -> str:
     if not data.strip():
         raise InputError(path, "the file is empty")
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise InputError(path, f"is {what}")
     if data.startswith(codecs.BOM_UTF8):
-        return _checked(data[3:].decode("utf-8", errors="strict"), path, "UTF-8")
+        return _checked(_try(data[3:], "utf-8", path), path, "UTF-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(_try(data, "utf-16", path), path, "UTF-16")
     if data.count(0):
@@ -25,13 +69,24 @@ def decode(data: bytes, path: str) -> str:
         best = max((_plausible(data, enc), enc) for enc in ("utf-16-le", "utf-16-be"))
         if best[0] > 0.9:
             return _checked(data.decode(best[1]), path, "UTF-16")
-        raise InputError(path, "not a text file (binary content)")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return _checked(data.decode(encoding, errors="strict"), path, encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(path, "unknown text encoding (tried UTF-8, UTF-16, GB18030)")
+        if data.count(0) * 1000 > len(data):
+            raise InputError(path, "not a text file (binary content)")
+        data = data.replace(b"\x00", b"")  # a few stray NULs from a careless conversion, not binary
+    try:
+        return _checked(data.decode("utf-8", errors="strict"), path, "UTF-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return _checked(data.decode("gb18030", errors="strict"), path, "GB18030")
+    except UnicodeDecodeError:
+        pass
+    raise InputError(path, "unknown text encoding (neither UTF-8, GB18030 nor UTF-16): "
+                           f"{_where(data, utf8_error.start)} is not valid UTF-8")
+
+
+def _where(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    return f"byte 0x{data[offset]:02x} at line {line} (offset {offset})"
 
 
 def _plausible(data: bytes, encoding: str) -> float:
@@ -51,7 +106,10 @@ def _try(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding, errors="strict")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"invalid {encoding.upper()} text at byte {exc.start}") from None
+        name = encoding.upper()
+        if exc.reason == "truncated data" or (name == "UTF-16" and len(data) % 2):
+            raise InputError(path, f"truncated {name} text: the file ends inside a character") from None
+        raise InputError(path, f"invalid {name} text: {_where(data, exc.start)}") from None
 
 
 def _checked(text: str, path: str, encoding: str) -> str:
@@ -71,9 +129,53 @@ def read_lines(path: str | Path) -> list[Line]:
     if p.is_dir():
         raise InputError(str(path), "is a folder, not a file")
     try:
+        size = p.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise InputError(str(path), f"is {size / 1024**2:.0f} MiB, too large for a disclosure's text "
+                                        f"(the limit is {MAX_TEXT_BYTES // 1024**2} MiB)")
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
     text = decode(data, str(path))
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [Line(number=i + 1, text=normalize(raw), raw=raw) for i, raw in enumerate(raw_lines)]
+    furniture = page_furniture(raw_lines) | _overlong(raw_lines, str(path))
+    return [Line(number=i + 1, text="" if i in furniture else undecorated(normalize(raw)).rstrip(" "), raw=raw)
+            for i, raw in enumerate(raw_lines)]
+
+
+def _overlong(lines: list[str], path: str) -> set[int]:
+    """Lines too long to be content; when they are all the file holds, it is not a document's text."""
+    long = {i for i, text in enumerate(lines) if len(text) > MAX_LINE_CHARS}
+    if long and all(i in long or not text.strip() for i, text in enumerate(lines)):
+        first = min(long)
+        raise InputError(path, f"is not a document's text: line {first + 1} alone holds "
+                               f"{len(lines[first]):,} characters (no line breaks?)")
+    return long
+
+
+def _page_of_pages(text: str) -> bool:
+    """"3/20" is page 3 of 20; "2026/12" is a date, not a page."""
+    m = re.search(r"(\d+)\s*[/／]\s*(\d+)", text)
+    return not m or int(m.group(1)) <= int(m.group(2))
+
+
+def page_furniture(lines: list[str]) -> set[int]:
+    """Indexes of the lines that are page numbers, not content.
+
+    Decorated numbers ("- 3 -", "第 3 页") always are. A bare number is one when it belongs to a run
+    of at least three bare numbers counting up page by page (a page or two may lack its number),
+    each a page's worth of lines after the last: a table's codes or cells do not count up that way.
+    """
+    marks = {i for i, text in enumerate(lines) if _PAGE_MARK.match(text) and _page_of_pages(text)}
+    bare = [(i, int(m.group(1))) for i, text in enumerate(lines) if (m := _BARE_NUMBER.match(text))]
+    best: dict[int, list[int]] = {}  # longest counting run ending at each bare number
+    for k, (i, n) in enumerate(bare):
+        run = [i]
+        for j, m in reversed(bare[max(0, k - 64):k]):  # bounded: a few pages back is enough
+            if 1 <= n - m <= 3 and i - j >= _MIN_PAGE_LINES * (n - m) and len(best[j]) + 1 > len(run):
+                run = [*best[j], i]
+        best[i] = run
+    for run in best.values():
+        if len(run) >= 3:
+            marks.update(run)
+    return marks

@@ -9,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from ..amounts import unit_of
 from .labels import compact
 
 
@@ -79,25 +80,47 @@ def by_number(number: str, family: str | None = None) -> TableSpec | None:
 
 _TITLE_PREFIX = re.compile(
     r"^(?:[-•·*]\s*)?(?:附件\d*[:：]?)?(?:\d{4}年(?:度)?)?"
-    r"(?:(?:表|公开)\s*\d+\s*表?\s*[.、．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]\s*|\d+\s*[、.．]\s*)?"
+    r"(?:(?:附?表|公开)\s*(?:\d+|[一二三四五六七八九十]{1,3}(?=[.、．:：\s]))\s*表?\s*[.、．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]\s*|\d+\s*[、.．]\s*)?"
 )
+
+
+# A 目录 entry's dotted leader and page number: "一、收支预算总表……………… 12", "收支预算总表 12".
+_PAGE_REF = re.compile(r"(?:\s*[.．…·_—-]{2,}\s*|(?<=表)\s+)\d{1,4}\s*$|\s*[.．…·_]{3,}\s*$")
+# "辽宁省医疗保障局(本级)2024年度" before a table's name: the entity and year it is for.
+_ENTITY_YEAR = re.compile(r"^.{2,30}?\d{4}年(?:度)?")
+
+
+# The unit printed after the title on its line: "支出预算总表（单位：万元）", "支出预算总表 单位:万元".
+_UNIT_SUFFIX = re.compile(r"\s*[（(]?\s*(?:金额)?单位\s*[:：]\s*(?:亿元|万元|千元|元)\s*[)）]?\s*$")
+# The table's number printed after the title on its line: "支出预算总表 表3", "收支总表 公开01表".
+_NUMBER_SUFFIX = re.compile(r"(?<=[表）)])\s+((?:[附续]?表\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})|公开\s*\d{1,2}\s*表))\s*$")
+# A table continued after a page break: "支出预算总表（续）", "支出预算总表续表", "续表3 支出预算总表".
+_CONTINUED = re.compile(r"(?:[（(]续表?\d*[)）]|续表?\d*)$|^续表\d*[.、．:：]?")
 
 
 def match_title(text: str) -> TableSpec | None:
     """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
-    t = _title_key(text)
-    if not t or len(t) > 40 or "表" not in t:
+    t = _title_key(_NUMBER_SUFFIX.sub("", _UNIT_SUFFIX.sub("", _PAGE_REF.sub("", text))))
+    if not t or len(t) > 60 or "表" not in t:
         return None
+    t = _CONTINUED.sub("", t)
     t = _TITLE_PREFIX.sub("", t)
     t = re.sub(r"^[^\u4e00-\u9fff]*", "", t)
     hit = _alias_index().get(t)
-    if hit:
+    if hit is None and "部分" not in t:
+        hit = _alias_index().get(_ENTITY_YEAR.sub("", t))
+    if hit or len(t) > 40:
         return hit
     # "2026年辽宁省…单位预算批复表" style headings are not tables; but "XX单位收支预算总表" is.
     for alias, spec in _alias_index().items():
         if len(alias) >= 5 and t.endswith(alias) and len(t) - len(alias) <= 16 and "部分" not in t:
             return spec
     return None
+
+
+def toc_title(text: str) -> str:
+    """A 目录 entry as its title, without leader and page number."""
+    return _PAGE_REF.sub("", text).strip()
 
 
 @lru_cache(maxsize=1)
@@ -113,11 +136,33 @@ def is_title_prefix(text: str) -> bool:
     return _TITLE_PREFIX.sub("", t) in _alias_prefixes()
 
 
-_NUMBER = re.compile(r"^(?:表\s*(\d{1,2})|公开\s*(\d{1,2})\s*表)(?![\d])")
+_CN_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_NUMBER = re.compile(rf"^(?:[附续]?表\s*(\d{{1,2}}|{_CN_NUMERAL})|公开\s*(\d{{1,2}})\s*表)(?![\d])")
+
+
+def numeral(text: str) -> int:
+    """"12" or "十二" → 12 (table numbers are printed both ways)."""
+    if text.isdigit():
+        return int(text)
+    digits = "一二三四五六七八九"
+    if "十" not in text:
+        return digits.index(text) + 1
+    tens, _, units = text.partition("十")
+    return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(units) + 1 if units else 0)
+
+
+def title_number(text: str) -> str | None:
+    """The number printed on a title's line: "表1 收支预算总表", "附表3. 支出预算总表", "支出预算总表 表3"."""
+    t = _UNIT_SUFFIX.sub("", text).strip()
+    after = _NUMBER_SUFFIX.search(t)
+    m = _NUMBER.match(after.group(1) if after else t)
+    if not m:
+        return None
+    return f"表{numeral(m.group(1))}" if m.group(1) else f"公开{int(m.group(2)):02d}表"
 
 
 def table_number(text: str) -> str | None:
-    """"表 3" → "表3", "公开 01 表 单位:万元" → "公开01表"."""
+    """"表 3", "表三", "附表3" → "表3"; "公开 01 表 单位:万元" → "公开01表"."""
     t = text.strip()
     m = _NUMBER.match(t)
     if not m:
@@ -127,8 +172,8 @@ def table_number(text: str) -> str | None:
         return f"公开{int(m.group(1)):02d}表"
     if m.group(1):
         rest = t[m.end():].strip()
-        if rest and not re.match(r"^[.．、]?\s*$", rest) and len(rest) > 0 and not rest.startswith("单位"):
+        if rest and not re.match(r"^[.．、]?\s*$", rest) and not unit_of(rest):
             # "表 1. 收支预算总表" is a TOC entry, handled by match_title; here only bare numbers count.
             return None
-        return f"表{int(m.group(1))}"
+        return f"表{numeral(m.group(1))}"
     return f"公开{int(m.group(2)):02d}表"

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from ..amounts import unit_of
 from ..model import Line, TocEntry
-from .catalogue import TableSpec, is_title_prefix, match_title, table_number
+from .catalogue import TableSpec, is_title_prefix, match_title, table_number, title_number, toc_title
 from .labels import compact
 
 ILLEGIBLE = "[illegible]"
-SECTION = re.compile(r"^\s*[-•]?\s*第[一二三四五六七八九十]+部分")
+SECTION = re.compile(r"^\s*[-•]?\s*第([一二三四五六七八九十]+)部分")
+_SENTENCE = re.compile(r"[，；;]|,\s*\S")  # a TOC entry is a title: no clause punctuation
 _LOOKAHEAD = 14
 _CODE_HEADER = re.compile(r"(功能分类|经济分类)?科目(编码|名称)")
 _CODE_LINE = re.compile(r"^\d{3}(?:\d{2}){0,2}(?:\s+[\u4e00-\u9fff][^\d]{0,30})?$")  # "208" / "2080501 行政运行"
@@ -80,18 +81,24 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
         return [], (0, 0)
     entries: list[TocEntry] = []
     seen: set[str] = set()
+    parts: list[str] = []
     end = start + 1
     while end < len(lines):
         text = lines[end].text.strip()
         key = compact(text).lstrip("-•")
         if text:
-            if len(text) > 50 or text.endswith("。"):
-                break
+            if len(text) > 50 or text.endswith("。") or _SENTENCE.search(text):
+                break  # the body's first paragraph (wrapped lines are short, but they are sentences)
             if key in seen:
                 break
+            part = SECTION.match(text)
+            if part and part.group(1) in parts:
+                break  # "第一部分" again: the body begins, under a title worded differently
+            if part:
+                parts.append(part.group(1))
             seen.add(key)
             spec = match_title(text)
-            entries.append(TocEntry(title=text.lstrip("-• ").strip(), line=lines[end].number,
+            entries.append(TocEntry(title=toc_title(text.lstrip("-• ")), line=lines[end].number,
                                     kind=spec.kind if spec else None))
         end += 1
     return entries, (start, end)
@@ -130,7 +137,7 @@ def _read_preamble(lines: list[Line], region: Region) -> None:
         if "\t" in lines[j].text.strip("\t") and j >= region.body:
             break
         if region.number is None:
-            number = table_number(text)
+            number = table_number(text) or (title_number(text) if region.title_line <= j < region.body else None)
             if number:
                 region.number = number
         if region.unit is None:

@@ -10,7 +10,7 @@ from . import header as hdr
 from .catalogue import TableSpec
 from .labels import collapse, compact, row_key
 from .rows import PendingRow, Printed, build_row, is_number_token
-from .segment import ILLEGIBLE
+from .segment import ILLEGIBLE, is_preamble
 from .structure import identities
 
 NOTE = re.compile(r"^\s*(注\s*[:：]|备注|说明\s*[:：])")
@@ -163,6 +163,8 @@ def _parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str) ->
         if rest:
             pieces.append(("text", rest))
         if not started:
+            if is_preamble(text):  # "表 1", "单位：万元": a spaced table number is not a row
+                continue
             if any(kind == "number" for kind, _ in pieces) or _ENUMERATED.match(compact(text)):
                 started = True
             else:

@@ -91,6 +91,12 @@ def canonical(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...
 
 TOTAL_SYNONYMS = {"合计", "小计", "总计"}
 
+# Group headings printed over a table's columns that its canonical column paths leave out.
+GROUP_HEADINGS = {
+    "本年一般公共预算支出", "本年一般公共预算基本支出", "本年政府性基金预算支出", "本年国有资本经营预算支出", "本年收入", "本年支出",
+    "上年结转", "上年结转结余", "年初结转和结余", "年末结转和结余", "预算数", "决算数",
+}
+
 
 def same_leaf(a: str, b: str) -> bool:
     return a == b or (a in TOTAL_SYNONYMS and b in TOTAL_SYNONYMS)

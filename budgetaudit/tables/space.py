@@ -78,6 +78,20 @@ def _is_header_words(text: str, vocabulary: list[str]) -> bool:
     return bool(tokens) and all(any(t in word for word in words) for t in tokens)
 
 
+def _made_of_headings(label: str, vocabulary: list[str]) -> bool:
+    """``label`` is two or more column headings run together, and nothing else."""
+    words = {w for w in (compact(hdr.clean(v)) for v in vocabulary) if len(w) >= 2}
+    text = compact(hdr.clean(label))
+    if not text:
+        return False
+    fewest: list[int | None] = [0] + [None] * len(text)  # fewest words that spell text[:i]
+    for i in range(1, len(text) + 1):
+        options = [fewest[j] for j in range(i) if fewest[j] is not None and text[j:i] in words]
+        fewest[i] = min(options) + 1 if options else None
+    spelled = fewest[len(text)]
+    return spelled is not None and spelled >= 2
+
+
 def _looks_like_description(text: str) -> bool:
     """Project names wrap in a narrow column; descriptions run longer and read as sentences."""
     return len(compact(text)) > 10 or bool(re.search(r"[，。；：,;:]", text))
@@ -286,7 +300,7 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     own_words = [name for path in columns for name in path] + list(spec.text) + ["科目编码", "科目名称"]
     printed_words = [name for variant in spec.variants for path in variant for name in path]
     vocabulary = own_words + printed_words + sorted(hdr.TEXT_HEADERS) + sorted(hdr.TOTAL_SYNONYMS) \
-        + ["功能分类", "经济分类", table.title]
+        + sorted(hdr.GROUP_HEADINGS) + ["功能分类", "经济分类", table.title]
     pendings: list[PendingRow] = []
     name_parts: list[Line] = []
     desc_parts: list[Line] = []
@@ -368,7 +382,8 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
             started = True
             if total_heading and not label and numbers and coded:
                 label = total_heading  # "合计" over its numbers, read as a heading of the 合计 column
-        elif not numbers and len(label.split()) >= 2 and _is_header_words(label, vocabulary):
+        elif not numbers and len(label.split()) >= 2 and _is_header_words(label, vocabulary) \
+                and not is_total_label(compact(label)):  # "合  计" letter-spaced is the total row
             continue  # the heading printed again at the top of the next page
         if not label and numbers == ["0"] and not name_parts and code is None and not orphans:
             continue  # a stray "0" that extraction leaves between rows
@@ -414,6 +429,9 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     resolve(next_row=False)
     if code is not None or name_parts:
         flush([], lines[-1])
+    # Column headings reprinted at a page top and joined into a "name" (科目编码科目名称项目支出…)
+    # are no row: nothing but heading words, no code and no numbers.
+    pendings = [p for p in pendings if p.numbers or p.code or not _made_of_headings(p.label, vocabulary)]
     if coded and not _rejoin_strays(pendings, len(columns), ids, unit):
         table.status = "illegible"  # numbers printed off their rows that no row can take
         pendings = []

@@ -244,7 +244,8 @@ def years(path: Path, doc: Document, prose: dict[int, str]) -> list[Injection]:
             rest = text[m.end() : m.end() + 30]
             if _OTHER_YEAR_CONTEXT.search(before) or re.search(r"[〕\]】》号]", rest[:12]):
                 continue
-            if not re.search(r"预算|决算|收入|支出|经费|安排|编制", rest):
+            clause = re.split(r"[，,。；;：:（(]", rest.lstrip("年度 "), maxsplit=1)[0] or rest
+            if not re.search(r"预算|决算|收入|支出|经费|安排|编制", clause):
                 continue
             for kind, new in (("−1", str(doc.year - 1)), ("+1", str(doc.year + 1))):
                 out.append(_replace(path, "c", kind, number, text, m.start(), m.end(), new))

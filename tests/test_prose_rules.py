@@ -189,6 +189,23 @@ def test_a_wrong_title_year_is_outvoted_by_the_figures():
     assert found(r) == [("CN408", "error", 1)] and "标题" in r.findings[0].message
 
 
+def test_a_sentence_without_a_figure_copied_from_last_year_is_a_warning():
+    text = "\n".join(
+        [
+            "2026 年度单位预算",
+            "2026 年收支总预算 1,681.43 万元。",
+            "本单位 2025 年度无政府性基金预算财政拨款支出。",
+            "2025 年，本单位应编制部门整体绩效目标共 1 个。",
+            "2026 年预算收支比上年减少 427.49 万元，比 2025 年度预算数减少 19.8 万元。",
+            "本办法自2025年2月14日起施行，依据《2025年预算编制办法》和 2025 年以来的执行情况。",
+            "单位于 2025 年成立，截至 2025 年末共有车辆 3 辆。",
+        ]
+    )
+    r = check(text, "CN408")
+    assert found(r) == [("CN408", "warning", 3), ("CN408", "warning", 4)]
+    assert "“本单位 2025 年度无政府性基金预算财政拨款支出”写的是 2025 年，本文件是 2026 年预算" in r.findings[0].message
+
+
 # ------------------------------------------------------------------ CN409 leftovers
 
 
@@ -200,6 +217,7 @@ def test_a_wrong_title_year_is_outvoted_by_the_figures():
         "比上年增加 5.00 万元，下降（增长）3.00%。",
         "公务接待费与上年相比增加持平。",
         "请填写单位职责。",
+        "基本支出 xxx 万元。",
     ],
 )
 def test_drafting_notes_and_placeholders(line):

@@ -75,6 +75,32 @@ def test_a_truncated_share_is_rounding_and_execution_rates_use_the_stated_budget
     assert found(check(execution, "CN402")) == [("CN402", "error", 1)]
 
 
+def test_shares_of_the_classes_listed_after_主要用于以下方面():
+    text = (
+        "一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面:社会保障和就业支出（类）754.75 万元，占 77.4%;"
+        "卫生健康支出（类）236.63 万元，占 2.43%。"
+    )
+    r = check(text, "CN402", kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)]
+    assert r.findings[0].message == (
+        "第1行：社会保障和就业支出（类） 754.75 万元 ÷ 一般公共预算财政拨款支出 9,746.50 万元 = 7.74%，说明写为 77.4%"
+    )
+
+
+def test_an_execution_rate_after_the_budget_and_the_outturn_of_an_item():
+    text = "5、住房保障支出（类）。年初预算为 0.88 万元，支出决算为 0.80 万元。完成年初预算的 100.00%。"
+    r = check(text, "CN402", kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)] and "= 90.91%" in r.findings[0].message
+
+
+def test_a_share_of_the_whole_named_at_the_head_of_the_sentence_uses_the_table(table_builder):
+    table = table_builder("三公经费支出决算表", [("预算数",), ("决算数",)], [("合计", ["2.85", "0.39"])], first_line=30)
+    text = "“三公”经费财政拨款支出决算中，公务用车购置及运行维护费支出决算 0.00 万元，占 0.00%;公务接待费支出决算 0.30 万元，占100.00%。"
+    r = check(text, "CN402", [table], kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)]
+    assert "公务接待费支出决算 0.30 万元 ÷ 三公经费财政拨款支出决算 0.39 万元 = 76.92%" in r.findings[0].message
+
+
 # ------------------------------------------------------------------ CN403 / CN404 changes
 
 

@@ -6,8 +6,12 @@
         预算数:                      # the whole of "完成预算的 x%" when the prose does not state it
           三公经费: 三公经费支出决算表[@total].预算数
 
+        总额:                        # a whole the share names ("占“三公”经费的 x%") but the prose does not state
+          三公经费: [三公经费支出决算表[@total].决算数, 三公经费支出表[@total].三公经费合计]
+
 The part is the figure the share is written after; the whole is the figure the prose states for
-it (or, for 完成预算, the table's budget figure of the part's label). Tolerance comes from the
+it (or, for 完成预算, the table's budget figure of the part's label; for a named whole the prose
+does not state, the first of its table figures this document prints). Tolerance comes from the
 printed precision of all three numbers (interval arithmetic): a share is wrong only when no
 values the printed figures can stand for give the printed percentage.
 """
@@ -18,6 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding
+from ...narrative_labels import canonical
 from ...narrative_rules import compile_sum, document_claims, finding, location, printed, table_side, wan
 from ..rule import Draft, Rule
 
@@ -32,18 +37,33 @@ def compile(draft: Draft) -> dict:
     value = draft.value
     if value is True or value is None:
         return {}
-    if not isinstance(value, dict) or set(value) - {"预算数"}:
-        raise draft.error("prose_share: expects true or 预算数: {label: table reference}", KEY)
+    if not isinstance(value, dict) or set(value) - {"预算数", "总额"}:
+        raise draft.error("prose_share: expects true, 预算数: {label: table reference}, 总额: {label: [references]}", KEY)
     budgets = value.get("预算数") or {}
     if not isinstance(budgets, dict):
         raise draft.error("prose_share: 预算数: expects label: table reference", KEY)
-    return {"预算数": {str(k): compile_sum(draft, v, KEY) for k, v in budgets.items()}}
+    wholes = value.get("总额") or {}
+    if not isinstance(wholes, dict):
+        raise draft.error("prose_share: 总额: expects label: [table references]", KEY)
+    compiled_wholes = {}
+    for name, refs in wholes.items():
+        if canonical(str(name)) != name:
+            raise draft.error(f'prose_share: 总额: "{name}" is not a canonical prose label', KEY)
+        refs = [refs] if isinstance(refs, str) else refs
+        if not isinstance(refs, list) or not refs:
+            raise draft.error(f"prose_share: 总额: {name}: expects a list of table references", KEY)
+        compiled_wholes[str(name)] = [compile_sum(draft, r, KEY) for r in refs]
+    return {
+        "预算数": {str(k): compile_sum(draft, v, KEY) for k, v in budgets.items()},
+        "总额": compiled_wholes,
+    }
 
 
 def run(rule: Rule, facts) -> Iterable[Finding]:
     all_claims = document_claims(facts)
     by = {c.id: c for c in all_claims}
     budgets = rule.compiled.get("预算数", {})
+    wholes = rule.compiled.get("总额", {})
     for share in all_claims:
         if share.kind != "share" or share.part is None or share.amount is None:
             continue
@@ -66,15 +86,22 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             w_value, w_tol = side.value, (side.high - side.low) / 2
             whole_text = f"预算数 {wan(side.value)} 万元"
             locs.extend(t.location for _, t in side.terms if t.location is not None)
+        elif share.whole in wholes:
+            sides = [x for x in (table_side(facts, refs) for refs in wholes[share.whole]) if x is not None]
+            if not sides or any(_agrees(part, share, x.value, (x.high - x.low) / 2) for x in sides[1:]):
+                continue  # the whole may be any of its printings (支出总计: 本年支出合计 or 总计)
+            side = sides[0]
+            w_value, w_tol = side.value, (side.high - side.low) / 2
+            whole_text = f"{share.whole_label or share.whole} {wan(side.value)} 万元"
+            locs.extend(t.location for _, t in side.terms if t.location is not None)
         else:
             continue
-        p, p_tol = part.amount.value, part.amount.tolerance
+        p = part.amount.value
         if w_value - w_tol <= 0:
             continue
-        low = max(p - p_tol, Decimal(0)) / (w_value + w_tol) * HUNDRED
-        high = (p + p_tol) / (w_value - w_tol) * HUNDRED
+        low, high = _bounds(part, w_value, w_tol)
         pct, pct_tol = share.amount.value, share.amount.tolerance
-        if pct + pct_tol >= low and pct - pct_tol <= high:
+        if _agrees(part, share, w_value, w_tol):
             continue
         exact = p / w_value * HUNDRED
         shown = exact.quantize(Decimal(1).scaleb(-max(share.amount.decimals, 2)))
@@ -99,3 +126,19 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             actual=pct,
             difference=pct - exact,
         )
+
+
+def _bounds(part, w_value: Decimal, w_tol: Decimal) -> tuple[Decimal, Decimal]:
+    """The shares (in %) the printed part and whole can stand for."""
+    p, p_tol = part.amount.value, part.amount.tolerance
+    low = max(p - p_tol, Decimal(0)) / (w_value + w_tol) * HUNDRED
+    high = (p + p_tol) / (w_value - w_tol) * HUNDRED
+    return low, high
+
+
+def _agrees(part, share, w_value: Decimal, w_tol: Decimal) -> bool:
+    if w_value - w_tol <= 0:
+        return False
+    low, high = _bounds(part, w_value, w_tol)
+    pct, pct_tol = share.amount.value, share.amount.tolerance
+    return pct + pct_tol >= low and pct - pct_tol <= high

@@ -191,6 +191,17 @@ def test_a_total_below_one_wanyuan_in_yuan_and_small_unnamed_sums_in_yuan():
     assert found(check("差旅费标准为 500 元，每人补助 1,200 元。", "CN407")) == []
 
 
+def test_one_figure_of_a_list_in_元_whose_digits_in_万元_make_the_list_add_up():
+    part = "政府采购金额（以合同签订为准）为 2319.21 万元，其中:货物采购金额 122.43元、工程采购金额 1387.72 万元、服务采购金额 809.07 万元。"
+    r = check(part, "CN407", kind="决算", year=2024)
+    assert found(r) == [("CN407", "error", 1)]
+    assert r.findings[0].message.startswith("第1行：货物采购金额 122.43 元，按万元计才与合计 政府采购金额（以合同签订为准） 2,319.21 万元相符")
+    total = "政府采购金额为 2319.21 元，其中:货物采购金额 122.43万元、工程采购金额 1387.72 万元、服务采购金额 809.07 万元。"
+    assert "所列分项之和 2,319.22 万元" in check(total, "CN407", kind="决算", year=2024).findings[0].message
+    # 500 元 is 0.05 万元: the list adds up as written.
+    assert found(check("差旅费 2.05 万元，其中：住宿费 500 元，交通费 2.00 万元。", "CN407")) == []
+
+
 # ------------------------------------------------------------------ CN408 years
 
 
@@ -386,3 +397,19 @@ def test_another_years_figure_that_is_not_this_years_is_only_a_warning(table_bui
     text = "2026 年收支总预算 1,681.43 万元。\n2026 年基本支出 976.46 万元。\n2025 年“三公”经费预算数 22.8 万元。\n2025 年“三公”经费预算数 3 万元。"
     r = check(text, "CN408", [table])
     assert found(r) == [("CN408", "warning", 3), ("CN408", "error", 4)]
+
+
+# ------------------------------------------------------------------ CN412 coverage
+
+
+def test_a_coverage_rate_contradicting_its_counts():
+    text = (
+        "2026 年应编制部门（单位）整体绩效目标共 1 个，实际编制部门（单位）整体绩效目标共 2 个，编制覆盖率"
+        "（实际编制部门（单位）整体绩效目标/应编制部门（单位）整体绩效目标）为 100%。\n"
+        "2026 年应编制绩效目标的项目共 17 个，实际编制绩效目标的项目共 17 个，涉及资金 272946.83 万元，"
+        "项目覆盖率（实际编制绩效目标的数量 / 应编制绩效目标的数量）为 100%。\n"
+        "应编制绩效目标的项目共 3 个，实际编制 2 个，覆盖率为 66.67%。"
+    )
+    r = check(text, "CN412")
+    assert found(r) == [("CN412", "error", 1)]
+    assert r.findings[0].message == "第1行：应编制部门（单位）整体绩效目标 1 个，实际编制 2 个，覆盖率应为 200%，说明写为 100%"

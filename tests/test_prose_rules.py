@@ -101,6 +101,18 @@ def test_a_share_of_the_whole_named_at_the_head_of_the_sentence_uses_the_table(t
     assert "公务接待费支出决算 0.30 万元 ÷ 三公经费财政拨款支出决算 0.39 万元 = 76.92%" in r.findings[0].message
 
 
+def test_an_execution_rate_against_the_words_that_compare_outturn_and_budget():
+    wrong = "行政单位离退休(项)13.54万元,完成年初预算的999.3%,决算数小于年初预算数的原因主要是:与年初预算持平。"
+    r = check(wrong, "CN402", kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)]
+    assert r.findings[0].message == "第1行：完成预算的 999.3%，却写“决算数小于年初预算数”"
+    fine = (
+        "公务接待费 0.43 万元，完成预算的 35.83%，决算数小于预算数的主要原因是节约开支。"
+        "因公出国(境)费 0.00万元，完成预算的 0.00%，决算数持平预算数的主要原因是未发生因公出国(境)业务。"
+    )
+    assert found(check(fine, "CN402", kind="决算", year=2024)) == []
+
+
 # ------------------------------------------------------------------ CN403 / CN404 changes
 
 
@@ -200,6 +212,14 @@ def test_one_figure_of_a_list_in_元_whose_digits_in_万元_make_the_list_add_up
     assert "所列分项之和 2,319.22 万元" in check(total, "CN407", kind="决算", year=2024).findings[0].message
     # 500 元 is 0.05 万元: the list adds up as written.
     assert found(check("差旅费 2.05 万元，其中：住宿费 500 元，交通费 2.00 万元。", "CN407")) == []
+
+
+def test_a_rate_over_a_zero_base_is_written_100_percent():
+    wrong = "收入支出总计307.82万元。与 2023 年度相比，收入支出总计增加 307.82 万元，增长1000.0%。"
+    r = check(wrong, "CN403", kind="决算", year=2024)
+    assert found(r) == [("CN403", "error", 1)] and "上年为 0，增幅只能写为 100%（或不写），说明写为 1000.0%" in r.findings[0].message
+    right = "机关运行经费支出 10.23 万元，比 2023 年度增加 10.23 万元，增长 100.00%。"
+    assert found(check(right, "CN403", kind="决算", year=2024)) == []
 
 
 # ------------------------------------------------------------------ CN408 years

@@ -18,6 +18,7 @@ values the printed figures can stand for give the printed percentage.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -65,6 +66,8 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     budgets = rule.compiled.get("预算数", {})
     wholes = rule.compiled.get("总额", {})
     for share in all_claims:
+        if share.kind == "share" and share.whole == "预算数" and share.amount is not None:
+            yield from _against_comparison_words(rule, share)
         if share.kind != "share" or share.part is None or share.amount is None:
             continue
         part = by[share.part]
@@ -142,3 +145,37 @@ def _agrees(part, share, w_value: Decimal, w_tol: Decimal) -> bool:
     low, high = _bounds(part, w_value, w_tol)
     pct, pct_tol = share.amount.value, share.amount.tolerance
     return pct + pct_tol >= low and pct - pct_tol <= high
+
+
+_COMPARED = re.compile(
+    r"决算数?\s*(?P<word>小于|少于|低于|大于|多于|高于|超过|等于|持平|同)\s*(?:于)?\s*(?:年初|全年|调整)?预算数?"
+)
+_BELOW, _ABOVE = ("小于", "少于", "低于"), ("大于", "多于", "高于", "超过")
+
+
+def _against_comparison_words(rule: Rule, share) -> Iterable[Finding]:
+    """"完成年初预算的 99.93%，决算数小于年初预算数的原因……": the rate and the words agree."""
+    text = share.sentence
+    at = text.find(f"{share.amount.raw}")
+    if at < 0:
+        return
+    m = _COMPARED.search(text, at)
+    if not m or re.search(r"[%％]", text[at + len(share.amount.raw) : m.start()]):
+        return  # another rate comes first: the words are about that one
+    pct, tol = share.amount.value, share.amount.tolerance
+    if pct == 0:
+        return  # "完成预算的 0.00%，决算数持平预算数": nothing budgeted, nothing spent
+    word = m.group("word")
+    if word in _BELOW:
+        wrong = pct - tol >= HUNDRED
+    elif word in _ABOVE:
+        wrong = pct + tol <= HUNDRED
+    else:
+        wrong = abs(pct - HUNDRED) > tol
+    if wrong:
+        yield finding(
+            rule,
+            f"第{share.line}行：完成预算的 {printed(share)}，却写“{m.group(0)}”",
+            [location(share)],
+            actual=pct,
+        )

@@ -296,6 +296,8 @@ def parts(path: Path, doc: Document, prose: dict[int, str]) -> list[Injection]:
     for number, text in prose.items():
         for m in re.finditer(r"其中\s*[:：]?", text):
             stop = min([i for i in (text.find("。", m.end()), len(text)) if i >= 0])
+            if m.start() and text[m.start() - 1] in "（(":  # "（其中：…）": the parts end at the parenthesis
+                stop = min([i for i in (text.find("）", m.end()), text.find(")", m.end()), stop) if i >= 0])
             for a in _AMOUNT.finditer(text, m.end(), stop):
                 sites.add((number, a.start(1)))
     for number, start in sorted(sites):
@@ -402,6 +404,8 @@ def probes(path: Path, doc: Document, prose: dict[int, str]) -> list[Injection]:
         "咨询电话：024-86891234，详见第12页。",
         f"本说明于{y}年1月15日公开，为期12个月。",
         "绩效目标：满意度≥95%，完成时限12个月。",
+        "另安排专项工作经费 12.34 万元，用于调研。",
+        "科目编码 2080505，邮编 110000，传真 024-23456789。",
     )
     out = []
     for number, text in prose.items():
@@ -464,8 +468,10 @@ def outcomes_for(cls: str, limit: int | None = None) -> list[tuple[Injection, bo
 
 # ----------------------------------------------------------------------------- tests
 
-# Recall floors per class (measured with every injection; pytest runs an even sample of each class).
-FLOORS = {"a": 0.6, "b": 0.9, "c": 0.45, "d": 0.75, "e": 0.9, "f": 0.45, "g": 0.9, "h": 0.9, "i": 1.0}
+# Recall floors per class, a little under what every injection measures (python tests/test_prose_injected.py);
+# pytest runs an even sample of each class. What is left is mostly undetectable from the text: rates of
+# 功能科目 items against a 年初预算 no table prints, counts nothing else states (设备 N 台, 接待 N 批次).
+FLOORS = {"a": 0.8, "b": 0.9, "c": 0.95, "d": 0.98, "e": 0.9, "f": 0.5, "g": 0.93, "h": 0.95, "i": 1.0}
 PYTEST_LIMIT = 80
 
 
@@ -486,6 +492,63 @@ def test_recall_per_class(results):
     recall = sum(caught for _, caught, _ in outcomes) / len(outcomes)
     missed = [m.describe() for m, caught, _ in outcomes if not caught]
     assert recall >= FLOORS[cls], f"{NAMES[cls]}: recall {recall:.2f} < {FLOORS[cls]}, missed e.g. {missed[:5]}"
+
+
+def _inject(path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
+    """(rule, severity, message) of the findings the edit adds that name the edited line."""
+    lines = list(_lines(path))
+    (line,) = [ln for ln in lines if old in ln.text]
+    text = line.text.replace(old, new)
+    lines[line.number - 1] = Line(line.number, text, text, line.page)
+    result = audit(recognize(lines, str(path), source=_source(path)), list(_rules()))
+    before = _original(path)
+    return sorted(
+        (f.rule, f.severity, f.message)
+        for f in result.findings
+        if f.severity in ("error", "warning")
+        and (f.rule, f.message, tuple(loc.line for loc in f.locations)) not in before
+        and line.number in {loc.line for loc in f.locations}
+    )
+
+
+def _sample_path(prefix: str) -> Path:
+    if not any(p.name.startswith(prefix) for p in SAMPLES):
+        pytest.skip(f"sample {prefix} absent")
+    return next(p for p in SAMPLES if p.name.startswith(prefix))
+
+
+@pytest.mark.parametrize(
+    ("sample", "old", "new", "expected"),
+    [
+        ("002", "占收入总计的 37.63%", "占收入总计的 3.763%",
+         ("CN402", "error", "第63行：财政拨款收入 3,336.53 万元 ÷ 收入总计 8,866.30 万元 = 37.632%，说明写为 3.763%")),
+        ("002", "减少1,448.97万元,下降14.05%", "减少1,448.97万元,增长14.05%",
+         ("CN403", "error", "第72行：收入总计比上年“减少”，增减率却写为“增加”")),
+        ("001", "在 2026 年应编制单位整体", "在 2025 年应编制单位整体",
+         ("CN408", "warning", "第777行：“沈阳市医疗保障事务服务中心在 2025 年应编制单位整体绩效目标 1 个”写的是 2025 年，"
+                              "本文件是 2026 年预算（其余 20 处均为 2026 年）；如果说的是该年，请写明“上年”等")),
+        ("000", "基本支出 976.46 万元", "基本支出 xxx 万元", ("CN409", "error", "第132行：“xxx”是占位符，公开前应删除或填写")),
+        ("001", "实际编制 1 个", "实际编制 2 个",
+         ("CN412", "error", "第777行：应编制单位整体绩效目标 1 个，实际编制 2 个，覆盖率应为 200%，说明写为 100%")),
+        ("001", "共有车辆 2 辆", "共有车辆 3 辆",
+         ("CN401", "error", "第769行：沈阳市医疗保障事务服务中心共有车辆 3 辆，所列分项 省部级领导干部用车 0 辆 + 一般公务用车 2 辆"
+                            " + 一般执法执勤用车 0 辆 + 特种专业技术用车 0 辆 + 其他用车 0 辆 = 2 辆")),
+        ("002", "授予中小企业合同金额 42.00 万元", "授予中小企业合同金额 42.00 元",
+         ("CN407", "error", "第149行：授予中小企业合同金额 42.00 元，而同一数字在说明第149行为 42.00 万元：单位应为万元")),
+    ],
+)
+def test_what_a_user_sees_for_an_injected_error(sample, old, new, expected):
+    assert expected in _inject(_sample_path(sample), old, new)
+
+
+def test_a_table_the_toc_lists_removed_is_reported_on_the_toc_line():
+    path = _sample_path("001")
+    (removed,) = [m for m in injections(path, "i") if m.kind == "absent" and m.before == "收支预算总表"]
+    lines = list(_lines(path))
+    for number, text in removed.edits:
+        lines[number - 1] = Line(number, text, text, lines[number - 1].page)
+    new = _findings(path, lines) - _original(path)
+    assert ("CC501", "目录第19行列出“表 1. 收支预算总表”，文件中没有这张表", (19,)) in new
 
 
 def main(argv: list[str]) -> int:

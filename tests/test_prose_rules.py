@@ -433,3 +433,22 @@ def test_a_coverage_rate_contradicting_its_counts():
     r = check(text, "CN412")
     assert found(r) == [("CN412", "error", 1)]
     assert r.findings[0].message == "第1行：应编制部门（单位）整体绩效目标 1 个，实际编制 2 个，覆盖率应为 200%，说明写为 100%"
+
+
+# ------------------------------------------------------------------ CN413 outturn against budget
+
+
+def test_the_words_comparing_outturn_and_budget_against_the_two_figures():
+    text = "\n".join(
+        [
+            "2、一般公共服务支出（类）社会工作事务（款）事业运行（项）。全年预算为 17.68 元，支出决算为 11.31 万元。"
+            "决算数小于全年预算数的主要原因:单位 2024 年新成立。",
+            "3、其他社会工作事务支出（项）。全年预算为 202.24 万元，支出决算为 202.24 万元。决算数与全年预算数持平。",
+            "4、行政单位医疗（项）。全年预算为 2.23 万元，支出决算为 2.22 万元，完成全年预算数的 99.55%。决算数小于全年预算数。",
+            "5、购房补贴（项）。全年预算为 11.72 万元，支出决算为 11.27 万元。决算数与全年预算数持平。",
+        ]
+    )
+    r = check(text, "CN413", kind="决算", year=2024)
+    assert found(r) == [("CN413", "error", 1), ("CN413", "error", 4)]
+    assert r.findings[0].message == "第1行：全年预算 17.68 元、支出决算 11.31 万元，却写“决算数小于全年预算数”"
+    assert r.findings[1].message == "第4行：全年预算 11.72 万元、支出决算 11.27 万元，却写“决算数与全年预算数持平”"

@@ -256,6 +256,7 @@ def test_a_sentence_without_a_figure_copied_from_last_year_is_a_warning():
             "2026 年预算收支比上年减少 427.49 万元，比 2025 年度预算数减少 19.8 万元。",
             "本办法自2025年2月14日起施行，依据《2025年预算编制办法》和 2025 年以来的执行情况。",
             "单位于 2025 年成立，截至 2025 年末共有车辆 3 辆。",
+            "自 2023 年起实施预算绩效管理，2025 年底前完成预算项目清理，从 2024 年开始编制项目绩效目标。",
         ]
     )
     r = check(text, "CN408")
@@ -452,3 +453,15 @@ def test_the_words_comparing_outturn_and_budget_against_the_two_figures():
     assert found(r) == [("CN413", "error", 1), ("CN413", "error", 4)]
     assert r.findings[0].message == "第1行：全年预算 17.68 元、支出决算 11.31 万元，却写“决算数小于全年预算数”"
     assert r.findings[1].message == "第4行：全年预算 11.72 万元、支出决算 11.27 万元，却写“决算数与全年预算数持平”"
+
+
+def test_a_note_in_parentheses_after_a_sentence_does_not_join_the_next_paragraph():
+    text = "\n".join(
+        [
+            "2026 年收支总预算 1,681.43 万元。",
+            "2026 年基本支出 1,606.73 万元。",
+            "2. 项目支出 74.70 万元。（详见《2025年度部门预算公开说明》）",
+            "在支出预算中，其中卫生健康支出 1,309.94 万元，住房保障支出 165.28 万元。",
+        ]
+    )
+    assert found(check(text, "CN401 CN408")) == []

@@ -115,6 +115,7 @@ def sentence_mentions(facts, context: tuple[str, ...]) -> list[Mention]:
             window = re.sub(r"\s+", "", after[:_AFTER_WINDOW])
             if (
                 (start > 0 and text[start - 1].isdigit())
+                or re.search(r"(?:自|从|至|到|于)\s*$", text[:start])  # "自 2023 年起", "于 2024 年成立"
                 or any(w in before for w in context)
                 or any(w in window for w in context if w not in _BEFORE_ONLY)
                 or _DATE_AFTER.match(after)

@@ -465,3 +465,17 @@ def test_a_note_in_parentheses_after_a_sentence_does_not_join_the_next_paragraph
         ]
     )
     assert found(check(text, "CN401 CN408")) == []
+
+
+def test_a_count_against_the_names_listed_under_its_heading_further_on():
+    text = (
+        "本中心为二级预算单位。设 {n} 个副处级内设机构、10 个副处级分支机构和 3 个正科级分支机构。\n"
+        "(一) 内设机构。综合办公室、党群人事部、基金财务部、基金拨付部、内部控制部、定点药店服务部、定点医疗机构服务部、"
+        "单位参保部、居民参保部、医疗生育审核部、结算部、政策咨询部、信息技术服务部和公共业务服务部。\n"
+        "(二) 分支机构。和平、沈河、皇姑、大东、铁西、浑南、于洪、沈北、苏家屯、辽中 10 个分中心为副处级分支机构;"
+        "新民、法库、康平 3 个分中心为正科级分支机构。"
+    )
+    assert found(check(text.format(n=14), "CN411")) == []
+    r = check(text.format(n=15), "CN411")
+    assert found(r) == [("CN411", "error", 1)]
+    assert r.findings[0].message == "第1行：15 个副处级内设机构，第2行列出 14 个名称（综合办公室、党群人事部、基金财务部…）"

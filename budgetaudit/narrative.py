@@ -106,7 +106,7 @@ def _chain(label: str) -> tuple[str, ...]:
     t = normalise_label(label)
     if "（类）" not in t and "（款）" not in t:
         return ()
-    t = re.sub(r"^.*?(?=[\u4e00-\u9fff])", "", t)
+    t = re.sub(r"^[^\u4e00-\u9fff]*", "", t, count=1)  # an enumerator "(1)" before the chain
     parts = [p for p in re.split(r"（类）|（款）|（项）", t) if p]
     return tuple(trim_label(p) for p in parts)
 

@@ -245,6 +245,11 @@ class ChangesMixin:
                 part = before[-1]
             elif text[sent_start:mark].strip() == "" and money and money[0].offset[0] < mark:
                 part = money[0]  # "…。完成预算的 35.83%": the item's subject
+            if sh["kind"] == "execution" and part is not None and _budget_label(part.label):
+                # "年初预算为 a 万元，支出决算为 b 万元。完成年初预算的 p%": the part is the 决算 figure.
+                actual = [c for c in money if c.offset[1] <= mark and not _budget_label(c.label)]
+                if actual and actual[-1].offset[0] > part.offset[0]:
+                    part = actual[-1]
             if sh["kind"] == "execution":
                 whole, whole_label = "预算数", normalise_label(sh["whole"])
             else:
@@ -260,6 +265,13 @@ class ChangesMixin:
                 parent = self.claims[part.parent]
                 if whole is None or parent.canonical == whole:
                     whole_claim = parent
+            if whole is None and whole_claim is None and part is not None and sh["kind"] == "share":
+                # "“三公”经费财政拨款支出决算中，公务接待费 0.39 万元，占 100.00%": the whole heads the sentence.
+                head = re.match(r"\s*([^，,。；;：:]{2,40}?)中\s*[，,：:]", text[sent_start:mark])
+                named = canonical(head.group(1)) if head else None
+                if named is not None and named != part.canonical:
+                    whole, whole_label = named, normalise_label(head.group(1))
+                    whole_claim = self._latest(named, before=part)
             self.add(
                 Claim(
                     id=0,
@@ -278,3 +290,8 @@ class ChangesMixin:
                     whole_claim=whole_claim.id if whole_claim else None,
                 )
             )
+
+
+def _budget_label(label: str) -> bool:
+    """"年初预算", "全年预算", "调整预算数": the label of a budget figure, not of an outturn."""
+    return bool(re.search(r"预算数?$", label)) and "决算" not in label

@@ -54,7 +54,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "对个人和家庭的补助": ("对个人和家庭的补助", "对个人和家庭补助支出", "对个人和家庭的补助支出", "对个人和家庭补助"),
     "资本性支出": ("资本性支出",),
     # 三公经费
-    "三公经费": ("三公经费", "三公经费预算数", "三公经费支出", "三公经费预算", "三公经费决算数"),
+    "三公经费": ("三公经费", "三公经费预算数", "三公经费支出", "三公经费预算", "三公经费决算数", "三公经费财政拨款支出"),
     "因公出国（境）费": ("因公出国（境）费", "因公出国（境）费用", "因公出国境费"),
     "公务接待费": ("公务接待费", "国内公务接待费"),
     "公务用车购置及运行费": ("公务用车购置及运行费", "公务用车购置及运行维护费", "公务用车购置和运行费"),
@@ -211,7 +211,8 @@ def _rightmost(text: str, terms: list[tuple[str, str]]) -> str | None:
     end = best[0]
     # The term must be the end of the subject: what follows may only be 预算/支出-style filler.
     tail = text[end:]
-    if tail and not re.fullmatch(r"(?:财政拨款)?(?:预算|决算)?(?:数|总额|金额|安排|资金|支出|经费|情况)*", tail):
+    # ("公务接待费支出决算", "三公经费财政拨款预算数"), but not 年初/上年/调整 (another figure's label).
+    if tail and not re.fullmatch(r"(?:财政拨款)?(?:(?:预算|决算)|(?:数|总额|金额|安排|资金|支出|经费|情况))*", tail):
         return None
     return best[2]
 

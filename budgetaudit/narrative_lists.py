@@ -14,6 +14,7 @@ from .narrative_labels import canonical
 from .narrative_text import is_heading
 
 _GAP = re.compile(r"[\s，,：:（(]*(?:(?:占|完成)[^，,。；;]*%[\s，,：:]*)?")
+_NEW_STATEMENT = re.compile(r"(?:另外|另|此外|同时|并且|还|以及|但|其余)")
 _CHANGE_WORDS = re.compile(r"比上|较上|相比|同比|增加|减少|增长|下降|降低")
 
 
@@ -40,6 +41,8 @@ def _simple_segment(segment: str, inside: list[Claim], offset: int) -> bool:
     if OPENER.search(segment) or len(inside) != 1:
         return False
     head = segment[: inside[0].offset[0] - offset].strip()
+    if _NEW_STATEMENT.match(head):
+        return False  # "；另安排专项经费 12.34 万元": a statement of its own, not one more part
     return len(head) <= 16 and not re.search(r"\d", head)
 
 

@@ -137,7 +137,13 @@ def _ends_sentence(text: str) -> bool:
     if last in _FINAL:
         return True
     # "…以及其他费用。）" and "…。”" close a sentence too.
-    return last in "）)”\"" and len(stripped) > 1 and stripped[-2] in _FINAL
+    if last in "）)”\"" and len(stripped) > 1 and stripped[-2] in _FINAL:
+        return True
+    # So does a note in parentheses after a full sentence: "…万元。（详见附件 2）".
+    if last in "）)":
+        opening = max(stripped.rfind("（"), stripped.rfind("("))
+        return opening > 0 and stripped[opening - 1] in _FINAL
+    return False
 
 
 def _append(paragraph: Paragraph, line: Line, text: str, columns: list[int]) -> None:

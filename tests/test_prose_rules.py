@@ -75,6 +75,44 @@ def test_a_truncated_share_is_rounding_and_execution_rates_use_the_stated_budget
     assert found(check(execution, "CN402")) == [("CN402", "error", 1)]
 
 
+def test_shares_of_the_classes_listed_after_主要用于以下方面():
+    text = (
+        "一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面:社会保障和就业支出（类）754.75 万元，占 77.4%;"
+        "卫生健康支出（类）236.63 万元，占 2.43%。"
+    )
+    r = check(text, "CN402", kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)]
+    assert r.findings[0].message == (
+        "第1行：社会保障和就业支出（类） 754.75 万元 ÷ 一般公共预算财政拨款支出 9,746.50 万元 = 7.74%，说明写为 77.4%"
+    )
+
+
+def test_an_execution_rate_after_the_budget_and_the_outturn_of_an_item():
+    text = "5、住房保障支出（类）。年初预算为 0.88 万元，支出决算为 0.80 万元。完成年初预算的 100.00%。"
+    r = check(text, "CN402", kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)] and "= 90.91%" in r.findings[0].message
+
+
+def test_a_share_of_the_whole_named_at_the_head_of_the_sentence_uses_the_table(table_builder):
+    table = table_builder("三公经费支出决算表", [("预算数",), ("决算数",)], [("合计", ["2.85", "0.39"])], first_line=30)
+    text = "“三公”经费财政拨款支出决算中，公务用车购置及运行维护费支出决算 0.00 万元，占 0.00%;公务接待费支出决算 0.30 万元，占100.00%。"
+    r = check(text, "CN402", [table], kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)]
+    assert "公务接待费支出决算 0.30 万元 ÷ 三公经费财政拨款支出决算 0.39 万元 = 76.92%" in r.findings[0].message
+
+
+def test_an_execution_rate_against_the_words_that_compare_outturn_and_budget():
+    wrong = "行政单位离退休(项)13.54万元,完成年初预算的999.3%,决算数小于年初预算数的原因主要是:与年初预算持平。"
+    r = check(wrong, "CN402", kind="决算", year=2024)
+    assert found(r) == [("CN402", "error", 1)]
+    assert r.findings[0].message == "第1行：完成预算的 999.3%，却写“决算数小于年初预算数”"
+    fine = (
+        "公务接待费 0.43 万元，完成预算的 35.83%，决算数小于预算数的主要原因是节约开支。"
+        "因公出国(境)费 0.00万元，完成预算的 0.00%，决算数持平预算数的主要原因是未发生因公出国(境)业务。"
+    )
+    assert found(check(fine, "CN402", kind="决算", year=2024)) == []
+
+
 # ------------------------------------------------------------------ CN403 / CN404 changes
 
 
@@ -165,6 +203,25 @@ def test_a_total_below_one_wanyuan_in_yuan_and_small_unnamed_sums_in_yuan():
     assert found(check("差旅费标准为 500 元，每人补助 1,200 元。", "CN407")) == []
 
 
+def test_one_figure_of_a_list_in_元_whose_digits_in_万元_make_the_list_add_up():
+    part = "政府采购金额（以合同签订为准）为 2319.21 万元，其中:货物采购金额 122.43元、工程采购金额 1387.72 万元、服务采购金额 809.07 万元。"
+    r = check(part, "CN407", kind="决算", year=2024)
+    assert found(r) == [("CN407", "error", 1)]
+    assert r.findings[0].message.startswith("第1行：货物采购金额 122.43 元，按万元计才与合计 政府采购金额（以合同签订为准） 2,319.21 万元相符")
+    total = "政府采购金额为 2319.21 元，其中:货物采购金额 122.43万元、工程采购金额 1387.72 万元、服务采购金额 809.07 万元。"
+    assert "所列分项之和 2,319.22 万元" in check(total, "CN407", kind="决算", year=2024).findings[0].message
+    # 500 元 is 0.05 万元: the list adds up as written.
+    assert found(check("差旅费 2.05 万元，其中：住宿费 500 元，交通费 2.00 万元。", "CN407")) == []
+
+
+def test_a_rate_over_a_zero_base_is_written_100_percent():
+    wrong = "收入支出总计307.82万元。与 2023 年度相比，收入支出总计增加 307.82 万元，增长1000.0%。"
+    r = check(wrong, "CN403", kind="决算", year=2024)
+    assert found(r) == [("CN403", "error", 1)] and "上年为 0，增幅只能写为 100%（或不写），说明写为 1000.0%" in r.findings[0].message
+    right = "机关运行经费支出 10.23 万元，比 2023 年度增加 10.23 万元，增长 100.00%。"
+    assert found(check(right, "CN403", kind="决算", year=2024)) == []
+
+
 # ------------------------------------------------------------------ CN408 years
 
 
@@ -189,6 +246,24 @@ def test_a_wrong_title_year_is_outvoted_by_the_figures():
     assert found(r) == [("CN408", "error", 1)] and "标题" in r.findings[0].message
 
 
+def test_a_sentence_without_a_figure_copied_from_last_year_is_a_warning():
+    text = "\n".join(
+        [
+            "2026 年度单位预算",
+            "2026 年收支总预算 1,681.43 万元。",
+            "本单位 2025 年度无政府性基金预算财政拨款支出。",
+            "2025 年，本单位应编制部门整体绩效目标共 1 个。",
+            "2026 年预算收支比上年减少 427.49 万元，比 2025 年度预算数减少 19.8 万元。",
+            "本办法自2025年2月14日起施行，依据《2025年预算编制办法》和 2025 年以来的执行情况。",
+            "单位于 2025 年成立，截至 2025 年末共有车辆 3 辆。",
+            "自 2023 年起实施预算绩效管理，2025 年底前完成预算项目清理，从 2024 年开始编制项目绩效目标。",
+        ]
+    )
+    r = check(text, "CN408")
+    assert found(r) == [("CN408", "warning", 3), ("CN408", "warning", 4)]
+    assert "“本单位 2025 年度无政府性基金预算财政拨款支出”写的是 2025 年，本文件是 2026 年预算" in r.findings[0].message
+
+
 # ------------------------------------------------------------------ CN409 leftovers
 
 
@@ -200,6 +275,7 @@ def test_a_wrong_title_year_is_outvoted_by_the_figures():
         "比上年增加 5.00 万元，下降（增长）3.00%。",
         "公务接待费与上年相比增加持平。",
         "请填写单位职责。",
+        "基本支出 xxx 万元。",
     ],
 )
 def test_drafting_notes_and_placeholders(line):
@@ -342,3 +418,64 @@ def test_another_years_figure_that_is_not_this_years_is_only_a_warning(table_bui
     text = "2026 年收支总预算 1,681.43 万元。\n2026 年基本支出 976.46 万元。\n2025 年“三公”经费预算数 22.8 万元。\n2025 年“三公”经费预算数 3 万元。"
     r = check(text, "CN408", [table])
     assert found(r) == [("CN408", "warning", 3), ("CN408", "error", 4)]
+
+
+# ------------------------------------------------------------------ CN412 coverage
+
+
+def test_a_coverage_rate_contradicting_its_counts():
+    text = (
+        "2026 年应编制部门（单位）整体绩效目标共 1 个，实际编制部门（单位）整体绩效目标共 2 个，编制覆盖率"
+        "（实际编制部门（单位）整体绩效目标/应编制部门（单位）整体绩效目标）为 100%。\n"
+        "2026 年应编制绩效目标的项目共 17 个，实际编制绩效目标的项目共 17 个，涉及资金 272946.83 万元，"
+        "项目覆盖率（实际编制绩效目标的数量 / 应编制绩效目标的数量）为 100%。\n"
+        "应编制绩效目标的项目共 3 个，实际编制 2 个，覆盖率为 66.67%。"
+    )
+    r = check(text, "CN412")
+    assert found(r) == [("CN412", "error", 1)]
+    assert r.findings[0].message == "第1行：应编制部门（单位）整体绩效目标 1 个，实际编制 2 个，覆盖率应为 200%，说明写为 100%"
+
+
+# ------------------------------------------------------------------ CN413 outturn against budget
+
+
+def test_the_words_comparing_outturn_and_budget_against_the_two_figures():
+    text = "\n".join(
+        [
+            "2、一般公共服务支出（类）社会工作事务（款）事业运行（项）。全年预算为 17.68 元，支出决算为 11.31 万元。"
+            "决算数小于全年预算数的主要原因:单位 2024 年新成立。",
+            "3、其他社会工作事务支出（项）。全年预算为 202.24 万元，支出决算为 202.24 万元。决算数与全年预算数持平。",
+            "4、行政单位医疗（项）。全年预算为 2.23 万元，支出决算为 2.22 万元，完成全年预算数的 99.55%。决算数小于全年预算数。",
+            "5、购房补贴（项）。全年预算为 11.72 万元，支出决算为 11.27 万元。决算数与全年预算数持平。",
+        ]
+    )
+    r = check(text, "CN413", kind="决算", year=2024)
+    assert found(r) == [("CN413", "error", 1), ("CN413", "error", 4)]
+    assert r.findings[0].message == "第1行：全年预算 17.68 元、支出决算 11.31 万元，却写“决算数小于全年预算数”"
+    assert r.findings[1].message == "第4行：全年预算 11.72 万元、支出决算 11.27 万元，却写“决算数与全年预算数持平”"
+
+
+def test_a_note_in_parentheses_after_a_sentence_does_not_join_the_next_paragraph():
+    text = "\n".join(
+        [
+            "2026 年收支总预算 1,681.43 万元。",
+            "2026 年基本支出 1,606.73 万元。",
+            "2. 项目支出 74.70 万元。（详见《2025年度部门预算公开说明》）",
+            "在支出预算中，其中卫生健康支出 1,309.94 万元，住房保障支出 165.28 万元。",
+        ]
+    )
+    assert found(check(text, "CN401 CN408")) == []
+
+
+def test_a_count_against_the_names_listed_under_its_heading_further_on():
+    text = (
+        "本中心为二级预算单位。设 {n} 个副处级内设机构、10 个副处级分支机构和 3 个正科级分支机构。\n"
+        "(一) 内设机构。综合办公室、党群人事部、基金财务部、基金拨付部、内部控制部、定点药店服务部、定点医疗机构服务部、"
+        "单位参保部、居民参保部、医疗生育审核部、结算部、政策咨询部、信息技术服务部和公共业务服务部。\n"
+        "(二) 分支机构。和平、沈河、皇姑、大东、铁西、浑南、于洪、沈北、苏家屯、辽中 10 个分中心为副处级分支机构;"
+        "新民、法库、康平 3 个分中心为正科级分支机构。"
+    )
+    assert found(check(text.format(n=14), "CN411")) == []
+    r = check(text.format(n=15), "CN411")
+    assert found(r) == [("CN411", "error", 1)]
+    assert r.findings[0].message == "第1行：15 个副处级内设机构，第2行列出 14 个名称（综合办公室、党群人事部、基金财务部…）"

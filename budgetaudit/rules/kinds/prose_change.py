@@ -123,10 +123,24 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                 locs,
             )
             continue
+        p = ch.percent
+        if ch.direction == "增加" and c_range[0] - (d.value + d.tolerance) <= 0 <= c_range[1] - (d.value - d.tolerance):
+            # All of this year's figure is the increase: last year was 0, and the rate is written 100%
+            # by convention (a unit set up this year); any other rate is a slip.
+            if abs(p.value - HUNDRED) > p.tolerance:
+                yield finding(
+                    rule,
+                    f"第{ch.line}行：{subject.label} {printed(subject)}，比{ch.base}增加 {printed(ch)}，上年为 0，"
+                    f"增幅只能写为 100%（或不写），说明写为 {p.value}%",
+                    locs,
+                    expected=HUNDRED,
+                    actual=p.value,
+                    difference=p.value - HUNDRED,
+                )
+            continue
         rng = _pct_range(c_range, (d.value - d.tolerance, d.value + d.tolerance), ch.direction == "增加")
         if rng is None:
             continue
-        p = ch.percent
         if p.value + p.tolerance >= rng[0] and p.value - p.tolerance <= rng[1]:
             continue
         prior = cur.value - d.value if ch.direction == "增加" else cur.value + d.value

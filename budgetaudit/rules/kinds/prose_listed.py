@@ -7,6 +7,9 @@
 "和平、沈河、…、辽中 10 个分中心", "“政府性基金预算支出表”“债务支出预算表”…，5 张表中没有数据":
 the names listed (separated by 、, or each in quotes) immediately before the count are counted.
 A list is only read when it is a list of names (no figures in it) of at least two items.
+
+The names may also follow, under a heading named by the count's noun: "设 14 个副处级内设机构……"
+then "（一）内设机构。综合办公室、党群人事部……和公共业务服务部。" (within the next few paragraphs).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from ...model import Finding
+from ...model import Finding, Location
 from ...narrative_rules import document_claims, finding, location, printed
+from ...narrative_text import paragraphs
 from ..rule import Draft, Rule
 
 KEY = "prose_listed"
@@ -53,12 +57,45 @@ def listed(lead: str) -> list[str]:
     return names
 
 
+_HEADED = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])\s*(?P<head>[^，,。；;：:、\d]{2,12})[。：:]\s*(?P<names>[^。；;]+)。?$")
+_NOUN = re.compile(r"^[^，,。；;、和及\d]{2,16}")
+_AHEAD = 6  # paragraphs after the count where its heading may come
+
+
+def listed_after(paras: list, claim) -> tuple[list[str], int, str] | None:
+    """Names listed under a later heading that the count's noun ends with, and that paragraph's line."""
+    text = paras[claim.paragraph].text
+    noun = _NOUN.match(text[claim.offset[1] :].lstrip())
+    if not noun:
+        return None
+    for para in paras[claim.paragraph + 1 : claim.paragraph + 1 + _AHEAD]:
+        m = _HEADED.match(para.text)
+        if m and noun.group(0).endswith(m.group("head")):
+            names = listed(m.group("names"))
+            return (names, para.line_at(m.start("names")), noun.group(0)) if names else None
+    return None
+
+
 def run(rule: Rule, facts) -> Iterable[Finding]:
     units: frozenset[str] = rule.compiled
+    paras = paragraphs(facts.doc)
     for claim in document_claims(facts):
         if claim.kind != "count" or claim.unit not in units or claim.count is None:
             continue
         names = listed(claim.extra.get("lead", ""))
+        if not names and claim.paragraph < len(paras):
+            after = listed_after(paras, claim)
+            if after is not None and len(after[0]) != claim.count:
+                names, line, noun = after
+                shown = "、".join(names[:3]) + ("…" if len(names) > 3 else "")
+                yield finding(
+                    rule,
+                    f"第{claim.line}行：{printed(claim)}{noun}，第{line}行列出 {len(names)} 个名称（{shown}）",
+                    [location(claim), Location(line=line, table="说明", row=shown)],
+                    expected=Decimal(len(names)),
+                    actual=Decimal(claim.count),
+                )
+            continue
         if not names or len(names) == claim.count:
             continue
         shown = "、".join(names[:3]) + ("…" if len(names) > 3 else "")

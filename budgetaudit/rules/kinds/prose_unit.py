@@ -7,7 +7,10 @@
 
 "收入预算 1,681.43 元" when the tables (or the prose) print 1,681.43 万元: the digits are the
 figure, the unit is wrong. A total of the payload's labels written in 元 for less than 1 万元 is
-impossible for a budget unit even when the figure appears nowhere else.
+impossible for a budget unit even when the figure appears nowhere else. In a list of parts under a
+total ("政府采购金额 2319.21 万元，其中：货物 122.43 元、工程 1387.72 万元、服务 809.07 万元"), one figure
+in the other unit whose digits, read in the list's unit, make the parts add up to the total is a
+unit slip too.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from ...model import Finding, Location
+from ...model import Amount, Finding, Location
 from ...narrative_labels import canonical
-from ...narrative_rules import document_claims, finding, location, printed
+from ...narrative_rules import document_claims, finding, location, printed, term
+from ..arith import BROKEN, Side, amount_term, compare
 from ..rule import Draft, Rule
 
 KEY = "prose_unit"
@@ -75,6 +79,10 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                 actual=a.value,
             )
             continue
+        slip = _slip_in_list(facts, all_claims, claim)
+        if slip is not None:
+            yield slip_finding(rule, claim, slip)
+            continue
         if a.unit == "元" and claim.canonical in totals and a.printed < ONE_WAN_IN_YUAN:
             yield finding(
                 rule,
@@ -82,3 +90,43 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                 [location(claim)],
                 actual=a.value,
             )
+
+
+def _slip_in_list(facts, claims, claim):
+    """The total (or part) that shows ``claim`` was meant in 万元: read so, its list adds up."""
+    by = {c.id: c for c in claims}
+    if claim.parent is not None:
+        total = by[claim.parent]
+        group = [c for c in claims if c.parent == total.id and c.group == claim.group and c.kind == "amount"]
+    else:
+        total = claim
+        group = [c for c in claims if c.parent == claim.id and c.kind == "amount"]
+    if total.amount is None or len(group) < 2 or any(c.amount is None for c in group):
+        return None
+    others = [c for c in (total, *group) if c is not claim]
+    if any(c.amount.unit != "万元" for c in others):
+        return None  # mixed units all round: nothing shows which is meant
+    as_wan = {c.id: term(c, facts=facts) for c in others}
+    a = claim.amount
+    meant = amount_term(Amount(a.printed, a.decimals, "万元", a.raw), f"说明·{claim.label}", location(claim))
+    as_wan[claim.id] = meant
+    left = Side.of(as_wan[total.id])
+    right = Side([(1, as_wan[c.id]) for c in group])
+    if compare(left, right).status == BROKEN:
+        return None
+    if claim.parent is not None:
+        return f"合计 {total.label} {printed(total)}", [location(total)]
+    listed = sum((c.amount.value for c in group), Decimal(0))
+    return f"所列分项之和 {listed:,} 万元", [location(c) for c in group]
+
+
+def slip_finding(rule: Rule, claim, slip) -> Finding:
+    a = claim.amount
+    other, where = slip
+    return finding(
+        rule,
+        f"第{claim.line}行：{claim.label} {printed(claim)}，按万元计才与{other}相符：单位应为万元",
+        [location(claim), *where],
+        expected=a.printed,
+        actual=a.value,
+    )

@@ -6,6 +6,7 @@ rounding separates are kept apart (``rounding``): reports show them with --show-
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .model import Document, Finding
@@ -60,9 +61,25 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
             else:
                 result.findings.append(finding)
     _promote_isolated_rounding(result, table_rules)
+    if doc.source == "pdf":
+        for f in result.findings + result.rounding:
+            f.message = pages_for_lines(f.message, doc)
+            if getattr(f, "where", ""):
+                f.where = pages_for_lines(f.where, doc)
     result.findings.sort(key=sort_key)
     result.rounding.sort(key=sort_key)
     return result
+
+
+_LINE_REF = re.compile(r"第(\d+)行")
+
+
+def pages_for_lines(message: str, doc: Document) -> str:
+    """A PDF's reader numbers its lines, but its user finds things by page: "第431行" → "第24页"."""
+    def page(m: re.Match) -> str:
+        line = doc.line(int(m.group(1)))
+        return f"第{line.page}页" if line is not None and line.page else m.group(0)
+    return _LINE_REF.sub(page, message)
 
 
 def _promote_isolated_rounding(result: AuditResult, table_rules: set[str]) -> None:

@@ -145,7 +145,7 @@ def _encoded(encoding: str, bom: bytes = b"", newline: str = "\n") -> Callable[[
 
 
 # A year: four digits 2010–2029 standing alone (not inside an amount, a code or a date's number).
-_YEAR = re.compile(r"(?<![\d.,])20[12]\d(?![\d]|\.\d|,\d)")
+_YEAR = re.compile(r"(?<![\d.])(?<!\d,)20[12]\d(?![\d]|\.\d|,\d)")  # after a comma too, not in 1,2024
 _ENTITY = re.compile(r"^(.*?(?:局|中心|委员会|厅|院|所|站|馆|校))")
 
 
@@ -186,7 +186,7 @@ def _year_and_entity(s: Seed) -> Variant:
                            + other[-1], text)
     v = Variant(list(enumerate(text.split("\n"), start=1)))
     v.rename, v.year_shift = rename, 1
-    years_in_messages = re.compile(r"(?<![\d,])(?<!\d\.)20[12]\d(?=\s*年)")  # not 第2025行: a line number
+    years_in_messages = re.compile(r"(?<!\d)(?<!\d,)(?<!\d\.)20[12]\d(?=\s*年)")  # not 第2025行: a line number
     v.message = lambda m: years_in_messages.sub(lambda y: str(int(y.group()) + 1), m).replace(core, other) \
         if core else m
     return v

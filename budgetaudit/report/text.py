@@ -43,20 +43,18 @@ def counts(findings: list[Finding]) -> Counter:
 
 
 def locations_text(path: str, locs: list[Location]) -> str:
-    """``samples/x.txt:252, 286`` — each line once, in order; pages for PDFs."""
+    """``samples/x.txt:252, 286`` — each line once, in order; ``x.pdf:p7, p10`` for PDFs."""
     parts: list[str] = []
     seen = set()
     for loc in locs:
         if loc.line is None and loc.page is None:
             continue
-        key = (loc.page, loc.line)
-        if key in seen:
+        # a PDF's user finds a number by its page (file.pdf:p12); a text's by its line
+        part = f"p{loc.page}" if loc.page is not None else f"{loc.line}"
+        if part in seen:
             continue
-        seen.add(key)
-        if loc.line is not None:
-            parts.append(f"{loc.line}" + (f"（第{loc.page}页）" if loc.page else ""))
-        else:
-            parts.append(f"第{loc.page}页")
+        seen.add(part)
+        parts.append(part)
     if not parts:
         return path
     return f"{path}:{', '.join(parts)}"
@@ -95,7 +93,10 @@ def _table_heading(doc: Document, kind: str | None) -> Text:
     if table is not None and table.number:
         text.append(f"{table.number} ", style="bold magenta")
     text.append(kind, style="bold magenta")
-    if table is not None and table.first_line:
+    if table is not None and table.pages:
+        first, last = min(table.pages), max(table.pages)
+        text.append(f"  第 {first} 页" if first == last else f"  第 {first}–{last} 页", style="dim")
+    elif table is not None and table.first_line:
         text.append(f"  第 {table.first_line}–{table.last_line} 行", style="dim")
     return text
 
@@ -176,8 +177,11 @@ def print_quiet(console: Console, item: DocumentResult, show_rounding: bool = Fa
     if item.result is None:
         return
     for f in item.result.shown(show_rounding):
-        line = next((loc.line for loc in f.locations if loc.line is not None), None)
-        where = f"{item.path}:{line}" if line is not None else item.path
+        first = next((loc for loc in f.locations if loc.line is not None or loc.page is not None), None)
+        if first is None:
+            where = item.path
+        else:
+            where = f"{item.path}:" + (f"p{first.page}" if first.page is not None else f"{first.line}")
         console.print(Text(f"{where}: {f.severity} {f.rule} {f.message}"), soft_wrap=True)
 
 

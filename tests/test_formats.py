@@ -193,3 +193,35 @@ def test_junit_stays_readable_when_a_message_carries_control_characters():
     root = ET.fromstring(junit.render([item], load_rules().rules).encode("utf-8"))
     failure = next(c for c in root.iter("testcase") if c.get("name").startswith("FT203")).find("failure")
     assert failure.get("message") == "第一页\ufffd第二页\ufffd"
+
+
+# ---------------------------------------------------------------- text report of a PDF
+
+
+def test_text_report_locates_pdf_findings_by_page():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from budgetaudit.report import text as text_report
+
+    item = pdf_result()
+    item.document.tables[0].pages = [7, 8]
+    out = StringIO()
+    console = Console(file=out, width=200, no_color=True, color_system=None)
+    text_report.render(console, [item])
+    shown = out.getvalue()
+    assert "决算.pdf:p7, p10" in shown  # the pages the two numbers are printed on, not the reader's lines
+    assert "第 7–8 页" in shown and "第 100–140 行" not in shown
+    quiet = StringIO()
+    text_report.print_quiet(Console(file=quiet, width=300, no_color=True), item)
+    assert quiet.getvalue().startswith("决算.pdf:p7: error FT203 ")
+
+
+def test_pdf_messages_cite_pages_not_reader_lines():
+    from budgetaudit.audit import pages_for_lines
+    from budgetaudit.model import Line
+
+    doc = Document(path="决算.pdf", lines=[Line(n, "", "", page=1 + n // 40) for n in range(1, 500)], source="pdf")
+    assert pages_for_lines("第431行：说明·基本支出 5,377.64", doc) == "第11页：说明·基本支出 5,377.64"
+    assert pages_for_lines("目录第9999行列出", doc) == "目录第9999行列出"  # no such line: left as written

@@ -29,21 +29,33 @@ _NUMBER = re.compile(
 )
 
 
+_FULLWIDTH_COMMA = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+_FULLWIDTH_COMMA_GAP = re.compile(r"(?<=\d)， (?=\d{3}\.\s?\d)")
+_FULLWIDTH_POINT = re.compile(r"(?<=\d)。(?=\d)")
+_COMMA_GAP = re.compile(r"(?<=\d), (?=\d{3}(?!\d))")
+_POINT_GAP = re.compile(r"(?<=\d)\. (?=\d)")
+
+
 def normalize(text: str) -> str:
     """Full-width forms to ASCII, TeX comparison artefacts to symbols, spaces out of numbers."""
     text = text.translate(_FULLWIDTH)
-    text = text.replace("\\geq", "≥").replace("\\leq", "≤").replace("&gt;", ">").replace("&lt;", "<")
-    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)
-    # A full-width separator with the extraction gap after it, inside an amount: "1， 681. 43".
-    text = re.sub(r"(?<=\d)， (?=\d{3}\.\s?\d)", ", ", text)
-    text = re.sub(r"(?<=\d)。(?=\d)", ".", text)
+    if "\\" in text or "&" in text:
+        text = text.replace("\\geq", "≥").replace("\\leq", "≤").replace("&gt;", ">").replace("&lt;", "<")
+    if "，" in text:
+        text = _FULLWIDTH_COMMA.sub(",", text)
+        # A full-width separator with the extraction gap after it, inside an amount: "1， 681. 43".
+        text = _FULLWIDTH_COMMA_GAP.sub(", ", text)
+    if "。" in text:
+        text = _FULLWIDTH_POINT.sub(".", text)
     return join_number_spaces(text)
 
 
 def join_number_spaces(text: str) -> str:
     """Close the gaps PDF extraction leaves inside numbers: ``3, 336. 53`` → ``3,336.53``."""
-    text = re.sub(r"(?<=\d), (?=\d{3}(?!\d))", ",", text)
-    text = re.sub(r"(?<=\d)\. (?=\d)", ".", text)
+    if ", " in text:
+        text = _COMMA_GAP.sub(",", text)
+    if ". " in text:
+        text = _POINT_GAP.sub(".", text)
     return text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .labels import compact
 
@@ -17,10 +18,14 @@ TEXT_HEADERS = {
 CODE_HEADERS = {"科目编码", "功能分类科目编码", "经济分类科目编码", "单位编码"}
 
 
+_QUOTES = re.compile(r"[“”\"'‘’]")
+
+
+@lru_cache(maxsize=8192)  # the same few hundred header words are compared over and over
 def clean(text: str) -> str:
     """A header cell compared without spaces, quotes or ASCII brackets."""
     t = compact(text)
-    t = re.sub(r"[“”\"'‘’]", "", t)
+    t = _QUOTES.sub("", t)
     return t.replace("(", "（").replace(")", "）")
 
 

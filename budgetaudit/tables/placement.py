@@ -10,6 +10,8 @@ the identities the row is left as printed — that is an error for the rules to 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from functools import lru_cache
 
 from ..model import Amount
 from .structure import Identity, holds
@@ -19,22 +21,39 @@ _MAX_SHIFT = 2
 _MAX_ENUMERATED = 20000
 
 
-def _valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]) -> Iterator[tuple[int, ...]]:
-    """Increasing placements of ``amounts`` over ``n`` columns in which every identity holds, leftmost first.
+_ZERO = Decimal(0)
+
+
+def _valid_placements(printed: Sequence[tuple[Decimal, Decimal]], n: int,
+                      ids: Sequence[Identity]) -> Iterator[tuple[int, ...]]:
+    """Increasing placements of the ``printed`` (value, tolerance) pairs over ``n`` columns in which
+    every identity holds, leftmost first.
 
     Columns left of the one being filled are settled, so an identity is checked as soon as all of
     its columns are (identities sorted by their rightmost column)."""
-    k = len(amounts)
+    k = len(printed)
     ordered = sorted(ids, key=lambda i: max((i.total, *i.parts)))
     last_col = [max((i.total, *i.parts)) for i in ordered]
     chosen: list[int] = []
-    values: dict[int, Amount] = {}
+    values: dict[int, tuple[Decimal, Decimal]] = {}
+
+    def holds_here(identity: Identity) -> bool:  # structure.holds on the pairs (the hot loop)
+        total = values.get(identity.total)
+        parts = [values[p] for p in identity.parts if p in values]
+        if total is None and not parts:
+            return True
+        tv, tol = total if total is not None else (_ZERO, _ZERO)
+        gap = tv
+        for v, t in parts:
+            gap -= v
+            tol += t
+        return abs(gap) <= tol
 
     def settled_ok(first: int, upto: int) -> tuple[bool, int]:
         """Check identities first.. whose columns all lie left of ``upto``; returns (ok, next unchecked)."""
         j = first
         while j < len(ordered) and last_col[j] < upto:
-            if not holds(ordered[j], values):
+            if not holds_here(ordered[j]):
                 return False, j
             j += 1
         return True, j
@@ -49,7 +68,7 @@ def _valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]
             ok, nxt = settled_ok(checked, c)
             if not ok:
                 return  # an identity left of c already fails; moving right cannot mend it
-            values[c] = amounts[i]
+            values[c] = printed[i]
             chosen.append(c)
             yield from rec(i + 1, c + 1, nxt)
             chosen.pop()
@@ -58,18 +77,28 @@ def _valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]
     yield from rec(0, 0, 0)
 
 
+def clear_placement_cache() -> None:
+    _first_valid.cache_clear()
+
+
 def _violations(amounts: Sequence[Amount], placement: Sequence[int], ids: Sequence[Identity]) -> int:
     values = dict(zip(placement, amounts, strict=True))
     return sum(0 if holds(i, values) else 1 for i in ids)
 
 
 def valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]) -> list[tuple[int, ...]]:
+    return list(_first_valid(tuple((a.value, a.tolerance) for a in amounts), n, tuple(ids)))
+
+
+@lru_cache(maxsize=4096)  # the same rows recur: tables repeated on every page, 类 and its only 款
+def _first_valid(printed: tuple[tuple[Decimal, Decimal], ...], n: int,
+                 ids: tuple[Identity, ...]) -> tuple[tuple[int, ...], ...]:
     out = []
-    for p in _valid_placements(amounts, n, ids):
+    for p in _valid_placements(printed, n, ids):
         out.append(p)
         if len(out) >= _MAX_VALID:
             break
-    return out
+    return tuple(out)
 
 
 def _all_placements(k: int, n: int) -> Iterator[tuple[int, ...]]:

@@ -8,6 +8,7 @@ from .grid import parse_tab
 from .hierarchy import settle
 from .metadata import describe
 from .performance import parse_performance
+from .placement import clear_placement_cache
 from .segment import Region, find_regions, find_toc
 from .sides import parse_sides
 from .space import parse_space, scrambled
@@ -15,6 +16,7 @@ from .space import parse_space, scrambled
 
 def recognize(lines: list[Line], path: str, source: str = "text") -> Document:
     doc = Document(path=path, lines=lines, source=source)
+    clear_placement_cache()  # rows recur within a document, rarely across documents
     doc.toc, toc_range = find_toc(lines)
     previous: Table | None = None
     previous_spec_kind: str | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..amounts import to_amount
 from ..model import Column, Line, Row, Table
@@ -74,8 +75,13 @@ def split_numbers(text: str, coded: bool = False, width: int = 0, after_code: bo
 def _is_header_words(text: str, vocabulary: list[str]) -> bool:
     """A line of column headings, possibly wrapped mid-word ("一般公共预" / "算")."""
     tokens = [hdr.clean(t) for t in text.split()]
-    words = [hdr.clean(w) for w in vocabulary]
+    words = _cleaned(tuple(vocabulary))
     return bool(tokens) and all(any(t in word for word in words) for t in tokens)
+
+
+@lru_cache(maxsize=256)
+def _cleaned(vocabulary: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(hdr.clean(w) for w in vocabulary)
 
 
 def _made_of_headings(label: str, vocabulary: list[str]) -> bool:

@@ -213,9 +213,9 @@ def tables_of(doc: Document) -> list[tuple]:
 
 def findings_of(doc: Document) -> list[tuple]:
     result = audit(doc, load_rules().rules)
-    # A message may cite a line ("第 20 行"): a location, which PDF and text number differently.
+    # A message may cite a line ("第 20 行"), a PDF's a page ("第 3 页"): locations, not content.
     return sorted(
-        (f.rule, f.severity, re.sub(r"第\s*\d+\s*行", "第…行", f.message),
+        (f.rule, f.severity, re.sub(r"第\s*\d+\s*[行页]", "第…", f.message),
          tuple((loc.table, loc.row, loc.column) for loc in f.locations))
         for f in result.findings + result.rounding
     )

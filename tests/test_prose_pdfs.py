@@ -56,3 +56,25 @@ def test_template_placeholders_are_all_reported():
     assert len(leftovers) >= 50
     assert {f.rule for f in found} <= {"CN409", "CC503"}
     assert all(f.severity == "warning" for f in found if f.rule == "CC503")
+
+
+@pytest.mark.parametrize("before, after, rule", [
+    ("公务接待费支出 0.39 万元", "公务接待费支出 0.93 万元", "FN331"),
+    ("公务用车购置支出为 0.00 万元", "公务用车购置支出为 1.20 万元", "FN333"),
+])
+def test_three_public_funds_in_prose_against_the_one_row_table(before, after, rule):
+    """Shanghai prints 三公 in one row (items as columns): the prose figures are still compared."""
+    from budgetaudit.model import Line
+    from budgetaudit.tables import recognize
+
+    if not PLANNING.exists():
+        pytest.skip(f"{PLANNING.name} absent")
+    doc = load_document(PLANNING)
+    (at,) = [i for i, line in enumerate(doc.lines) if before in line.text]
+    lines = list(doc.lines)
+    old = lines[at]
+    lines[at] = Line(old.number, old.text.replace(before, after), old.raw.replace(before, after), old.page)
+    found = audit(recognize(lines, str(PLANNING), source="pdf"), load_rules().rules).findings
+    hits = [f for f in found if f.rule == rule and f.locations[0].line == old.number]
+    assert hits and hits[0].severity == "error"
+    assert hits[0].locations[0].page == old.page and f"第{old.page}页" in hits[0].message

@@ -16,7 +16,8 @@ from ..model import Column, Line, Row, Table
 from . import header as hdr
 from .catalogue import TableSpec
 from .labels import CODE, UNIT_CODE, collapse, compact, is_total_label, split_code
-from .rows import PendingRow, Printed, build_row, is_number_token
+from .placement import table_shift
+from .rows import PendingRow, Printed, build_row, is_number_token, printed_amounts, shift_positions
 from .segment import ILLEGIBLE, is_preamble
 from .structure import identities
 
@@ -227,6 +228,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
     table.columns = [Column(path=p) for p in layout.columns]
     ids = [] if kind_years else identities(layout.columns)
     rows: list[Row] = []
+    pendings: list[PendingRow] = []
     alternatives: list[list[tuple[int, ...]]] = []
     previous_total = False
     for line, cells in body:
@@ -244,6 +246,8 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
         previous_total = row.role == "total"
         rows.append(row)
         alternatives.append(alts)
+        pendings.append(pending)
+    _settle_shift(rows, pendings, alternatives, len(layout.columns), ids, unit)
     fragment_row = _scattered_row(trailing, len(layout.columns), ids, unit)
     if fragment_row is not None:
         rows.append(fragment_row[0])
@@ -256,6 +260,20 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
     if kind_years and spec.kind == "三公经费支出表":
         table.kind = "三公经费预算对比表"
     return alternatives
+
+
+def _settle_shift(rows: list[Row], pendings: list[PendingRow], alternatives: list[list[tuple[int, ...]]],
+                  n: int, ids, unit: str) -> None:
+    """Rows whose data sit a cell off the header in the same way are placed again, shifted back."""
+    printed = [(i, printed_amounts(p, unit)) for i, p in enumerate(pendings)]
+    known = [(i, ac) for i, ac in printed if ac is not None and ac[0]]
+    shift = table_shift([ac for _, ac in known], n, ids)
+    if shift is None:
+        return
+    for i, _ in known:
+        shift_positions(pendings[i], shift.apply)
+        placed, alternatives[i] = build_row(pendings[i], n, ids, unit, positional=True)
+        rows[i].cells = placed.cells
 
 
 def _empty_note_follows(lines: list[Line], look: int = 4) -> bool:

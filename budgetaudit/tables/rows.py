@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..amounts import is_nil, to_amount
@@ -36,6 +37,26 @@ class PendingRow:
     texts: dict[str, str] = field(default_factory=dict)
     role: str | None = None
     candidates: list[tuple[int, ...]] = field(default_factory=list)
+
+
+def printed_amounts(pending: PendingRow, unit: str) -> tuple[list[Amount], list[int]] | None:
+    """The row's amounts and the columns the layout printed them in (None if it lost any)."""
+    amounts, columns = [], []
+    for p in pending.numbers:
+        amount = to_amount(p.text, unit)
+        if amount is not None:
+            if p.position is None:
+                return None
+            amounts.append(amount)
+            columns.append(p.position)
+    return amounts, columns
+
+
+def shift_positions(pending: PendingRow, move: Callable[[int], int]) -> None:
+    """Re-read the printed columns of a row's numbers (and nil markers) through ``move``."""
+    for p in pending.numbers:
+        if p.position is not None:
+            p.position = move(p.position)
 
 
 def build_row(pending: PendingRow, n_columns: int, ids: list[Identity], unit: str,

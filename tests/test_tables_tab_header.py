@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from budgetaudit.cli import app
@@ -103,17 +104,23 @@ HEADER = [
 
 
 def _data(name: str, total: str, this_year: str, public: str, own: str, carried: str, c_public: str,
-          c_own: str) -> str:
-    """A data row that lost one empty cell of 本年收入.单位资金: 上年结转结余 starts a cell early."""
-    return T.join([name, total, this_year, public, "", "", "", own, own, "", "", "",
+          c_own: str, extra: bool = False) -> str:
+    """A data row that lost one empty cell of 本年收入.单位资金: 上年结转结余 starts a cell early; with
+    ``extra`` one that gained one instead, its 上年结转结余 a cell late, under a header printed in place."""
+    blanks = ["", ""] if extra else []
+    return T.join([name, total, this_year, public, "", "", "", own, own, "", "", "", *blanks,
                    carried, c_public, "", "", "", c_own, ""])
 
 
-def _document(tmp_path: Path, second_public: str) -> Path:
-    lines = ["2026年某某市某某中心单位预算", "", "收入预算总表", "", "表2", "", "单位：万元", "", *HEADER,
-             _data("合计", "830.80", "800.00", "700.00", "100.00", "30.80", "30.30", "0.50"),
-             _data("某某市某某中心", "520.50", "500.00", "400.00", "100.00", "20.50", "20.00", "0.50"),
-             _data("某某市某某站", "310.30", "300.00", "300.00", "", "10.30", second_public, ""), ""]
+def _document(tmp_path: Path, second_public: str, extra: bool = False) -> Path:
+    header = [row.split(T) for row in HEADER]
+    if extra:
+        header[0][12], header[0][13] = "", "上年结转结余"
+    lines = ["2026年某某市某某中心单位预算", "", "收入预算总表", "", "表2", "", "单位：万元", "",
+             *(T.join(row) for row in header),
+             _data("合计", "830.80", "800.00", "700.00", "100.00", "30.80", "30.30", "0.50", extra),
+             _data("某某市某某中心", "520.50", "500.00", "400.00", "100.00", "20.50", "20.00", "0.50", extra),
+             _data("某某市某某站", "310.30", "300.00", "300.00", "", "10.30", second_public, "", extra), ""]
     path = tmp_path / "misaligned.txt"
     path.write_text("\n".join(lines), "utf-8")
     return path
@@ -124,8 +131,9 @@ def _findings(path: Path) -> list[dict]:
     return json.loads(result.stdout)["documents"][0]["findings"]
 
 
-def test_misaligned_table_that_adds_up_has_its_cells_in_place_and_no_finding(tmp_path):
-    path = _document(tmp_path, "10.30")
+@pytest.mark.parametrize("extra", [False, True], ids=["cell-lost", "cell-gained"])
+def test_misaligned_table_that_adds_up_has_its_cells_in_place_and_no_finding(tmp_path, extra):
+    path = _document(tmp_path, "10.30", extra)
     (t,) = load_document(path).tables
     assert _cells(t, "某某市某某中心") == {
         "总计": (Decimal("520.50"), 13), "本年收入.合计": (Decimal("500.00"), 13),
@@ -136,10 +144,11 @@ def test_misaligned_table_that_adds_up_has_its_cells_in_place_and_no_finding(tmp
     assert _findings(path) == []
 
 
-def test_wrong_figure_in_a_misaligned_table_is_reported_in_its_column(tmp_path):
+@pytest.mark.parametrize("extra", [False, True], ids=["cell-lost", "cell-gained"])
+def test_wrong_figure_in_a_misaligned_table_is_reported_in_its_column(tmp_path, extra):
     """某某市某某站 prints 上年结转结余 10.30 but its 一般公共预算 part 10.20: its row adds up under no
     placement, and keeps the shift the other rows show, so BT113 names the real columns."""
-    findings = _findings(_document(tmp_path, "10.20"))
+    findings = _findings(_document(tmp_path, "10.20", extra))
     own = [f for f in findings if f["rule"] == "BT113"]
     assert len(own) == 1
     assert own[0]["message"] == "某某市某某站：上年结转结余.合计 10.30 ≠ 上年结转结余.一般公共预算 10.20（差 0.10 万元）"

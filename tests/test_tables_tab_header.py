@@ -70,6 +70,19 @@ def test_group_label_one_cell_left_of_its_run_heads_that_run():
     ]
 
 
+def test_group_label_one_cell_left_over_two_header_rows_is_told_by_the_repeated_names():
+    """No deeper row to show it: 上年结转结余 printed over 本年收入's 单位资金, its own run one cell right
+    begins with the names the group before begins with."""
+    rows = [
+        _row("单位名称", "总计", "本年收入", "", "上年结转结余", width=8),
+        _row("", "", "合计", "一般公共预算", "单位资金", "合计", "一般公共预算", "单位资金", width=8),
+    ]
+    assert header_paths(rows, 8)[1:] == [
+        ("总计",), ("本年收入", "合计"), ("本年收入", "一般公共预算"), ("本年收入", "单位资金"),
+        ("上年结转结余", "合计"), ("上年结转结余", "一般公共预算"), ("上年结转结余", "单位资金"),
+    ]
+
+
 def test_group_label_one_cell_right_of_its_run_takes_back_the_repeated_names():
     """上年结转结余 printed over its second sub-header: the 合计 before it repeats 本年收入's names."""
     rows = [

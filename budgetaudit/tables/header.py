@@ -71,7 +71,9 @@ def anchor_groups(grid: list[list[str]], width: int) -> None:
     A group's label sits over its first column, and so does its first sub-header. Two shifts break
     that and send sub-headers to the wrong group:
     - the label one cell left of its run, over the last sub-header of the group before it
-      (上年结转结余 over 单位资金.其他收入, its own 合计 one cell right): moved right onto its run;
+      (上年结转结余 over 单位资金.其他收入, its own 合计 one cell right), told by a deeper row's run
+      going on under it or by the run one cell right repeating the group before's names: moved
+      right onto its run;
     - the label one cell right of its run, so that the run's first sub-header joins the group before,
       whose sub-headers then repeat (…单位资金, 合计, 一般公共预算…): moved left onto the repeat.
     """
@@ -86,9 +88,12 @@ def _move_one_label(grid: list[list[str]], width: int) -> bool:
         cells, below = grid[r], grid[r + 1]
         spans, next_end = _spans(cells, parent_end)
         for i, (p, q) in enumerate(spans):
-            # the deeper sub-header under the label continues a run from the left
-            if (p > 0 and q > p + 1 and not below[p] and below[p + 1]
-                    and any(row[p] and row[p - 1] for row in grid[r + 2:])):
+            if p > 0 and q > p + 1 and below[p + 1] and (
+                    # a deeper sub-header under the label continues a run from the left
+                    not below[p] and any(row[p] and row[p - 1] for row in grid[r + 2:])
+                    # or the run one cell right repeats the group before's names, not the one under it
+                    or i > 0 and _names(below, p + 1, q) == _names(below, spans[i - 1][0], p) != []
+                    and below[p] != _names(below, p + 1, q)[0]):
                 cells[p + 1], cells[p] = cells[p], ""
                 return True
             if i + 1 < len(spans):
@@ -100,11 +105,15 @@ def _move_one_label(grid: list[list[str]], width: int) -> bool:
     return False
 
 
+def _names(below: list[str], start: int, end: int) -> list[str]:
+    """The first two sub-header names in ``start..end`` (empty unless there are two)."""
+    names = [c for c in below[start:end] if c][:2]
+    return names if len(names) == 2 else []
+
+
 def _repeats(below: list[str], start: int, m: int, end: int) -> bool:
     """Whether the sub-headers from ``m`` on begin with the same two names as those from ``start``."""
-    first = [c for c in below[start:m] if c][:2]
-    again = [c for c in below[m:end] if c][:2]
-    return len(first) == 2 and first == again and bool(below[m])
+    return bool(below[m]) and _names(below, start, m) == _names(below, m, end) != []
 
 
 def canonical(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:

@@ -28,7 +28,7 @@ import re
 import sys
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -576,9 +576,24 @@ def test_consistent_changes_are_seen_on_a_row_they_changed(sample_outcomes):
 
 
 def _one(path: Path, cls: str, what: str, sign: int) -> Mutation:
-    return next(m for m in mutations_of(str(path)) if m.cls == cls and m.what.startswith(what)
-                and (m.edits[0][2].value > baseline(str(path)).doc.tables[m.table].rows[m.edits[0][0]]
-                     .cells[m.edits[0][1]].amount.value) == (sign > 0))
+    """The first mutation of ``cls`` on ``what``, made in the direction of ``sign``.
+
+    The sweep alternates up and down over all the document's cells, so which way one cell goes
+    depends on how many cells the recogniser found before it; a test about one direction turns
+    the change round (every edit by the opposite amount) rather than depend on that count.
+    """
+    m = next(m for m in mutations_of(str(path)) if m.cls == cls and m.what.startswith(what))
+    table = baseline(str(path)).doc.tables[m.table]
+
+    def old(r: int, k: int) -> Amount:
+        return table.rows[r].cells[k].amount
+
+    r0, k0, first = m.edits[0]
+    if (first.value > old(r0, k0).value) == (sign > 0):
+        return m
+    edits = tuple((r, k, Amount(2 * old(r, k).value - a.value, a.decimals, a.unit)) for r, k, a in m.edits)
+    new_cells = tuple((r, c, Amount(-a.value, a.decimals, a.unit)) for r, c, a in m.new_cells)
+    return replace(m, edits=edits, new_cells=new_cells)
 
 
 def test_a_whole_budget_row_below_its_public_budget_part_is_reported_on_both_lines():

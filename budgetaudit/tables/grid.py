@@ -16,7 +16,8 @@ from ..model import Column, Line, Row, Table
 from . import header as hdr
 from .catalogue import TableSpec
 from .labels import CODE, UNIT_CODE, collapse, compact, is_total_label, split_code
-from .rows import PendingRow, Printed, build_row, is_number_token
+from .placement import table_shift
+from .rows import PendingRow, Printed, build_row, is_number_token, printed_amounts, reread_positions
 from .segment import ILLEGIBLE, is_preamble
 from .structure import identities
 
@@ -153,9 +154,9 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
             continue
         if pos in layout.amount_positions:
             if is_number_token(text) or is_nil(text):
-                numbers.append(Printed(text=text, line=line, position=layout.amount_positions[pos]))
+                numbers.append(Printed(text=text, line=line, position=layout.amount_positions[pos], cell=pos))
         elif is_number_token(text) and pos > max(layout.amount_positions, default=-1):
-            numbers.append(Printed(text=text, line=line, position=None))
+            numbers.append(Printed(text=text, line=line, position=None, cell=pos))
     if not label and not code and not numbers:
         return None
     pending = PendingRow(label=label, line=line, code=code, numbers=numbers, texts=extra, role=role)
@@ -227,6 +228,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
     table.columns = [Column(path=p) for p in layout.columns]
     ids = [] if kind_years else identities(layout.columns)
     rows: list[Row] = []
+    pendings: list[PendingRow] = []
     alternatives: list[list[tuple[int, ...]]] = []
     previous_total = False
     for line, cells in body:
@@ -244,6 +246,8 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
         previous_total = row.role == "total"
         rows.append(row)
         alternatives.append(alts)
+        pendings.append(pending)
+    _settle_shift(rows, pendings, alternatives, layout, ids, unit)
     fragment_row = _scattered_row(trailing, len(layout.columns), ids, unit)
     if fragment_row is not None:
         rows.append(fragment_row[0])
@@ -256,6 +260,21 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
     if kind_years and spec.kind == "三公经费支出表":
         table.kind = "三公经费预算对比表"
     return alternatives
+
+
+def _settle_shift(rows: list[Row], pendings: list[PendingRow], alternatives: list[list[tuple[int, ...]]],
+                  layout: GridLayout, ids, unit: str) -> None:
+    """Rows whose data sit a cell off the header in the same way are placed again, shifted back."""
+    n = len(layout.columns)
+    printed = [(i, printed_amounts(p, unit)) for i, p in enumerate(pendings)]
+    known = [(i, ac) for i, ac in printed if ac is not None and ac[0]]
+    shift = table_shift([ac for _, ac in known], n, ids, layout.amount_positions.get)
+    if shift is None:
+        return
+    for i, _ in known:
+        reread_positions(pendings[i], lambda cell: layout.amount_positions.get(shift.apply(cell)))
+        placed, alternatives[i] = build_row(pendings[i], n, ids, unit, positional=True)
+        rows[i].cells = placed.cells
 
 
 def _empty_note_follows(lines: list[Line], look: int = 4) -> bool:

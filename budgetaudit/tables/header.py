@@ -35,27 +35,90 @@ def is_text_header(name: str) -> bool:
 
 def header_paths(rows: list[list[str]], width: int) -> list[tuple[str, ...]]:
     """Column path at each position: a header cell spans right until the next filled cell of its
-    row, never beyond its parent's span."""
+    row, never beyond its parent's span (after group labels printed a cell off their sub-headers
+    are put back over them)."""
+    grid = [[clean(c) for c in row][:width] + [""] * (width - len(row)) for row in rows]
+    anchor_groups(grid, width)
     paths: list[list[str]] = [[] for _ in range(width)]
     parent_end = [width] * width
-    for row in rows:
-        cells = [clean(c) for c in row] + [""] * (width - len(row))
-        new_end = parent_end[:]
-        p = 0
-        while p < width:
-            if not cells[p]:
-                p += 1
-                continue
-            end = parent_end[p]
-            q = p + 1
-            while q < end and not cells[q]:
-                q += 1
+    for cells in grid:
+        spans, parent_end = _spans(cells, parent_end)
+        for p, q in spans:
             for x in range(p, q):
                 paths[x].append(cells[p])
-                new_end[x] = q
-            p = q
-        parent_end = new_end
     return [tuple(p) for p in paths]
+
+
+def _spans(cells: list[str], parent_end: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """The span of each filled cell of a header row, and each position's bound for the row below."""
+    width = len(cells)
+    new_end = parent_end[:]
+    spans = []
+    p = 0
+    while p < width:
+        if not cells[p]:
+            p += 1
+            continue
+        end = parent_end[p]
+        q = p + 1
+        while q < end and not cells[q]:
+            q += 1
+        spans.append((p, q))
+        for x in range(p, q):
+            new_end[x] = q
+        p = q
+    return spans, new_end
+
+
+def anchor_groups(grid: list[list[str]], width: int) -> None:
+    """Move group labels that extraction printed one cell off the run of sub-headers they head.
+
+    A group's label sits over its first column, and so does its first sub-header. Two shifts break
+    that and send sub-headers to the wrong group:
+    - the label one cell left of its run, over the last sub-header of the group before it
+      (上年结转结余 over 单位资金.其他收入, its own 合计 one cell right), told by a deeper row's run
+      going on under it or by the run one cell right repeating the group before's names: moved
+      right onto its run;
+    - the label one cell right of its run, so that the run's first sub-header joins the group before,
+      whose sub-headers then repeat (…单位资金, 合计, 一般公共预算…): moved left onto the repeat.
+    """
+    for _ in range(width):  # each move settles one label; stop when none is left
+        if not _move_one_label(grid, width):
+            return
+
+
+def _move_one_label(grid: list[list[str]], width: int) -> bool:
+    parent_end = [width] * width
+    for r in range(len(grid) - 1):
+        cells, below = grid[r], grid[r + 1]
+        spans, next_end = _spans(cells, parent_end)
+        for i, (p, q) in enumerate(spans):
+            if p > 0 and q > p + 1 and below[p + 1] and (
+                    # a deeper sub-header under the label continues a run from the left
+                    not below[p] and any(row[p] and row[p - 1] for row in grid[r + 2:])
+                    # or the run one cell right repeats the group before's names, not the one under it
+                    or i > 0 and _names(below, p + 1, q) == _names(below, spans[i - 1][0], p) != []
+                    and below[p] != _names(below, p + 1, q)[0]):
+                cells[p + 1], cells[p] = cells[p], ""
+                return True
+            if i + 1 < len(spans):
+                m = spans[i + 1][0] - 1  # the cell before the next label
+                if m > p and not cells[m] and _repeats(below, p, m, spans[i + 1][1]):
+                    cells[m], cells[m + 1] = cells[m + 1], ""
+                    return True
+        parent_end = next_end
+    return False
+
+
+def _names(below: list[str], start: int, end: int) -> list[str]:
+    """The first two sub-header names in ``start..end`` (empty unless there are two)."""
+    names = [c for c in below[start:end] if c][:2]
+    return names if len(names) == 2 else []
+
+
+def _repeats(below: list[str], start: int, m: int, end: int) -> bool:
+    """Whether the sub-headers from ``m`` on begin with the same two names as those from ``start``."""
+    return bool(below[m]) and _names(below, start, m) == _names(below, m, end) != []
 
 
 def canonical(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:

@@ -9,7 +9,8 @@ the identities the row is left as printed — that is an error for the rules to 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -156,3 +157,68 @@ def place(
             break
     assert best is not None
     return best, [best]
+
+
+@dataclass(frozen=True)
+class Shift:
+    """The data of a tab table one cell off its header from cell ``cut`` of each line on (an empty
+    cell the extraction dropped or added in every row): printed cell c ≥ cut stands for c + delta."""
+
+    cut: int
+    delta: int
+
+    def apply(self, cell: int) -> int:
+        return cell + self.delta if cell >= self.cut else cell
+
+
+def _holds_all(amounts: Sequence[Amount], columns: Sequence[int | None], n: int,
+               ids: Sequence[Identity]) -> bool:
+    if any(c is None or not 0 <= c < n for c in columns) or len(set(columns)) != len(columns):
+        return False
+    return _violations(amounts, columns, ids) == 0  # type: ignore[arg-type]
+
+
+def table_shift(
+    rows: Sequence[tuple[Sequence[Amount], Sequence[int]]],
+    n: int,
+    ids: Sequence[Identity],
+    column_of: Callable[[int], int | None],
+) -> Shift | None:
+    """The shift of the table's data against its header that its arithmetic asks for, if any.
+
+    ``rows`` are each row's amounts with the cells of the line they were printed in; ``column_of``
+    reads a cell as a column (None for a cell under no amount heading). A shift is taken when it
+    makes the identities hold on more rows than the printed cells do and breaks none that held: the
+    one that mends most rows moving fewest numbers (the lost cell is among the blanks just before
+    the first number moved), and none when two shifts place the numbers differently and do equally
+    well. A row that still fails keeps the table's shift: its figure is wrong, and the rules should
+    see it in its own column rather than in the neighbour the extraction pushed it to.
+    """
+    if not ids:
+        return None
+
+    def columns(cells: Sequence[int], shift: Shift | None) -> tuple[int | None, ...]:
+        return tuple(column_of(shift.apply(c) if shift else c) for c in cells)
+
+    baseline = [_holds_all(a, columns(c, None), n, ids) for a, c in rows]
+    used = sorted({c for _, cells in rows for c in cells})
+    best: dict[tuple, Shift] = {}
+    best_score = (0, 0)  # (rows mended, -numbers moved): mend the most rows with the fewest moves
+    for delta in (1, -1):
+        for cut in used:
+            shift = Shift(cut, delta)
+            moved = tuple(columns(cells, shift) for _, cells in rows)
+            after = [_holds_all(a, m, n, ids) for (a, _), m in zip(rows, moved, strict=True)]
+            if any(b and not x for b, x in zip(baseline, after, strict=True)):
+                continue
+            gain = sum(1 for b, x in zip(baseline, after, strict=True) if x and not b)
+            if not gain:
+                continue
+            score = (gain, -sum(1 for _, cells in rows for c in cells if c >= cut))
+            if score > best_score:
+                best, best_score = {moved: shift}, score
+            elif score == best_score:
+                best.setdefault(moved, shift)
+    if len(best) != 1:
+        return None  # nothing mended, or two different repairs as good: keep what was printed
+    return next(iter(best.values()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..amounts import is_nil, to_amount
@@ -20,11 +21,13 @@ def is_number_token(text: str) -> bool:
 
 @dataclass
 class Printed:
-    """One number (or nil marker) as printed: where, and at which column position if the layout kept it."""
+    """One number (or nil marker) as printed: where, at which column position if the layout kept it,
+    and in which cell of its line (tab layouts)."""
 
     text: str
     line: Line
     position: int | None = None
+    cell: int | None = None
 
 
 @dataclass
@@ -36,6 +39,26 @@ class PendingRow:
     texts: dict[str, str] = field(default_factory=dict)
     role: str | None = None
     candidates: list[tuple[int, ...]] = field(default_factory=list)
+
+
+def printed_amounts(pending: PendingRow, unit: str) -> tuple[list[Amount], list[int]] | None:
+    """The row's amounts and the cells of their line they were printed in (None if any is unknown)."""
+    amounts, cells = [], []
+    for p in pending.numbers:
+        amount = to_amount(p.text, unit)
+        if amount is not None:
+            if p.cell is None:
+                return None
+            amounts.append(amount)
+            cells.append(p.cell)
+    return amounts, cells
+
+
+def reread_positions(pending: PendingRow, column_of: Callable[[int], int | None]) -> None:
+    """Give a row's numbers (and nil markers) the columns ``column_of`` reads their cells as."""
+    for p in pending.numbers:
+        if p.cell is not None:
+            p.position = column_of(p.cell)
 
 
 def build_row(pending: PendingRow, n_columns: int, ids: list[Identity], unit: str,

@@ -15,14 +15,11 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..model import Amount
-from .structure import Identity, holds
+from .structure import Identity, holds, holds_printed
 
 _MAX_VALID = 16
 _MAX_SHIFT = 2
 _MAX_ENUMERATED = 20000
-
-
-_ZERO = Decimal(0)
 
 
 def _valid_placements(printed: Sequence[tuple[Decimal, Decimal]], n: int,
@@ -38,23 +35,11 @@ def _valid_placements(printed: Sequence[tuple[Decimal, Decimal]], n: int,
     chosen: list[int] = []
     values: dict[int, tuple[Decimal, Decimal]] = {}
 
-    def holds_here(identity: Identity) -> bool:  # structure.holds on the pairs (the hot loop)
-        total = values.get(identity.total)
-        parts = [values[p] for p in identity.parts if p in values]
-        if total is None and not parts:
-            return True
-        tv, tol = total if total is not None else (_ZERO, _ZERO)
-        gap = tv
-        for v, t in parts:
-            gap -= v
-            tol += t
-        return abs(gap) <= tol
-
     def settled_ok(first: int, upto: int) -> tuple[bool, int]:
         """Check identities first.. whose columns all lie left of ``upto``; returns (ok, next unchecked)."""
         j = first
         while j < len(ordered) and last_col[j] < upto:
-            if not holds_here(ordered[j]):
+            if not holds_printed(ordered[j], values):
                 return False, j
             j += 1
         return True, j

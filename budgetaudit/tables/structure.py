@@ -63,10 +63,17 @@ def identities(paths: list[tuple[str, ...]]) -> list[Identity]:
 
 def holds(identity: Identity, values: dict[int, Amount]) -> bool:
     """Whether the identity holds within printed-precision tolerance (blank = 0 exactly)."""
+    return holds_printed(identity, {c: (a.value, a.tolerance) for c, a in values.items()})
+
+
+def holds_printed(identity: Identity, values: dict[int, tuple[Decimal, Decimal]]) -> bool:
+    """``holds`` over (value, tolerance) pairs: the placement search's hot loop calls it directly."""
     total = values.get(identity.total)
     parts = [values[p] for p in identity.parts if p in values]
     if total is None and not parts:
         return True
-    tv = total.value if total else Decimal(0)
-    tol = (total.tolerance if total else Decimal(0)) + sum((p.tolerance for p in parts), Decimal(0))
-    return abs(tv - sum((p.value for p in parts), Decimal(0))) <= tol
+    gap, tol = total if total is not None else (Decimal(0), Decimal(0))
+    for value, tolerance in parts:
+        gap -= value
+        tol += tolerance
+    return abs(gap) <= tol

@@ -49,6 +49,15 @@ CENTRED = """
 """
 
 
+# The head of 公开06表 as pdfplumber prints it: two (编码, 名称, 决算数) blocks side by side.
+BLOCKS_HEAD = """
+        一般公共预算财政拨款基本支出决算表
+        单位：万元
+        经济分类 经济分类
+        科目名称 决算数 科目名称 决算数
+        科目编码 科目编码"""
+
+
 def test_centred_names_wrap_above_and_below_a_code_that_is_never_an_amount(tmp_path):
     t = _table(_doc(tmp_path, CENTRED), "一般公共预算财政拨款支出决算表")
     assert [(r.code, r.name) for r in t.rows] == [
@@ -94,12 +103,7 @@ def test_side_by_side_rows_with_dropped_cells_are_placed_by_the_sides_sums(tmp_p
 
 
 def test_blocks_side_by_side_in_a_space_layout(tmp_path):
-    t = _table(_doc(tmp_path, """
-        一般公共预算财政拨款基本支出决算表
-        单位：万元
-        经济分类 经济分类
-        科目名称 决算数 科目名称 决算数
-        科目编码 科目编码
+    t = _table(_doc(tmp_path, BLOCKS_HEAD + """
         301 工资福利支出 30.00 302 商品和服务支出 5.00
         30101 基本工资 10.00 30201 办公费 2.00
         机关事业单位基本养老保
@@ -296,12 +300,7 @@ def test_a_number_no_row_can_take_makes_a_coded_table_illegible(tmp_path):
 
 
 def test_block_values_printed_off_their_line(tmp_path):
-    t = _table(_doc(tmp_path, """
-        一般公共预算财政拨款基本支出决算表
-        单位：万元
-        经济分类 经济分类
-        科目名称 决算数 科目名称 决算数
-        科目编码 科目编码
+    t = _table(_doc(tmp_path, BLOCKS_HEAD + """
         301 工资福利支出 30.00 302 商品和服务支出 5.00
         30103 奖金
         0.00 30203 咨询费 0.00
@@ -359,12 +358,7 @@ def test_rows_of_codes_and_amounts_without_names_are_still_rows(tmp_path):
 
 
 def test_a_code_printed_against_its_name(tmp_path):
-    t = _table(_doc(tmp_path, """
-        一般公共预算财政拨款基本支出决算表
-        单位：万元
-        经济分类 经济分类
-        科目名称 决算数 科目名称 决算数
-        科目编码 科目编码
+    t = _table(_doc(tmp_path, BLOCKS_HEAD + """
         301 工资福利支出 30.00 302 商品和服务支出 5.00
         30101 基本工资 30.00 30201 办公费 5.00
         310资本性支出 0.00

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..amounts import unit_of
+from ..amounts import is_nil, parse_number, unit_of
 from .pdf_lines import Glyph, TextLine, join_wrapped, line_of
 
 # Glyphs closer than this many ems belong to one word (with a blank glyph between them, the wider
@@ -155,17 +155,17 @@ def _header_start(lines: list[TextLine], first: int, end: int, available: int) -
     return start
 
 
-_FIGURE = re.compile(r"^(?:[-+]?[\d,.]*\d[\d,.]*%?|[-—–－]+)$")
-
-
-_AMOUNT = re.compile(r"^(?:[-+]?\d[\d,]*\.\d+%?|\d{1,3}(?:,\d{3})+|[-—–－]+)$")
-
-
 def _has_figure(line: TextLine, amounts_only: bool = False) -> bool:
     """A row of the body: some word is a number or a nil mark (headings have none); with
     ``amounts_only`` an amount (decimals or thousands separators) or a nil mark."""
-    pattern = _AMOUNT if amounts_only else _FIGURE
-    return any(pattern.match(w.text) for w in words_of(line))
+    return any(_is_figure(w.text, amounts_only) for w in words_of(line))
+
+
+def _is_figure(text: str, amounts_only: bool) -> bool:
+    if text.strip() and is_nil(text):
+        return True
+    parsed = parse_number(text)
+    return parsed is not None and (not amounts_only or parsed[1] > 0 or "," in text)
 
 
 def _is_caption(line: TextLine) -> bool:
@@ -357,7 +357,7 @@ def _join_wrapped_names(lines: list[TextLine], cells: list[dict], n_header: int)
     body = range(n_header, len(lines))
     figures = {i for i in body if _has_figure(lines[i])}
     figure_columns = {c for i in figures for c, pieces in cells[i].items()
-                      if any(_FIGURE.match(t.strip()) for _, t in pieces)}
+                      if any(_is_figure(t.strip(), False) for _, t in pieces)}
     anchors = sorted(figures)
     gaps = sorted(lines[b].base - lines[a].base for a, b in zip(anchors, anchors[1:], strict=False))
     if not gaps:

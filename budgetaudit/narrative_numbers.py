@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from .amounts import parse_number
 from .model import UNIT_FACTORS, Amount
@@ -88,8 +87,3 @@ def _is_year_or_code(text: str, start: int, end: int) -> bool:
     if re.search(r"[〔【\[]\s*$", before):
         return True
     return bool(re.match(r"\s*号", after))
-
-
-def percent_value(token: Token) -> Decimal:
-    assert token.amount is not None
-    return token.amount.value

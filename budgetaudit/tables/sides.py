@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..amounts import is_nil
-from ..model import Column, Line, Row, Table
+from ..model import Column, Line, Table
 from . import header as hdr
 from .catalogue import TableSpec
 from .labels import collapse, compact, row_key
@@ -247,7 +247,3 @@ def _share(entries: list[tuple[str, list[str]]], numbers: list[str], widths: dic
 def _is_note_number(text: str) -> bool:
     """Years in a remark under the table and page numbers at a page break are not amounts."""
     return bool(re.fullmatch(r"(19|20)\d{2}|\d{1,3}", text))
-
-
-def sides_rows(table: Table, side: str) -> list[Row]:
-    return [r for r in table.rows if r.side == side]

@@ -166,8 +166,8 @@ def is_preamble(text: str) -> bool:
         return True
     if unit_of(t) and len(t) <= 40:
         return True
-    if re.match(r"^(单位|部门)(名称)?\s*[:：]", t) and "\t" not in t.strip("\t"):
-        return True
+    if re.match(r"^(?:编制)?(单位|部门)(名称)?\s*[:：]", t) and ("\t" not in t.strip("\t") or unit_of(t)):
+        return True  # "部门：\t江苏省人民检察院\t\t单位：万元" is the preamble, not a header row
     if re.fullmatch(r"\d{4}\s*年(度)?", t) or t == "元":
         return True
     return False

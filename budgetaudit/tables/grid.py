@@ -193,8 +193,6 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
                     table.empty_note = True
                 last_used = line
                 continue
-            if not started and not header_rows and is_preamble(text.strip()):
-                continue  # "部门：\tXX\t单位：万元" above the header
             if not started and not _is_data_cells(cells):
                 if is_total_label(first) and cells.index(first) <= 1:
                     # an empty table's total row merged into the last header row: keep the headings

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from ..amounts import unit_of
 from ..model import Line, TocEntry
-from .catalogue import TableSpec, is_title_prefix, match_title, table_number, title_number, toc_title
+from .catalogue import (
+    TableSpec,
+    is_title_prefix,
+    match_title,
+    split_header_line,
+    table_number,
+    title_number,
+    toc_title,
+)
 from .labels import compact
 
 ILLEGIBLE = "[illegible]"
@@ -91,6 +99,8 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
                 break  # the body's first paragraph (wrapped lines are short, but they are sentences)
             if key in seen:
                 break
+            if unit_of(split_header_line(text)[1]):
+                break  # a table's title line ("收支预算总表部门：… 单位：万元"): the tables begin
             part = SECTION.match(text)
             if part and part.group(1) in parts:
                 break  # "第一部分" again: the body begins, under a title worded differently
@@ -114,7 +124,8 @@ def find_regions(lines: list[Line], toc_range: tuple[int, int]) -> list[Region]:
         hit = _title_at(lines, i)
         if hit and _confirmed(lines, hit[2]):
             spec, title, last = hit
-            starts.append(Region(spec=spec, title=title, title_line=i, body=last + 1, end=len(lines)))
+            starts.append(Region(spec=spec, title=split_header_line(title)[0].strip(), title_line=i, body=last + 1,
+                                 end=len(lines)))
             i = last + 1
             continue
         i += 1
@@ -134,8 +145,8 @@ def _read_preamble(lines: list[Line], region: Region) -> None:
     window = range(max(region.title_line - 2, 0), min(region.body + 10, region.end))
     for j in window:
         text = lines[j].text.strip()
-        if "\t" in lines[j].text.strip("\t") and j >= region.body:
-            break
+        if "\t" in lines[j].text.strip("\t") and j >= region.body and not is_preamble(text.replace("\t", " ")):
+            break  # the header: "编制单位：…\t单位：元" before it is still the preamble
         if region.number is None:
             number = table_number(text) or (title_number(text) if region.title_line <= j < region.body else None)
             if number:
@@ -155,8 +166,8 @@ def is_preamble(text: str) -> bool:
         return True
     if unit_of(t) and len(t) <= 40:
         return True
-    if re.match(r"^(单位|部门)(名称)?\s*[:：]", t) and "\t" not in t.strip("\t"):
-        return True
+    if re.match(r"^(?:编制)?(单位|部门)(名称)?\s*[:：]", t) and ("\t" not in t.strip("\t") or unit_of(t)):
+        return True  # "部门：\t江苏省人民检察院\t\t单位：万元" is the preamble, not a header row
     if re.fullmatch(r"\d{4}\s*年(度)?", t) or t == "元":
         return True
     return False

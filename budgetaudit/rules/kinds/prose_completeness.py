@@ -4,7 +4,8 @@
       title: 目录所列表格缺失
       completeness: absent        # absent | illegible | unannotated | numbering
 
-absent: a table kind listed in the 目录 (Document.toc) that the document never prints.
+absent: a table kind listed in the 目录 (Document.toc) that the document never prints. When not one
+listed table is printed (a prose-only file whose tables are published apart), one warning says so.
 numbering: a table number skipped between two printed ones (表8, 表10: where is 表9?) when the
 目录 does not already say so.
 illegible: a printed table whose content could not be read (Table.status illegible): nothing in it
@@ -42,17 +43,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     doc = facts.doc
     check: str = rule.compiled
     if check == "absent":
-        printed = {t.kind for t in doc.tables}
-        listed: set[str] = set()
-        for entry in doc.toc:
-            if entry.kind is None or entry.kind in printed or entry.kind in listed:
-                continue
-            listed.add(entry.kind)
-            yield finding(
-                rule,
-                f"目录第{entry.line}行列出“{entry.title.strip()}”，文件中没有这张表",
-                [Location(line=entry.line, table=entry.kind, row=entry.title.strip())],
-            )
+        yield from _absent(rule, doc)
         return
     if check == "numbering":
         yield from _gaps(rule, doc)
@@ -63,6 +54,34 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             yield finding(rule, f"第{table.first_line}行：{_name(table)}内容无法辨认，表中数字无法核对", where)
         elif check == "unannotated" and table.status == "empty" and not table.empty_note:
             yield finding(rule, f"第{table.first_line}行：{_name(table)}为空表，但没有“如此表为空表，则表示……”之类的说明", where)
+
+
+def _absent(rule: Rule, doc) -> Iterable[Finding]:
+    printed = {t.kind for t in doc.tables}
+    missing = []
+    for entry in doc.toc:
+        if entry.kind is None or entry.kind in printed or entry.kind in {e.kind for e in missing}:
+            continue
+        missing.append(entry)
+    listed = {e.kind for e in doc.toc if e.kind}
+    if len(missing) >= 2 and not printed & listed:
+        # Not one listed table in the file: the tables are published as a file of their own
+        # ("公开表附后") or could not be read at all. Said once, as a warning, not once per table.
+        first = missing[0]
+        yield finding(
+            rule,
+            f"目录第{first.line}行起列出 {len(missing)} 张表（{first.title.strip()}等），本文件中一张也没有："
+            "如另行公开，请核对对应的表格文件",
+            [Location(line=first.line, table=first.kind, row=first.title.strip())],
+            severity="warning",
+        )
+        return
+    for entry in missing:
+        yield finding(
+            rule,
+            f"目录第{entry.line}行列出“{entry.title.strip()}”，文件中没有这张表",
+            [Location(line=entry.line, table=entry.kind, row=entry.title.strip())],
+        )
 
 
 def _number(table) -> int | None:

@@ -160,14 +160,16 @@ def pairings(rule: Rule, facts) -> Iterator[tuple[Claim, list[Side]]]:
 
 
 def _empty_side(facts, compiled) -> Side | None:
-    """An empty table (空表, "无此项预算") says its figures are 0: e.g. 债务支出 against 表13."""
+    """An empty table that says so (空表 with its "无此项预算" note) says its figures are 0: e.g.
+    债务支出 against 表13. A table the reader found no figures in, without that note, is more
+    likely misread than empty: nothing to compare (CC502/CC503 say it once)."""
     kinds = {item.table for _, item in compiled if getattr(item, "table", None)}
     if len(kinds) != 1:
         return None
     kind = kinds.pop()
     if facts.tables(kind):
         return None
-    empty = [t for t in facts.doc.tables if t.kind == kind and t.status == "empty"]
+    empty = [t for t in facts.doc.tables if t.kind == kind and t.status == "empty" and t.empty_note]
     if not empty:
         return None
     where = Location(line=empty[0].first_line, page=empty[0].pages[0] if empty[0].pages else None, table=kind)

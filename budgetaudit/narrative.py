@@ -105,13 +105,27 @@ def _definition(note: str | None) -> tuple[str, ...]:
 
 
 def _chain(label: str) -> tuple[str, ...]:
-    """"社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休" → the three names."""
+    """"社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休" → the three names.
+
+    The chain starts at its 类: "检察（款）行政运行（项）" (the 类 in a heading above) names no
+    科目 for certain and gives (). Words after the last level that only say what the figure is
+    ("公共安全（类）支出") are not a level of their own.
+    """
     t = normalise_label(label)
     if "（类）" not in t and "（款）" not in t:
         return ()
     t = re.sub(r"^[^\u4e00-\u9fff]*", "", t, count=1)  # an enumerator "(1)" before the chain
-    parts = [p for p in re.split(r"（类）|（款）|（项）", t) if p]
-    return tuple(trim_label(p) for p in parts)
+    pieces = re.split(r"(（类）|（款）|（项）)", t)
+    names = [p for p in pieces[0::2]]
+    levels = [m[1] for m in pieces[1::2]]
+    if not levels or levels[0] != "类":
+        return ()
+    if names and _CHAIN_FILLER.fullmatch(names[-1]):
+        names = names[:-1]
+    return tuple(trim_label(p) for p in names if p)
+
+
+_CHAIN_FILLER = re.compile(r"(?:支出|预算|经费|合计|数|为|共|共计)*")
 
 
 # ----------------------------------------------------------------------------------------- claims
@@ -187,7 +201,7 @@ class _Builder(ListsMixin, ChangesMixin):
                 chain = _chain(written)
                 if chain:
                     base.path = chain
-                    base.canonical = chain[-1] if len(chain) > 1 else canonical(chain[-1])
+                    base.canonical = chain[-1] if len(chain) > 1 else canonical(chain[-1]) or canonical(f"{chain[-1]}支出")
                     base.label = "".join(f"{n}（{lvl}）" for n, lvl in zip(chain, ("类", "款", "项"), strict=False))
                 else:
                     base.canonical = canonical(written) or _project_funds(label, base.extra["lead"])

@@ -186,9 +186,33 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         found = judge(rule, left, best, "==", f"第{claim.line}行")
         if found is None:
             continue
+        if found.severity != "info" and _blank_but_printed(facts, claim, best):
+            # The cell read is blank while the table prints this very figure elsewhere: the
+            # table's reading put it in another place, which is not the prose's error.
+            found.severity = "info"
+            found.message += "（表中印有此数，但不在读出的位置，可能是表格读取有误）"
         if c.scope and found.severity != "info":
             found.message += f"。{c.scope}"
         yield found
+
+
+def _blank_but_printed(facts, claim, right: Side) -> bool:
+    """A non-zero prose figure against table cells that are all blank or 0, in a table of the
+    same kind that prints that figure in some other cell."""
+    if claim.amount.value == 0 or any(t.value != 0 for _, t in right.terms):
+        return False
+    kinds = {t.location.table for _, t in right.terms if t.location is not None and t.location.table}
+    value, tol = claim.amount.value, claim.amount.tolerance
+    for kind in kinds:
+        for table in facts.doc.tables:
+            if table.kind != kind:
+                continue
+            for row in table.rows:
+                for cell in row.cells:
+                    a = cell.amount
+                    if a is not None and not a.percent and a.unit == "万元" and abs(a.value - value) <= tol + a.tolerance:
+                        return True
+    return False
 
 
 def _compile_at_run(text: str):

@@ -228,11 +228,13 @@ def fund_scope(text: str) -> frozenset[str]:
 
 
 def _rightmost(text: str, terms: list[tuple[str, str]]) -> str | None:
+    found = [(text.rfind(alias), alias, name) for alias, name in terms if alias in text]
+    # A term that starts inside another and runs past it is the tail of a compound, not the
+    # subject: "政府采购支出预算总额" is 政府采购 (…支出), not 支出预算.
+    heads = [(pos, alias, name) for pos, alias, name in found
+             if not any(p < pos < p + len(a) < pos + len(alias) for p, a, _ in found)]
     best: tuple[int, int, str] | None = None
-    for alias, name in terms:
-        pos = text.rfind(alias)
-        if pos < 0:
-            continue
+    for pos, alias, name in heads:
         key = (pos + len(alias), len(alias), name)
         if best is None or key[:2] > best[:2]:
             best = key

@@ -186,7 +186,12 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         found = judge(rule, left, best, "==", f"第{claim.line}行")
         if found is None:
             continue
-        if found.severity != "info" and _blank_but_printed(facts, claim, best):
+        if found.severity != "info" and _ten_thousandfold(claim, best):
+            # The table's figure is the prose's in 元 read as 万元: the table's unit was misread
+            # (or misprinted), which the unit checks say once, not each figure of the prose.
+            found.severity = "info"
+            found.message += "（表中数字是说明数字的一万倍：表格单位应为元）"
+        elif found.severity != "info" and _blank_but_printed(facts, claim, best):
             # The cell read is blank while the table prints this very figure elsewhere: the
             # table's reading put it in another place, which is not the prose's error.
             found.severity = "info"
@@ -194,6 +199,13 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         if c.scope and found.severity != "info":
             found.message += f"。{c.scope}"
         yield found
+
+
+def _ten_thousandfold(claim, right: Side) -> bool:
+    """The table figure is 10 000 times the prose figure, to the prose figure's precision."""
+    if claim.amount.value == 0 or claim.amount.unit != "万元":
+        return False
+    return abs(right.value / 10000 - claim.amount.value) <= claim.amount.tolerance + (right.high - right.low) / 20000
 
 
 def _blank_but_printed(facts, claim, right: Side) -> bool:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
+
+import yaml
 
 from ..model import Document, Location, Row, Table
 from . import schema
 from .arith import Term, amount_term, blank_term
-from .expr import Ref, RowSelector, parse_selector
+from .expr import Ref, RowAlt, RowSelector, parse_selector
 
 
 class RefError(ValueError):
@@ -94,6 +97,13 @@ def row_label(row: Row) -> str:
         return f"{row.code} {name}".strip()
     return name or "（无名称行）"
 
+
+
+@cache
+def row_synonyms() -> dict[str, tuple[str, ...]]:
+    """data/rows.yaml: the names other templates print for a row a rule names (收入总计 → 收入合计)."""
+    raw = yaml.safe_load(resources.files("budgetaudit.data").joinpath("rows.yaml").read_text("utf-8")) or {}
+    return {key: tuple(names) for key, names in raw.items()}
 
 class Facts:
     """Lookups over one document, cached for the whole audit."""
@@ -183,6 +193,13 @@ class Facts:
                 return [hit]
             if alt.role == "total" and len(candidates) == 1 and alt.after is None:
                 return [candidates[0]]  # a one-row table (三公 表7) is its own total
+        for alt in sel.alts:  # no row of the template's name: the names other templates print
+            if alt.key is None or alt.is_glob or alt.after is not None:
+                continue
+            for key in row_synonyms().get(alt.key, ()):
+                hit = next((r for r in rows if RowAlt(key=key).matches(r)), None)
+                if hit is not None:
+                    return [hit]
         return []
 
     # -------------------------------------------------------------- cells

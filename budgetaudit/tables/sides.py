@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..amounts import is_nil
 from ..model import Column, Line, Table
 from . import header as hdr
 from .catalogue import TableSpec
-from .labels import collapse, compact, row_key
+from .labels import collapse, compact, is_total_label, row_key
 from .rows import PendingRow, Printed, build_row, is_number_token
 from .segment import ILLEGIBLE, is_preamble
 from .structure import identities
@@ -18,6 +19,7 @@ NOTE = re.compile(r"^\s*(注\s*[:：]|备注|说明\s*[:：])")
 SIDES = ("收入", "支出")
 _RIGHT_SIDE = re.compile(r"支出|年终|年末|结余分配|结转下年")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+_SUBTOTAL = re.compile(r"(合计|小计|总计)$")
 _GLUED_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+|(?<![\d\u4e00-\u9fff])\d+(?![\d.])")
 
 
@@ -68,49 +70,164 @@ def _add_row(table: Table, side: str, label: str, numbers: list[Printed], line: 
     table.rows.append(row)
 
 
+@dataclass
+class _Side:
+    """One label column of a side-by-side header and the amount columns printed after it."""
+
+    name: str
+    label: int  # cell position of the label column
+    amounts: list[tuple[int, str]]  # (cell position, printed column name)
+    texts: frozenset[int] = frozenset()  # positions of other text columns (行次): never amounts
+
+
+@dataclass
+class _Entry:
+    side: int
+    line: Line
+    label: str
+    numbers: list[Printed]
+
+    def __post_init__(self) -> None:
+        self.wrapped = bool(self.label) and not self.numbers  # a label alone on its line may go on below
+
+
+def _header_sides(header: list[list[str]]) -> list[_Side] | None:
+    """The sides a tabbed header prints: each row-label column (项目, 项目名称, 功能科目名称 …) starts
+    one, its amount columns are the headed cells up to the next label column. The first side is 收入,
+    the second 支出; a further one (Jiangsu's 支出用途 beside 功能分类) is named by its group heading."""
+    labels: dict[int, str] = {}
+    amounts: dict[int, str] = {}
+    groups: dict[int, str] = {}
+    texts: set[int] = set()
+    side_groups = hdr.vocabulary()["side_groups"]
+    for keys in header:
+        # amount headings stand on the lines of the row-label headings; the lines above print the
+        # sides' and groups' names (收入 | 支出, 功能分类 | 支出用途), or garbage from extraction
+        label_line = any(k not in side_groups and (k == "项目" or hdr.is_name_header(k)) for k in keys if k)
+        for i, k in enumerate(keys):
+            if not k or k in SIDES or k == "收）":
+                continue
+            if k in ("栏次", "行次"):
+                texts.add(i)
+            elif k in side_groups:
+                groups.setdefault(i, k)
+            elif k == "项目" or hdr.is_name_header(k):
+                labels.setdefault(i, k)
+            elif label_line and not hdr.is_text_header(k):
+                amounts.setdefault(i, k)
+    positions = sorted(labels)
+    if len(positions) < 2:
+        return None
+    sides = []
+    for n, pos in enumerate(positions):
+        before = positions[n - 1] if n else -1
+        after = positions[n + 1] if n + 1 < len(positions) else 10**6
+        if n < len(SIDES):
+            name = SIDES[n]
+        else:
+            near = sorted((abs(i - pos), k) for i, k in groups.items() if before < i < after)
+            name = near[0][1] if near else f"支出{n}"
+        sides.append(_Side(name, pos, [(i, k) for i, k in sorted(amounts.items()) if pos < i < after],
+                           frozenset(texts)))
+    return sides
+
+
+def _side_of(sides: list[_Side], cell: int) -> int | None:
+    for n in range(len(sides) - 1, -1, -1):
+        if cell > sides[n].label:
+            return n
+    return None
+
+
 def _parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> None:
-    layout: tuple[int, int, list[tuple[int, str]], list[tuple[int, str]]] | None = None
-    rows_seen = False
+    sides: list[_Side] | None = None
+    header: list[list[str]] = []
+    entries: list[_Entry] = []
     for line in lines:
         if ILLEGIBLE in line.text:
             table.status = "illegible"
             continue
         if "\t" not in line.text:
-            if rows_seen and line.text.strip() and not line.text.strip().startswith(("注", "备注", "如")):
+            if entries and line.text.strip() and not line.text.strip().startswith(("注", "备注", "如")):
                 break
             continue
         cells = [c.strip() for c in line.text.split("\t")]
         keys = [hdr.clean(c) for c in cells]
-        if layout is None or not rows_seen:
-            item_positions = [i for i, k in enumerate(keys) if k == "项目"]
-            if len(item_positions) >= 2:
-                left, right = item_positions[0], item_positions[1]
-                names = [(i, k) for i, k in enumerate(keys) if k and i not in (left, right)]
-                layout = (left, right,
-                          [(i, k) for i, k in names if left < i < right and k not in ("行次",)],
-                          [(i, k) for i, k in names if i > right and k not in ("行次",)])
-                printed = {"收入": [k for _, k in layout[2]], "支出": [k for _, k in layout[3]]}
-                table.columns = _columns(spec, printed)
+        if not entries:
+            numeric = any(is_number_token(c) for c in cells)
+            if "栏次" in keys or is_preamble(line.text.replace("\t", " ")):
                 continue
-            if any(k in ("收入", "支出", "收）", "栏次") for k in keys) or "栏次" in keys:
+            if not numeric and not any(_ENUMERATED.match(k) for k in keys if k):
+                header.append(keys)
+                found = _header_sides(header)
+                if found:
+                    sides = found
                 continue
         if "栏次" in keys:
             continue
-        if layout is None:
-            layout = (0, 2, [(1, "预算数")], [(3, "预算数")])
-            table.columns = _columns(spec, {})
-        rows_seen = True
-        left, right, left_cols, right_cols = layout
-        for side, label_pos, cols in (("收入", left, left_cols), ("支出", right, right_cols)):
-            label = cells[label_pos] if label_pos < len(cells) else ""
-            numbers = []
-            for k, (pos, _) in enumerate(cols):
-                text = cells[pos] if pos < len(cells) else ""
-                if text and (is_number_token(text) or is_nil(text)):
-                    numbers.append(Printed(text=text, line=line, position=k))
-            if label or any(is_number_token(p.text) for p in numbers):
-                _add_row(table, side, label, numbers, line, unit)
+        if sides is None:
+            sides = [_Side("收入", 0, [(1, "预算数")]), _Side("支出", 2, [(3, "预算数")])]
+        entries.extend(_line_entries(sides, cells, line))
         table.last_line = max(table.last_line, line.number)
+    if sides is None:
+        return
+    table.columns = _side_columns(spec, sides)
+    for entry in _join_wrapped_cells(entries, len(sides)):
+        _add_row(table, sides[entry.side].name, entry.label, entry.numbers, entry.line, unit)
+
+
+def _side_columns(spec: TableSpec, sides: list[_Side]) -> list[Column]:
+    columns = _columns(spec, {s.name: [k for _, k in s.amounts] for s in sides if s.name in SIDES})
+    for s in sides[len(SIDES):]:
+        names = [k for _, k in s.amounts] or ["金额"]
+        columns.extend(Column(path=(k,), side=s.name) for k in names)
+    return columns
+
+
+def _line_entries(sides: list[_Side], cells: list[str], line: Line) -> list[_Entry]:
+    """One entry per side that prints a label or a number on this line. A number in a side whose label
+    cell is empty, on a line where the side before prints a label without numbers, belongs to that
+    label: a total row (当年支出小计) spans the 支出 views and prints its amount once, in the last."""
+    found: list[_Entry] = []
+    numbers: list[list[Printed]] = [[] for _ in sides]
+    for i, text in enumerate(cells):
+        if not text or not (is_number_token(text) or is_nil(text)):
+            continue
+        n = _side_of(sides, i)
+        if n is None or i == sides[n].label or i in sides[n].texts:
+            continue
+        columns = [pos for pos, _ in sides[n].amounts]
+        k = min(range(len(columns)), key=lambda j: abs(columns[j] - i)) if columns else 0
+        numbers[n].append(Printed(text=text, line=line, position=k))
+    labels = [cells[s.label] if s.label < len(cells) else "" for s in sides]
+    for n in range(2, len(sides)):
+        if numbers[n] and not labels[n] and not numbers[n - 1] and _SUBTOTAL.search(compact(labels[n - 1])):
+            numbers[n - 1], numbers[n] = numbers[n], []
+    for n in range(len(sides)):
+        if labels[n] or any(is_number_token(p.text) for p in numbers[n]):
+            found.append(_Entry(n, line, labels[n], numbers[n]))
+    return found
+
+
+def _join_wrapped_cells(entries: list[_Entry], n_sides: int) -> list[_Entry]:
+    """A label wrapped in its cell prints as a line with the label's start, a line with the row's
+    number alone and a line with the label's end ("三、单位预留机动经" / 3,990.40 / "费"): one row."""
+    out: list[_Entry] = []
+    last: dict[int, _Entry] = {}
+    for entry in entries:
+        prev = last.get(entry.side)
+        gap = entry.line.number - prev.line.number if prev else 99
+        if prev and gap <= 2 and not entry.label and entry.numbers and prev.label and not prev.numbers:
+            prev.numbers = entry.numbers  # the number printed between the two lines of its label
+            continue
+        key = compact(entry.label)
+        if (prev and gap <= 2 and prev.wrapped and entry.label and not entry.numbers and len(key) <= 4
+                and not _ENUMERATED.match(key) and not is_total_label(key) and key not in SIDES):
+            prev.label += key
+            continue
+        out.append(entry)
+        last[entry.side] = entry
+    return out
 
 
 def _split_labels(text: str) -> list[str]:

@@ -146,27 +146,53 @@ class Inputs:
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files of other types found in folders
     missing: list[str] = field(default_factory=list)  # paths that do not exist
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why) for paths that cannot be read
 
 
 def collect_inputs(paths: list[str]) -> Inputs:
-    """Files to audit: the files named, and .txt/.md/.pdf files under folders (recursively)."""
+    """Files to audit: the files named, and .txt/.md/.pdf files under folders (recursively).
+
+    Folders are walked following links, each folder once (a link back up is no loop); a folder or
+    path that cannot be read is an input that failed, with its reason, never silently left out.
+    """
+    import errno
+    import os
+    import stat
     from pathlib import Path
 
     out = Inputs()
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file()):
-                if any(part.startswith(".") for part in f.relative_to(p).parts):
-                    continue
-                if f.suffix.lower() in SUPPORTED:
-                    out.files.append(str(f))
-                else:
-                    out.skipped.append(str(f))
-        elif p.exists():
+        try:
+            mode = os.stat(raw).st_mode
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                out.missing.append(raw)
+            else:
+                out.unreadable.append((raw, f"cannot be read ({exc.strerror or exc})"))
+            continue
+        if not stat.S_ISDIR(mode):
             out.files.append(raw)
-        else:
-            out.missing.append(raw)
+            continue
+        found: list[Path] = []
+        seen: set[tuple[int, int]] = set()
+
+        def refused(exc: OSError, top: str = raw) -> None:
+            out.unreadable.append((exc.filename or top, f"folder cannot be read ({exc.strerror or exc})"))
+
+        for folder, dirs, names in os.walk(raw, onerror=refused, followlinks=True):
+            try:
+                st = os.stat(folder)
+            except OSError:
+                dirs[:] = []
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [Path(folder, n) for n in names if not n.startswith(".") and os.path.isfile(os.path.join(folder, n))]
+        for f in sorted(found):
+            (out.files if f.suffix.lower() in SUPPORTED else out.skipped).append(str(f))
     return out
 
 

@@ -56,10 +56,13 @@ def _check_output(output: Path | None, inputs: list[str] | None = None) -> None:
         return
     if not str(output).strip():
         _fail('--output "": an empty path names no file')
-    if output.is_dir():
-        _fail(f"{output}: is a folder; --output needs a file name")
-    if not output.parent.is_dir():
-        _fail(f"{output}: cannot write the report (no folder {output.parent})")
+    try:
+        if output.is_dir():
+            _fail(f"{output}: is a folder; --output needs a file name")
+        if not output.parent.is_dir():
+            _fail(f"{output}: cannot write the report (no folder {output.parent})")
+    except OSError as exc:
+        _fail(f"{output}: cannot write the report ({exc.strerror or exc})")
     try:
         refuse_inputs(output, inputs or [])
     except OutputError as exc:
@@ -193,12 +196,13 @@ def check(
     _check_output(output, inputs.files + _pack_files(rules))
     for skipped in inputs.skipped:
         typer.echo(f"budgetaudit: note: skipped {skipped} (not .txt, .md or .pdf)", err=True)
-    if not inputs.files and not inputs.missing:
+    if not inputs.files and not inputs.missing and not inputs.unreadable:
         _fail("no .txt, .md or .pdf files found in " + ", ".join(paths))
     results = batch.audit_files(inputs.files, chosen, jobs=jobs, timeout=timeout, use_cache=not no_cache,
                                 show_rounding=show_rounding,
                                 note=lambda m: typer.echo(f"budgetaudit: note: {m}", err=True))
     results += [DocumentResult(m, error="no such file or directory") for m in inputs.missing]
+    results += [DocumentResult(path, error=why) for path, why in inputs.unreadable]
     for r in results:
         if not r.ok:
             typer.echo(f"budgetaudit: {r.path}: {r.error}", err=True)

@@ -179,10 +179,21 @@ def _append(paragraph: Paragraph, line: Line, text: str, columns: list[int]) -> 
 def paragraphs(document: Document, *, include_tables: bool = False) -> list[Paragraph]:
     """Prose paragraphs of ``document``; with ``include_tables`` also the text inside table regions.
 
+    Worked out once per document and option: several prose rules walk them, and on a long text
+    the walk is the largest part of the audit.
+
     Outside tables a sentence may continue across up to two blank lines (PDF extraction puts them
     where the printed line wrapped). Inside tables only directly adjacent lines without tabs are
     joined: that is how wrapped cell text (项目内容) comes out of extraction, while rows stay apart.
     """
+    memo = document.__dict__.setdefault("_paragraphs", {})
+    key = (include_tables, len(document.lines), len(document.tables))
+    if key not in memo:
+        memo[key] = _paragraphs(document, include_tables)
+    return memo[key]
+
+
+def _paragraphs(document: Document, include_tables: bool) -> list[Paragraph]:
     covered = table_lines(document)
     last_text = ""
     out: list[Paragraph] = []

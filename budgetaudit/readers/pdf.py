@@ -42,7 +42,7 @@ from ..amounts import normalize, unit_of
 from ..errors import InputError
 from ..model import Line
 from .pdf_columns import Memory
-from .pdf_guard import Limits, run_bounded
+from .pdf_guard import Limits, bound_reference_chains, run_bounded
 from .pdf_page import Block, PageContent, blocks, continues_on_next_page, read_page, text_column
 from .regular import open_regular
 
@@ -65,6 +65,8 @@ def read_pdf(path: str | Path) -> list[Line]:
     name = str(path)
     _check_file(p, name)
     import pdfplumber  # noqa: F401 - loaded before the fork so the reader starts warm
+
+    bound_reference_chains()
 
     limits = Limits(TIME_LIMIT, MEMORY_LIMIT, MAX_PAGES)
     return run_bounded(name, limits, lambda: _extract(p, name, limits))

@@ -35,6 +35,39 @@ class Limits:
         return time.monotonic() - self.started > self.seconds
 
 
+# Links from one reference to the next (``2 0 obj 3 0 R``) that a real PDF never chains this far.
+MAX_REFERENCE_CHAIN = 64
+
+
+class ReferenceLoop(ValueError):
+    """Indirect objects that refer to each other in a loop."""
+
+
+def bound_reference_chains() -> None:
+    """Make pdfminer give up on a chain of references that loops (``2 0 R`` → ``3 0 R`` → ``2 0 R``).
+
+    pdfminer follows a reference that resolves to another reference for as long as there is one,
+    so two objects naming each other keep it busy forever (the time limit would end it only after
+    minutes). Resolving follows the chain here, at most MAX_REFERENCE_CHAIN links.
+    """
+    from pdfminer import pdftypes
+
+    original = pdftypes.PDFObjRef.resolve
+    if getattr(original, "bounded", False):
+        return
+
+    def resolve(self, default: object = None):
+        value = original(self, default)
+        for _ in range(MAX_REFERENCE_CHAIN):
+            if not isinstance(value, pdftypes.PDFObjRef):
+                return value
+            value = original(value, default)
+        raise ReferenceLoop(f"object {self.objid} refers to itself through a loop of references")
+
+    resolve.bounded = True  # type: ignore[attr-defined]
+    pdftypes.PDFObjRef.resolve = resolve  # type: ignore[method-assign]
+
+
 def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
     """``fn()`` under ``limits``; an InputError naming ``path`` when a bound is hit."""
     if not hasattr(os, "fork"):

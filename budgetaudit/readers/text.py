@@ -34,8 +34,9 @@ def undecorated(text: str) -> str:
 
 
 # Bounds of a disclosure's text: the largest seen are well under 1 MB with lines of 3,000 characters.
-MAX_TEXT_BYTES = 32 * 1024**2
+MAX_TEXT_BYTES = 8 * 1024**2
 MAX_LINE_CHARS = 100_000  # a longer "line" is not a paragraph or a table row (e.g. an inlined image)
+MAX_LINES = 200_000  # a 300-page disclosure has about 15,000 lines; work grows with the lines
 
 
 # Control characters other than tab, newline, carriage return and form feed mean "not text".
@@ -78,6 +79,12 @@ def decode(data: bytes, path: str) -> str:
         return _checked(data.decode("utf-8", errors="strict"), path, "UTF-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data) and utf8_error.start:
+        # Cut short inside its last character (a truncated copy): the text before it is still UTF-8.
+        try:
+            return _checked(data[:utf8_error.start].decode("utf-8", errors="strict"), path, "UTF-8")
+        except UnicodeDecodeError:
+            pass
     try:
         text = data.decode("gb18030", errors="strict")
     except UnicodeDecodeError:
@@ -169,6 +176,9 @@ def read_lines(path: str | Path) -> list[Line]:
     data = read_regular(path, MAX_TEXT_BYTES, "disclosure's text")
     text = decode(data, str(path))
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(raw_lines) > MAX_LINES:
+        raise InputError(str(path), f"has {len(raw_lines):,} lines, more than a disclosure's text "
+                                    f"(the limit is {MAX_LINES:,})")
     furniture = page_furniture(raw_lines) | _overlong(raw_lines, str(path))
     return [Line(number=i + 1, text="" if i in furniture else undecorated(normalize(raw)).rstrip(" "), raw=raw)
             for i, raw in enumerate(raw_lines)]

@@ -98,8 +98,11 @@ def row_label(row: Row) -> str:
 class Facts:
     """Lookups over one document, cached for the whole audit."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, misread: list | None = None, disclosure: bool = True):
         self.doc = doc
+        self.misread = misread or []  # reading.Misread: tables not reliably read, absent to every rule
+        self.disclosure = disclosure  # False: the file is no 预算/决算 disclosure at all
+        self._hidden = {id(m.table) for m in self.misread}
         self._terms: dict[tuple, Term] = {}  # a cell is read by many rules: build its Term once
         self._cells: dict[int, dict] = {}
 
@@ -109,12 +112,12 @@ class Facts:
     def _by_kind(self) -> dict[str, list[Table]]:
         out: dict[str, list[Table]] = {}
         for t in self.doc.tables:
-            if t.status == "ok" and t.rows:
+            if t.status == "ok" and t.rows and id(t) not in self._hidden:
                 out.setdefault(t.kind, []).append(t)
         return out
 
     def tables(self, kind: str) -> list[Table]:
-        """Usable tables of a kind; empty and illegible tables count as absent."""
+        """Usable tables of a kind; empty, illegible and misread tables count as absent."""
         return self._by_kind.get(kind, [])
 
     # -------------------------------------------------------------- precision

@@ -12,7 +12,7 @@ from .hierarchy import settle
 from .metadata import describe
 from .performance import parse_performance
 from .placement import clear_placement_cache
-from .segment import Region, find_regions, find_toc
+from .segment import Region, find_regions, find_toc, printed_titles
 from .sides import parse_sides
 from .space import parse_space, scrambled
 
@@ -21,6 +21,7 @@ def recognize(lines: list[Line], path: str, source: str = "text") -> Document:
     doc = Document(path=path, lines=lines, source=source)
     clear_placement_cache()  # rows recur within a document, rarely across documents
     doc.toc, toc_range = find_toc(lines)
+    doc.titles = printed_titles(lines, toc_range)
     previous: Table | None = None
     previous_spec_kind: str | None = None
     placements: dict[int, list[list[tuple[int, ...]]]] = {}

@@ -114,6 +114,32 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
     return entries, (start, end)
 
 
+# Where a title printed on one line with its table's preamble ends: "收支预算总表部门:… 单位:万元",
+# "收支预算总表公开表一部门:…".
+_PREAMBLE_START = re.compile(r"\s*(?:(?:部门|单位)(?:名称)?\s*[:：]|公开\s*表\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+                             r"|公开\s*\d{1,2}\s*表)")
+
+
+def printed_titles(lines: list[Line], toc_range: tuple[int, int]) -> list[TocEntry]:
+    """Every line of the body (not the 目录) that is a known table's title, confirmed or not.
+
+    Tables a document prints are counted from these and the 目录, whether or not a table could be
+    read under them: what was printed but not read is then said, never passed over in silence.
+    """
+    out: list[TocEntry] = []
+    for i, line in enumerate(lines):
+        if toc_range[0] <= i < toc_range[1]:
+            continue
+        text = line.text.strip().split("\t", 1)[0].strip()
+        if not text or len(text) > 80 or "表" not in text:
+            continue
+        head = _PREAMBLE_START.split(text, 1)[0]
+        spec = match_title(head) if head else None
+        if spec is not None:
+            out.append(TocEntry(title=head, line=line.number, kind=spec.kind))
+    return out
+
+
 def find_regions(lines: list[Line], toc_range: tuple[int, int]) -> list[Region]:
     starts: list[Region] = []
     i = 0

@@ -178,3 +178,30 @@ def test_a_unit_line_that_shares_its_line_with_the_entity():
     assert table.unit == "元"
     values = {c.amount.value for r in table.rows for c in r.cells if c.amount}
     assert Decimal("1212.1164") in values
+
+
+def test_toc_entries_run_together_wrapped_or_ending_in_a_full_stop():
+    text = """目 录
+一、主要职能。
+二、部门机构设置 ………………………… 三、名词解释 …………………………
+1.2024年部门财务收支预算总表 ……………… 2.2024年部门财政拨款收支预算总表 ………………
+十一、一般公共预算“三公”经费、会议费、培训费支
+出预算表
+六、其他相关情况说明
+
+上海市某某局（部门）主要职能
+上海市某某局是主管全市某某工作的市政府组成部门，主要职能包括：贯彻执行有关法律、法规和方针、政策。
+"""
+    from budgetaudit.tables.segment import find_toc
+
+    entries, _ = find_toc(lines_of(text))
+    assert [(e.title, e.kind, e.line) for e in entries] == [
+        ("一、主要职能。", None, 2),
+        ("二、部门机构设置", None, 3),
+        ("三、名词解释", None, 3),
+        ("1.2024年部门财务收支预算总表", "收支预算总表", 4),
+        ("2.2024年部门财政拨款收支预算总表", "财政拨款收支预算总表", 4),
+        ("十一、一般公共预算“三公”经费、会议费、培训费支出预算表", "三公经费支出表", 5),
+        ("六、其他相关情况说明", None, 7),
+        ("上海市某某局（部门）主要职能", None, 9),
+    ]

@@ -16,7 +16,7 @@ _KIND_WORDS = re.compile(
     r"|(?<=[省市区县])\s*(省|市|区|县)级"
 )
 # "预算主管部门：…", "预算单位：…", "部 门：…", "编制单位：…" on a cover or above a table.
-_DECLARED = re.compile(r"^(?:预算主管部门|主管部门|预算单位|编制单位|部门名称|单位名称|部门|单位)[:：](?P<name>.+)$")
+_DECLARED = re.compile(r"^(?:预算主管部门|主管部门|预算单位|编制单位|编制部门|部门名称|单位名称|部门|单位)[:：](?P<name>.+)$")
 # What ends a declared name on a shared line: the next field ("单位：万元") or a cell break.
 _NAME_END = re.compile(r"\t|(?:金额)?单位[:：]|编制日期|日期[:：]")
 

@@ -92,26 +92,45 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
     parts: list[str] = []
     end = start + 1
     while end < len(lines):
-        text = lines[end].text.strip()
-        key = compact(text).lstrip("-•")
-        if text:
-            if len(text) > 50 or text.endswith("。") or _SENTENCE.search(text):
-                break  # the body's first paragraph (wrapped lines are short, but they are sentences)
-            if key in seen:
-                break
-            if unit_of(split_header_line(text)[1]):
-                break  # a table's title line ("收支预算总表部门：… 单位：万元"): the tables begin
-            part = SECTION.match(text)
-            if part and part.group(1) in parts:
-                break  # "第一部分" again: the body begins, under a title worded differently
-            if part:
-                parts.append(part.group(1))
-            seen.add(key)
-            spec = match_title(text)
-            entries.append(TocEntry(title=toc_title(text.lstrip("-• ")), line=lines[end].number,
-                                    kind=spec.kind if spec else None))
+        if not _toc_line(lines[end], entries, seen, parts):
+            break
         end += 1
     return entries, (start, end)
+
+
+# Entries run together on one extracted line, each ending in its leader (and page number):
+# "1.2024年部门财务收支预算总表 ……………… 2.2024年部门收入预算总表 ………………".
+# A numbered heading that ends in a full stop ("一、主要职能。") is still a 目录 entry, not a sentence.
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])[^，,；;。]{1,30}。$")
+_LEADER_SPLIT = re.compile(r"(?<=[^\s.．…·_])\s*(?:[.．…·_]{3,}|…{2,})\s*\d{0,4}\s*(?=[^\s.．…·_])")
+
+
+def _toc_line(line: Line, entries: list[TocEntry], seen: set[str], parts: list[str]) -> bool:
+    """Add the 目录 entries of one line; False when the line is no longer the 目录."""
+    whole = line.text.strip()
+    for text in _LEADER_SPLIT.split(whole) if whole else []:
+        key = compact(text).lstrip("-•")
+        if len(toc_title(text)) > 50 or text.endswith("。") and not _HEADING.match(text) or _SENTENCE.search(text):
+            return False  # the body's first paragraph (wrapped lines are short, but they are sentences)
+        if key in seen:
+            return False
+        if unit_of(split_header_line(text)[1]):
+            return False  # a table's title line ("收支预算总表部门：… 单位：万元"): the tables begin
+        part = SECTION.match(text)
+        if part and part.group(1) in parts:
+            return False  # "第一部分" again: the body begins, under a title worded differently
+        if part:
+            parts.append(part.group(1))
+        seen.add(key)
+        spec = match_title(text)
+        number = line.number
+        if spec is None and entries and entries[-1].kind is None:
+            joined = match_title(entries[-1].title + text)  # an entry wrapped over two lines
+            if joined is not None:
+                last = entries.pop()
+                text, spec, number = last.title + toc_title(text), joined, last.line
+        entries.append(TocEntry(title=toc_title(text.lstrip("-• ")), line=number, kind=spec.kind if spec else None))
+    return True
 
 
 # Where a title printed on one line with its table's preamble ends: "收支预算总表部门:… 单位:万元",

@@ -39,6 +39,7 @@ class GridLayout:
     unit_position: int | None = None  # 单位名称 in project tables
     project_position: int | None = None  # 项目名称 in project tables
     text_positions: list[int] = field(default_factory=list)
+    name_heading: str = ""  # the heading over the row names as printed (单位名称, 项目名称 …)
 
 
 def cells_of(line: Line) -> list[str]:
@@ -68,8 +69,11 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
     paths = hdr.header_paths(header_rows, width)
     codes = _code_positions(paths, data_rows)
     text_positions, amount_paths, amount_pos = [], [], []
+    headed = [pos for pos, path in enumerate(paths) if path]
     for pos, path in enumerate(paths):
-        if pos in codes or path and hdr.is_text_header(path[-1]):
+        if not path and headed and pos < headed[0] and hdr.is_text_header(paths[headed[0]][-1]):
+            text_positions.append(pos)  # left of a text heading: labels printed a cell early
+        elif pos in codes or path and hdr.is_text_header(path[-1]):
             text_positions.append(pos)
         elif path:
             amount_paths.append(path)
@@ -119,6 +123,7 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
             layout.project_position = pos
         elif layout.name_position is None and hdr.is_name_header(name):
             layout.name_position = pos
+            layout.name_heading = name
     if not text_positions:
         layout.text_positions = list(range(first_amount))
     return layout
@@ -219,12 +224,28 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
                 numbers.append(Printed(text=text, line=line, position=layout.amount_positions[pos], cell=pos))
         elif is_number_token(text) and pos > max(layout.amount_positions, default=-1):
             numbers.append(Printed(text=text, line=line, position=None, cell=pos))
+    if single is None and _collapsed(cells, layout):
+        # a row whose label cell spans the text columns (合计 over 类/款/项/名称) prints its figures
+        # from there on: in order, placed by the header's sums rather than by position
+        numbers = [Printed(text=t, line=line, cell=p) for p, t in enumerate(cells)
+                   if t and (is_number_token(t) or is_nil(t) and p in layout.amount_positions)
+                   and not (p in layout.code_positions and t.isdigit())]
     if not label and not code and not numbers:
         return None
     pending = PendingRow(label=label, line=line, code=code, numbers=numbers, texts=extra, role=role)
     if code and UNIT_CODE.match(code) and not role:
         pending.role = "unit"
     return pending
+
+
+def _collapsed(cells: list[str], layout: GridLayout) -> bool:
+    """Figures (not code digits) printed under the text headings: the row's cells slid left."""
+    for pos in layout.text_positions:
+        text = cells[pos] if pos < len(cells) else ""
+        if text and is_number_token(text) and not (pos in layout.code_positions and text.isdigit()) \
+                and pos not in layout.amount_positions:
+            return True
+    return False
 
 
 def _single_column(layout: GridLayout) -> int | None:
@@ -317,7 +338,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
             continue
         if previous_total and not pending.label and not pending.code and pending.numbers:
             pending.role = "unit"
-        if _units_only(spec) and not layout.code_positions and not is_total_label(pending.label):
+        if _units_only(spec) and layout.name_heading in spec.text and not is_total_label(pending.label):
             pending.role = "unit"
         row, alts = build_row(pending, len(layout.columns), ids, unit, positional=True)
         previous_total = row.role == "total"

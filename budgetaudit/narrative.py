@@ -29,7 +29,7 @@ import re
 from .model import Document
 from .narrative_changes import ChangesMixin
 from .narrative_claim import KINDS, Claim, sentence_of, sentences
-from .narrative_labels import SCOPED, canonical, count_label, normalise_label, trim_label
+from .narrative_labels import EXACT, SCOPED, canonical, count_label, normalise_label, trim_label
 from .narrative_lists import ListsMixin
 from .narrative_numbers import Token, tokens
 from .narrative_text import Paragraph, paragraphs
@@ -40,6 +40,9 @@ _BOUNDARY = set("，,。；;：:、！？!?")
 _OPERATORS = set("*×xX＊/÷=＝+")
 _PROJECTS_COUNTED = re.compile(r"项目[^，,。；;]{0,8}?\d+\s*个[^，,。；;]{0,2}[，,]\s*涉及")
 _RATE_WORDS = ("每", "人均", "标准", "单价", "/")
+# A direction word in a figure's label makes the figure a change, not a level: "增加基本支出
+# 844.15 万元", "基本支出增加人员经费 1,408.29 万元".
+_DELTA_LABEL = re.compile(r"增加|减少|增长|下降|降低|上升|提高|压减|核减|调减|调增|增支|减支")
 
 
 def _label_before(text: str, pos: int, floor: int) -> tuple[int, str, str | None]:
@@ -102,13 +105,27 @@ def _definition(note: str | None) -> tuple[str, ...]:
 
 
 def _chain(label: str) -> tuple[str, ...]:
-    """"社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休" → the three names."""
+    """"社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休" → the three names.
+
+    The chain starts at its 类: "检察（款）行政运行（项）" (the 类 in a heading above) names no
+    科目 for certain and gives (). Words after the last level that only say what the figure is
+    ("公共安全（类）支出") are not a level of their own.
+    """
     t = normalise_label(label)
     if "（类）" not in t and "（款）" not in t:
         return ()
     t = re.sub(r"^[^\u4e00-\u9fff]*", "", t, count=1)  # an enumerator "(1)" before the chain
-    parts = [p for p in re.split(r"（类）|（款）|（项）", t) if p]
-    return tuple(trim_label(p) for p in parts)
+    pieces = re.split(r"(（类）|（款）|（项）)", t)
+    names = [p for p in pieces[0::2]]
+    levels = [m[1] for m in pieces[1::2]]
+    if not levels or levels[0] != "类":
+        return ()
+    if names and _CHAIN_FILLER.fullmatch(names[-1]):
+        names = names[:-1]
+    return tuple(trim_label(p) for p in names if p)
+
+
+_CHAIN_FILLER = re.compile(r"(?:支出|预算|经费|合计|数|为|共|共计)*")
 
 
 # ----------------------------------------------------------------------------------------- claims
@@ -157,6 +174,7 @@ class _Builder(ListsMixin, ChangesMixin):
             if tok.kind == "percent" or _operand(text, tok):
                 floor = tok.end
                 continue
+            floor_before = floor
             start, written, note = _label_before(text, tok.start, floor)
             floor = tok.end
             label = trim_label(written)
@@ -183,10 +201,20 @@ class _Builder(ListsMixin, ChangesMixin):
                 chain = _chain(written)
                 if chain:
                     base.path = chain
-                    base.canonical = chain[-1] if len(chain) > 1 else canonical(chain[-1])
+                    base.canonical = chain[-1] if len(chain) > 1 else canonical(chain[-1]) or canonical(f"{chain[-1]}支出")
                     base.label = "".join(f"{n}（{lvl}）" for n, lvl in zip(chain, ("类", "款", "项"), strict=False))
                 else:
                     base.canonical = canonical(written) or _project_funds(label, base.extra["lead"])
+                if base.canonical in EXACT.values() and trim_label(written) in EXACT and text[start - 1 : start] in ":：":
+                    if text[floor_before : start - 1].strip(" ，,"):
+                        base.canonical = None  # "住房公积金（项）：支出 1,073.77 万元": the named item's 支出
+                if _DELTA_LABEL.search(normalise_label(written)):
+                    base.canonical = None
+                    base.extra["delta"] = True
+                if start > floor_before and text[start - 1] == "、" and text[floor_before : start - 1].strip(" ，,"):
+                    # "收入、支出预算总计 X 万元": one figure for both, whose "（一）收入…（二）支出…"
+                    # that follow are two views of it, not parts of a sum.
+                    base.extra["joint"] = True
             else:
                 base.count = tok.count
                 base.unit = tok.unit

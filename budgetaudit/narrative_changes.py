@@ -24,7 +24,7 @@ _CHANGE_WITH = re.compile(
 _FLAT = re.compile(r"(?:与|比|较)\s*" + _BASE + r"(?:预算数?|同期)?\s*(?:基本)?持平|无增减变化|没有变化|无变化")
 _SHARE = re.compile(r"占\s*(?:(?P<whole>[^，,。；;：:]{1,30}?)\s*(?:的|(?=比重|比例)))?\s*(?:比重|比例)?\s*(?:为|是)?\s*$")
 _EXECUTION = re.compile(r"完成\s*(?P<whole>(?:年初|全年)?\s*预算(?:数)?)\s*的?\s*$")
-_PCT_DIRECTION = re.compile(r"(?P<dir>增加|减少|增长|下降|降低|上升|提高)\s*了?\s*(?:幅度为|幅度)?\s*$")
+_PCT_DIRECTION = re.compile(r"(?P<dir>增加|减少|增长|下降|降低|上升|提高|增幅|降幅|减幅)\s*了?\s*(?:幅度为|幅度|为|是)?\s*$")
 
 
 def _direction(word: str) -> str:

@@ -128,6 +128,23 @@ SCOPED: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Fund scopes a label may carry ("财政拨款基本支出", "政府性基金支出预算"), with the scope each implies.
+FUND_SCOPES: dict[str, str | None] = {
+    "财政拨款": None,
+    "一般公共预算": "财政拨款",
+    "政府性基金": "财政拨款",
+    "国有资本经营": "财政拨款",
+    "财政专户": None,
+    "单位资金": None,
+}
+# Names whose figure is the total of a fund scope (the one their name carries, all funds when
+# none): a label naming a narrower scope names another figure, never these.
+FUND_TOTALS: frozenset[str] = frozenset({
+    "收入总计", "支出总计", "收支总预算", "本年收入合计", "本年支出合计", "基本支出", "项目支出",
+    "财政拨款收入", "财政拨款支出", "财政拨款收支总预算", "一般公共预算支出", "一般公共预算基本支出",
+    "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "国有资本经营预算支出",
+})
+
 # Count labels: (canonical, words that must occur, words that must not).
 COUNTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("整体绩效目标个数", ("整体绩效目标",), ()),
@@ -194,15 +211,30 @@ def canonical(label: str, parent: str | None = None) -> str | None:
     bare = _FILLER_HEAD.sub("", bare)
     if bare in EXACT:
         return EXACT[bare]
-    return _rightmost(t, _TERMS)
+    name = _rightmost(t, _TERMS)
+    if name in FUND_TOTALS and not fund_scope(t) <= fund_scope(name):
+        # "省检察院一般公共预算财政拨款支出预算": not 支出总计 ("支出预算") but the figure of the
+        # scope the label names, when the vocabulary has one; "财政拨款基本支出" has none.
+        scope = fund_scope(t)
+        return _rightmost(t, [(alias, n) for alias, n in _TERMS if n in FUND_TOTALS and fund_scope(n) == scope])
+    return name
+
+
+def fund_scope(text: str) -> frozenset[str]:
+    """The fund scopes ``text`` names, with those they imply (一般公共预算 → 财政拨款)."""
+    found = {word for word in FUND_SCOPES if word in text}
+    found |= {FUND_SCOPES[word] for word in found if FUND_SCOPES[word]}
+    return frozenset(found)
 
 
 def _rightmost(text: str, terms: list[tuple[str, str]]) -> str | None:
+    found = [(text.rfind(alias), alias, name) for alias, name in terms if alias in text]
+    # A term that starts inside another and runs past it is the tail of a compound, not the
+    # subject: "政府采购支出预算总额" is 政府采购 (…支出), not 支出预算.
+    heads = [(pos, alias, name) for pos, alias, name in found
+             if not any(p < pos < p + len(a) < pos + len(alias) for p, a, _ in found)]
     best: tuple[int, int, str] | None = None
-    for alias, name in terms:
-        pos = text.rfind(alias)
-        if pos < 0:
-            continue
+    for pos, alias, name in heads:
         key = (pos + len(alias), len(alias), name)
         if best is None or key[:2] > best[:2]:
             best = key

@@ -175,7 +175,7 @@ class ListsMixin:
         if name is not None:
             return self._latest(name, paragraph=loc["index"])
         # An opener after a sentence without figures: the subject of the previous sentence.
-        earlier = [c for c in money if c.offset[1] <= sent_start]
+        earlier = [c for c in money if c.offset[1] <= sent_start and not c.extra.get("delta")]
         if earlier:
             last_sentence = sentence_of(spans, earlier[-1].offset[0])
             return next(c for c in money if sentence_of(spans, c.offset[0]) == last_sentence)

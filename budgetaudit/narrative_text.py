@@ -119,6 +119,27 @@ def is_heading(text: str) -> bool:
     return not any(ch in rest for ch in "，,。；;：:") and not _FIGURE.search(rest)
 
 
+_SENTENCE_MARK = re.compile(r"[，,。；;：:]")
+_UNIT_FIRST = re.compile(r"^\s*(?:万?元|%|％)")  # "…371.92\t万" / "元，与上年相比…" too
+
+
+def _tabbed_prose(text: str, following: str) -> bool:
+    """Whether a line with tabs outside the tables is prose: it has sentence punctuation, it
+    continues a figure with its unit, or its figure's unit starts the next line ("…支出（项）\t1,895"
+    / "万元，与上年相比…")."""
+    if _SENTENCE_MARK.search(text) or _UNIT_FIRST.match(text):
+        return True
+    return bool(re.search(r"\d\s*万?$", text.rstrip()) and _UNIT_FIRST.match(following))
+
+
+def _next_text(lines: list[Line], line: Line) -> str:
+    """The next non-blank line's text after ``line`` (lines are numbered from 1 in order)."""
+    for other in lines[line.number : line.number + 4]:
+        if other.text.strip():
+            return other.text.strip()
+    return ""
+
+
 def starts_item(text: str) -> bool:
     return bool(_STARTER.match(text))
 
@@ -184,6 +205,10 @@ def paragraphs(document: Document, *, include_tables: bool = False) -> list[Para
                 current = None
             continue
         tabbed = "\t" in line.text.strip()
+        if tabbed and not in_table and _tabbed_prose(text, _next_text(document.lines, line)):
+            # Prose set with tab stops ("…增加\t2,802.41\t万元，增长"): a sentence, not a row.
+            text = text.replace("\t", " ")
+            tabbed = False
         joinable = (
             current is not None
             and current.in_table == in_table

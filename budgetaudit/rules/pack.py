@@ -50,16 +50,14 @@ def shipped_pack_files() -> list[Traversable]:
 
 
 def _shipped_pack_root() -> Traversable:
-    """budgetaudit.packs when installed; the repository's rules/ when the package is imported from a
-    source checkout (``python -m pytest`` from the repo root puts the source tree first on sys.path,
-    where the installed package's mapping of rules/ to budgetaudit.packs does not exist)."""
-    try:
-        return resources.files("budgetaudit.packs")
-    except ModuleNotFoundError:
-        source_rules = Path(__file__).resolve().parents[2] / "rules"
-        if source_rules.is_dir():
-            return source_rules
-        raise
+    """The repository's rules/ when the package is imported from a source checkout (its
+    pyproject.toml beside rules/), else budgetaudit.packs as installed. The checkout comes first: an
+    editable install elsewhere maps budgetaudit.packs to *its* rules/, which must not replace the
+    packs of the code being run."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "rules").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "rules"
+    return resources.files("budgetaudit.packs")
 
 
 def user_pack_files(path: str | Path) -> list[Path]:

@@ -145,15 +145,25 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             continue
         prior = cur.value - d.value if ch.direction == "增加" else cur.value + d.value
         rate = (d.value / prior * HUNDRED).quantize(Decimal(1).scaleb(-max(p.decimals, 2)))
+        truncated = _truncated(p, rng)
         yield finding(
             rule,
             f"第{ch.line}行：{subject.label} {printed(subject)}，比{ch.base}{ch.direction} {printed(ch)}，"
-            f"上年应为 {wan(prior, cur.decimals)} 万元，{_rate_word(ch)}应为 {rate}%，说明写为 {p.value}%",
+            f"上年应为 {wan(prior, cur.decimals)} 万元，{_rate_word(ch)}应为 {rate}%，"
+            + (f"写为 {p.value}%（截尾取舍，不是错误）" if truncated else f"说明写为 {p.value}%"),
             locs,
+            severity="info" if truncated else None,
             expected=rate,
             actual=p.value,
             difference=p.value - rate,
+            rounding=truncated,
         )
+
+
+def _truncated(p, rng: tuple[Decimal, Decimal]) -> bool:
+    """Whether the printed rate is the true one cut after its last digit rather than rounded
+    (36.586% printed 36.58%): the interval [p, p + one unit) meets what the amounts allow."""
+    return p.value <= rng[1] and p.value + 2 * p.tolerance > rng[0]
 
 
 def _prior_year(base: str | None) -> bool:
@@ -218,11 +228,15 @@ def _with_previous(rule: Rule, ch, subject, locs) -> Iterable[Finding]:
         low, high = min(abs(x) for x in values), max(abs(x) for x in values)
         if p.value + p.tolerance < low or p.value - p.tolerance > high:
             rate = (abs(gap) / prev.value * HUNDRED).quantize(Decimal(1).scaleb(-max(p.decimals, 2)))
+            truncated = _truncated(p, (low, high))
             yield finding(
                 rule,
-                f"第{ch.line}行：{said}，变动率应为 {rate}%，说明写为 {p.value}%",
+                f"第{ch.line}行：{said}，变动率应为 {rate}%，"
+                + (f"写为 {p.value}%（截尾取舍，不是错误）" if truncated else f"说明写为 {p.value}%"),
                 locs,
+                severity="info" if truncated else None,
                 expected=rate,
                 actual=p.value,
                 difference=p.value - rate,
+                rounding=truncated,
             )

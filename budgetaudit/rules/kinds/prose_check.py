@@ -24,7 +24,7 @@ from ...narrative import Claim
 from ...narrative_labels import COUNTS, FUNCTION_CLASSES, VOCABULARY
 from ...narrative_rules import PROSE, compile_sum, document_claims, parse_sum, table_side, term
 from ..arith import BROKEN, Side, blank_term, compare
-from ..expr import ExprError, parse_identity
+from ..expr import ExprError, parse_identity, shown
 from ..findings import judge
 from ..rule import Draft, Rule
 
@@ -60,7 +60,7 @@ def compile(draft: Draft) -> Compiled:
     try:
         identity = parse_identity(draft.value)
     except ExprError as exc:
-        raise draft.error(f'bad expression "{draft.value}": {exc}', KEY) from None
+        raise draft.error(f'bad expression "{shown(draft.value)}": {exc}', KEY) from None
     refs = identity.left.refs()
     if identity.op != "==" or len(identity.left.items) != 1 or len(refs) != 1:
         raise draft.error("prose: the left side is one prose figure (说明.NAME) and the operator ==", KEY)
@@ -160,14 +160,16 @@ def pairings(rule: Rule, facts) -> Iterator[tuple[Claim, list[Side]]]:
 
 
 def _empty_side(facts, compiled) -> Side | None:
-    """An empty table (空表, "无此项预算") says its figures are 0: e.g. 债务支出 against 表13."""
+    """An empty table that says so (空表 with its "无此项预算" note) says its figures are 0: e.g.
+    债务支出 against 表13. A table the reader found no figures in, without that note, is more
+    likely misread than empty: nothing to compare (CC502/CC503 say it once)."""
     kinds = {item.table for _, item in compiled if getattr(item, "table", None)}
     if len(kinds) != 1:
         return None
     kind = kinds.pop()
     if facts.tables(kind):
         return None
-    empty = [t for t in facts.doc.tables if t.kind == kind and t.status == "empty"]
+    empty = [t for t in facts.doc.tables if t.kind == kind and t.status == "empty" and t.empty_note]
     if not empty:
         return None
     where = Location(line=empty[0].first_line, page=empty[0].pages[0] if empty[0].pages else None, table=kind)
@@ -184,9 +186,45 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         found = judge(rule, left, best, "==", f"第{claim.line}行")
         if found is None:
             continue
+        if found.severity != "info" and _ten_thousandfold(claim, best):
+            # The table's figure is the prose's in 元 read as 万元: the table's unit was misread
+            # (or misprinted), which the unit checks say once, not each figure of the prose.
+            found.severity = "info"
+            found.message += "（表中数字是说明数字的一万倍：表格单位应为元）"
+        elif found.severity != "info" and _blank_but_printed(facts, claim, best):
+            # The cell read is blank while the table prints this very figure elsewhere: the
+            # table's reading put it in another place, which is not the prose's error.
+            found.severity = "info"
+            found.message += "（表中印有此数，但不在读出的位置，可能是表格读取有误）"
         if c.scope and found.severity != "info":
             found.message += f"。{c.scope}"
         yield found
+
+
+def _ten_thousandfold(claim, right: Side) -> bool:
+    """The table figure is 10 000 times the prose figure, to the prose figure's precision."""
+    if claim.amount.value == 0 or claim.amount.unit != "万元":
+        return False
+    return abs(right.value / 10000 - claim.amount.value) <= claim.amount.tolerance + (right.high - right.low) / 20000
+
+
+def _blank_but_printed(facts, claim, right: Side) -> bool:
+    """A non-zero prose figure against table cells that are all blank or 0, in a table of the
+    same kind that prints that figure in some other cell."""
+    if claim.amount.value == 0 or any(t.value != 0 for _, t in right.terms):
+        return False
+    kinds = {t.location.table for _, t in right.terms if t.location is not None and t.location.table}
+    value, tol = claim.amount.value, claim.amount.tolerance
+    for kind in kinds:
+        for table in facts.doc.tables:
+            if table.kind != kind:
+                continue
+            for row in table.rows:
+                for cell in row.cells:
+                    a = cell.amount
+                    if a is not None and not a.percent and a.unit == "万元" and abs(a.value - value) <= tol + a.tolerance:
+                        return True
+    return False
 
 
 def _compile_at_run(text: str):

@@ -30,6 +30,7 @@ EXAMPLE = "第236行：列出 5 个名称（“政府性基金预算支出表”
 _BOUNDARY = re.compile(r"[，,；;：:。]")
 _QUOTED = re.compile(r"[“\"]([^“”\"]{2,40})[”\"]")
 _NAME_MAX = 16
+_OPEN_ENDED = re.compile(r"(?:等|等等)\s*$")
 
 
 def compile(draft: Draft) -> frozenset[str]:
@@ -44,6 +45,8 @@ def listed(lead: str) -> list[str]:
     clause = pieces[-1].strip()
     if not clause and len(pieces) > 1:
         clause = pieces[-2].strip()  # "…“E”，5 张表": the list is the clause before
+    if re.search(r"(?:和|及|与|以及|、)$", clause):
+        return []  # "办公厅、研究室和 3 个专门委员会": the count is one more item of the list, not its size
     quoted = _QUOTED.findall(clause)
     if len(quoted) >= 2:
         return quoted
@@ -98,6 +101,8 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             continue
         if not names or len(names) == claim.count:
             continue
+        if _OPEN_ENDED.search(claim.extra.get("lead", "")) and len(names) < claim.count:
+            continue  # "信息中心、培训中心等 4 个": 等 names some of them, not all
         shown = "、".join(names[:3]) + ("…" if len(names) > 3 else "")
         yield finding(
             rule,

@@ -56,13 +56,16 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     by = {c.id: c for c in all_claims}
     for (parent_id, _), parts in children.items():
         total = by[parent_id]
-        parts = [p for p in parts if p.kind == total.kind]
-        if not parts:
-            continue
+        parts = [p for p in parts if p.kind == total.kind and not p.extra.get("delta")]
+        if not parts or total.extra.get("joint") or total.extra.get("delta"):
+            continue  # "收入、支出预算总计 X：（一）收入…（二）支出…" restates X twice; a change has no parts here
         known = decompositions.get(total.canonical or "")
         named = {p.canonical for p in parts}
         complete = bool(known and known <= named) or (
-            total.extra.get("announced") and not total.extra.get("partial_list") and all(p.listed == "list" for p in parts)
+            total.extra.get("announced")
+            and not total.extra.get("partial_list")
+            and all(p.listed == "list" for p in parts)
+            and len(parts) > 1  # "包括：1. …" and nothing after item 1: the list stops short, not complete
         ) or (total.kind == "count" and "共" in total.label)
         if total.kind == "count":
             yield from _counts(rule, total, parts, complete)

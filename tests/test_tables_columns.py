@@ -119,6 +119,10 @@ VERTICAL = "\n".join([
     f"收入总计{T}{T}{T}{T}13,649.07{T}",
     f"一般公共预算资金{T}{T}小计{T}{T}13,649.07{T}",
     f"{T}{T}公共财政拨款(补助)资金{T}{T}13,649.07{T}",
+    f"{T}{T}专项收入{T}{T}{T}",
+    f"政府性基金{T}{T}小计{T}{T}{T}",
+    f"财政专户管理资金{T}{T}小计{T}{T}{T}",
+    f"{T}{T}专户管理教育收费{T}{T}{T}",
     "",
 ])
 
@@ -128,9 +132,18 @@ def test_vertical_two_column_table(tmp_path):
     assert [c.label for c in table.columns] == ["金额"]
     assert _values(table, "收入总计") == {"金额": Decimal("13649.07")}
     assert _values(table, "公共财政拨款(补助)资金") == {"金额": Decimal("13649.07")}
-    assert {r.role for r in table.rows if r.name != "收入总计"} == {"item"}  # items, not units
+    # the row is the deepest name printed under 项目名称: 小计 of its group, then its sub-rows
+    assert [r.name for r in table.rows] == ["收入总计", "小计", "公共财政拨款(补助)资金", "专项收入", "小计", "小计",
+                                            "专户管理教育收费"]
+    assert {r.role for r in table.rows if r.name not in {"收入总计", "小计"}} == {"item"}  # not units
     findings = audit_document(_doc(tmp_path, VERTICAL))
-    assert not [f for f in findings if f.rule in {"BT110", "BT111", "BT112"}]
+    assert not [f for f in findings if f.rule in {"BT110", "BT111", "BT112"} or f.rule.startswith("CT10")]
+
+
+def test_vertical_table_subtotal_that_does_not_add_up_is_reported(tmp_path):
+    broken = VERTICAL.replace(f"{T}{T}公共财政拨款(补助)资金{T}{T}13,649.07{T}", f"{T}{T}公共财政拨款(补助)资金{T}{T}13,600.00{T}")
+    findings = audit_document(_doc(tmp_path, broken))
+    assert [f.rule for f in findings if f.rule.startswith("CT10") and f.severity == "error"] == ["CT102"]
 
 
 SPLIT_CODES = "\n".join([

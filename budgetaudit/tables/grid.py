@@ -40,6 +40,7 @@ class GridLayout:
     project_position: int | None = None  # 项目名称 in project tables
     text_positions: list[int] = field(default_factory=list)
     name_heading: str = ""  # the heading over the row names as printed (单位名称, 项目名称 …)
+    name_span: list[int] = field(default_factory=list)  # the positions that heading spans
 
 
 def cells_of(line: Line) -> list[str]:
@@ -124,6 +125,7 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
         elif layout.name_position is None and hdr.is_name_header(name):
             layout.name_position = pos
             layout.name_heading = name
+            layout.name_span = [q for q in text_positions if q >= pos and paths[q] == paths[pos]]
     if not text_positions:
         layout.text_positions = list(range(first_amount))
     return layout
@@ -187,6 +189,7 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
     if layout.project_position is not None and cells[layout.project_position:layout.project_position + 1] != [""]:
         label = cells[layout.project_position] if layout.project_position < len(cells) else ""
     role = None
+    nested_row = False
     extra: dict[str, str] = {}
     if label:
         extra["项目名称"] = label
@@ -197,6 +200,11 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
         role = "total" if is_total_label(label) else "unit"
     elif layout.name_position is not None and layout.name_position < len(cells):
         label = cells[layout.name_position]
+        nested = [p for p in layout.name_span if p < len(cells) and cells[p] and not is_number_token(cells[p])]
+        if len(nested) > 1 or nested and nested[0] != layout.name_position:
+            # one heading over several text cells (项目名称 over 一般公共预算资金 | 小计): a group's
+            # label and the row's own name, or a sub-row's name alone; the row is the deepest one
+            label, nested_row = cells[nested[-1]], True
     if is_number_token(label):
         label = ""  # a figure printed under the name heading is a figure, not a name
     if not label:
@@ -233,6 +241,7 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
     if not label and not code and not numbers:
         return None
     pending = PendingRow(label=label, line=line, code=code, numbers=numbers, texts=extra, role=role)
+    pending.nested = nested_row
     if code and UNIT_CODE.match(code) and not role:
         pending.role = "unit"
     return pending
@@ -326,7 +335,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
         pending = _pending_from_cells(cells, line, layout)
         if pending is None:
             continue
-        if _is_wrapped_name(pending) and rows:
+        if _is_wrapped_name(pending) and rows and rows[-1].role != "total":
             _continue_name(rows[-1], pending.label)
             continue
         if pendings and not pending.label and not pending.code and pending.numbers \
@@ -419,7 +428,7 @@ def _scattered_row(fragments: list[Line], n: int, ids, unit: str) -> tuple[Row, 
 def _is_wrapped_name(pending: PendingRow) -> bool:
     """The tail of the previous row's name, wrapped onto a line of its own ("…中央直达" + "资金")."""
     label = compact(pending.label)
-    if pending.numbers or pending.code or pending.role is not None or not label:
+    if pending.numbers or pending.code or pending.role is not None or not label or pending.nested:
         return False
     if is_total_label(label) or ENUMERATED.match(label):
         return False

@@ -210,3 +210,35 @@ def test_wrapped_header_names_are_joined():
     assert paths[0] == ("采购品目大类",)
     assert paths[2][-1] == "采购物品名称"
     assert paths[4] == ("总计",)
+
+
+JUESUAN_SPLIT = "\n".join([
+    "收入决算表",
+    "单位：万元",
+    T.join(["功能分类科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入",
+            "附属单位上缴收入", "其他收入"]),
+    T.join(["合计", "", "307.82", "300.00", "", "", "", "7.82", ""]),
+    T.join(["201", "", "", "一般公共服务支出", "264.87", "264.87", "", "", "", "", ""]),
+    T.join(["201", "6", "", "财政事务", "264.87", "264.87", "", "", "", "", ""]),
+    T.join(["201", "6", "1", "行政运行", "51.32", "51.32", "", "", "", "", ""]),
+    T.join(["201", "6", "50", "事业运行", "213.55", "213.55", "", "", "", "", ""]),
+    T.join(["208", "", "", "社会保障和就业支出", "42.95", "35.13", "", "", "", "7.82", ""]),
+    T.join(["208", "5", "", "行政事业单位养老支出", "42.95", "35.13", "", "", "", "7.82", ""]),
+    T.join(["208", "5", "5", "机关事业单位基本养老保险缴费支出", "42.95", "35.13", "", "", "", "7.82", ""]),
+    "",
+])
+
+
+def test_code_split_under_one_heading_moves_the_headings_over_their_data(tmp_path):
+    # one 功能分类科目编码 heading, the data printing 类 | 款 | 项 in three cells (款 "6" without its
+    # zero): 款 is no 本年收入合计, and the headings after the code sit over their figures again
+    table = _table(_doc(tmp_path, JUESUAN_SPLIT), "收入决算表")
+    assert _row(table, "财政事务").code == "20106"
+    assert _row(table, "事业运行").code == "2010650"
+    assert _values(table, "财政事务") == {"本年收入合计": Decimal("264.87"), "财政拨款收入": Decimal("264.87")}
+    assert _values(table, "社会保障和就业支出") == {"本年收入合计": Decimal("42.95"), "财政拨款收入": Decimal("35.13"),
+                                               "附属单位上缴收入": Decimal("7.82")}
+    assert _values(table, "合计") == {"本年收入合计": Decimal("307.82"), "财政拨款收入": Decimal("300.00"),
+                                    "附属单位上缴收入": Decimal("7.82")}
+    findings = audit(_doc(tmp_path, JUESUAN_SPLIT), list(load_rules().select(["BT", "CT", "FT"]))).findings
+    assert [f for f in findings if f.severity == "error"] == []

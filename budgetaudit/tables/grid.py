@@ -69,6 +69,7 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
     width = max([len(r) for r in header_rows + data_rows] + [1])
     paths = hdr.header_paths(header_rows, width)
     codes = _code_positions(paths, data_rows)
+    paths = _make_room_for_codes(paths, codes, width)
     text_positions, amount_paths, amount_pos = [], [], []
     headed = [pos for pos, path in enumerate(paths) if path]
     for pos, path in enumerate(paths):
@@ -141,7 +142,7 @@ def _code_positions(paths: list[tuple[str, ...]], data_rows: list[list[str]]) ->
     found = {p for p, path in enumerate(paths) if path and hdr.is_code_header(path[-1])}
     width = max([len(paths)] + [len(r) for r in data_rows])
     for pos in range(width):
-        values = [r[pos] for r in data_rows if pos < len(r) and r[pos]]
+        values = [r[pos] for r in data_rows if pos < len(r) and r[pos] and not is_total_label(r[pos])]
         heads = len(values) >= 2 and all(re.fullmatch(r"\d{3}", v) for v in values)
         if _nested_codes(values) or heads and _code_parts(data_rows, pos + 1, {pos}):
             found.add(pos)
@@ -150,6 +151,18 @@ def _code_positions(paths: list[tuple[str, ...]], data_rows: list[list[str]]) ->
                 found.add(nxt)
                 nxt += 1
     return found
+
+
+def _make_room_for_codes(paths: list[tuple[str, ...]], codes: set[int], width: int) -> list[tuple[str, ...]]:
+    """Headings moved right past code cells the header does not print (one 科目编码 heading over a
+    code the data splits into 类 | 款 | 项): the name and amount headings then sit over their data."""
+    taken = sorted(p for p in codes if p < len(paths) and paths[p] and not hdr.is_code_header(paths[p][-1]))
+    if not taken or not any(p < len(paths) and paths[p] and hdr.is_code_header(paths[p][-1]) for p in codes):
+        return paths
+    first = taken[0]
+    code_path = paths[first - 1] if first > 0 and paths[first - 1] else ("科目编码",)
+    moved = paths[:first] + [code_path] * len(taken) + paths[first:]
+    return moved[:width] + [()] * (width - len(moved))
 
 
 def _nested_codes(values: list[str]) -> bool:
@@ -165,9 +178,9 @@ def _code_parts(data_rows: list[list[str]], pos: int, codes: set[int]) -> bool:
     seen = 0
     for r in data_rows:
         value = r[pos] if pos < len(r) else ""
-        if not value:
-            continue
-        if not re.fullmatch(r"\d{1,2}", value) or not (pos - 1 in codes and r[pos - 1]):
+        if not value or not (pos - 1 < len(r) and r[pos - 1].isdigit()):
+            continue  # only the cells beside a code say what the column holds
+        if not re.fullmatch(r"\d{1,2}", value):
             return False
         seen += 1
     return seen >= 2

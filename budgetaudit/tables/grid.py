@@ -39,6 +39,8 @@ class GridLayout:
     unit_position: int | None = None  # 单位名称 in project tables
     project_position: int | None = None  # 项目名称 in project tables
     text_positions: list[int] = field(default_factory=list)
+    name_heading: str = ""  # the heading over the row names as printed (单位名称, 项目名称 …)
+    name_span: list[int] = field(default_factory=list)  # the positions that heading spans
 
 
 def cells_of(line: Line) -> list[str]:
@@ -67,9 +69,13 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
     width = max([len(r) for r in header_rows + data_rows] + [1])
     paths = hdr.header_paths(header_rows, width)
     codes = _code_positions(paths, data_rows)
+    paths = _make_room_for_codes(paths, codes, width)
     text_positions, amount_paths, amount_pos = [], [], []
+    headed = [pos for pos, path in enumerate(paths) if path]
     for pos, path in enumerate(paths):
-        if pos in codes or path and hdr.is_text_header(path[-1]):
+        if not path and headed and pos < headed[0] and hdr.is_text_header(paths[headed[0]][-1]):
+            text_positions.append(pos)  # left of a text heading: labels printed a cell early
+        elif pos in codes or path and hdr.is_text_header(path[-1]):
             text_positions.append(pos)
         elif path:
             amount_paths.append(path)
@@ -119,6 +125,8 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
             layout.project_position = pos
         elif layout.name_position is None and hdr.is_name_header(name):
             layout.name_position = pos
+            layout.name_heading = name
+            layout.name_span = [q for q in text_positions if q >= pos and paths[q] == paths[pos]]
     if not text_positions:
         layout.text_positions = list(range(first_amount))
     return layout
@@ -134,7 +142,7 @@ def _code_positions(paths: list[tuple[str, ...]], data_rows: list[list[str]]) ->
     found = {p for p, path in enumerate(paths) if path and hdr.is_code_header(path[-1])}
     width = max([len(paths)] + [len(r) for r in data_rows])
     for pos in range(width):
-        values = [r[pos] for r in data_rows if pos < len(r) and r[pos]]
+        values = [r[pos] for r in data_rows if pos < len(r) and r[pos] and not is_total_label(r[pos])]
         heads = len(values) >= 2 and all(re.fullmatch(r"\d{3}", v) for v in values)
         if _nested_codes(values) or heads and _code_parts(data_rows, pos + 1, {pos}):
             found.add(pos)
@@ -143,6 +151,18 @@ def _code_positions(paths: list[tuple[str, ...]], data_rows: list[list[str]]) ->
                 found.add(nxt)
                 nxt += 1
     return found
+
+
+def _make_room_for_codes(paths: list[tuple[str, ...]], codes: set[int], width: int) -> list[tuple[str, ...]]:
+    """Headings moved right past code cells the header does not print (one 科目编码 heading over a
+    code the data splits into 类 | 款 | 项): the name and amount headings then sit over their data."""
+    taken = sorted(p for p in codes if p < len(paths) and paths[p] and not hdr.is_code_header(paths[p][-1]))
+    if not taken or not any(p < len(paths) and paths[p] and hdr.is_code_header(paths[p][-1]) for p in codes):
+        return paths
+    first = taken[0]
+    code_path = paths[first - 1] if first > 0 and paths[first - 1] else ("科目编码",)
+    moved = paths[:first] + [code_path] * len(taken) + paths[first:]
+    return moved[:width] + [()] * (width - len(moved))
 
 
 def _nested_codes(values: list[str]) -> bool:
@@ -158,9 +178,9 @@ def _code_parts(data_rows: list[list[str]], pos: int, codes: set[int]) -> bool:
     seen = 0
     for r in data_rows:
         value = r[pos] if pos < len(r) else ""
-        if not value:
-            continue
-        if not re.fullmatch(r"\d{1,2}", value) or not (pos - 1 in codes and r[pos - 1]):
+        if not value or not (pos - 1 < len(r) and r[pos - 1].isdigit()):
+            continue  # only the cells beside a code say what the column holds
+        if not re.fullmatch(r"\d{1,2}", value):
             return False
         seen += 1
     return seen >= 2
@@ -182,6 +202,7 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
     if layout.project_position is not None and cells[layout.project_position:layout.project_position + 1] != [""]:
         label = cells[layout.project_position] if layout.project_position < len(cells) else ""
     role = None
+    nested_row = False
     extra: dict[str, str] = {}
     if label:
         extra["项目名称"] = label
@@ -192,6 +213,11 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
         role = "total" if is_total_label(label) else "unit"
     elif layout.name_position is not None and layout.name_position < len(cells):
         label = cells[layout.name_position]
+        nested = [p for p in layout.name_span if p < len(cells) and cells[p] and not is_number_token(cells[p])]
+        if len(nested) > 1 or nested and nested[0] != layout.name_position:
+            # one heading over several text cells (项目名称 over 一般公共预算资金 | 小计): a group's
+            # label and the row's own name, or a sub-row's name alone; the row is the deepest one
+            label, nested_row = cells[nested[-1]], True
     if is_number_token(label):
         label = ""  # a figure printed under the name heading is a figure, not a name
     if not label:
@@ -219,12 +245,29 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
                 numbers.append(Printed(text=text, line=line, position=layout.amount_positions[pos], cell=pos))
         elif is_number_token(text) and pos > max(layout.amount_positions, default=-1):
             numbers.append(Printed(text=text, line=line, position=None, cell=pos))
+    if single is None and _collapsed(cells, layout):
+        # a row whose label cell spans the text columns (合计 over 类/款/项/名称) prints its figures
+        # from there on: in order, placed by the header's sums rather than by position
+        numbers = [Printed(text=t, line=line, cell=p) for p, t in enumerate(cells)
+                   if t and (is_number_token(t) or is_nil(t) and p in layout.amount_positions)
+                   and not (p in layout.code_positions and t.isdigit())]
     if not label and not code and not numbers:
         return None
     pending = PendingRow(label=label, line=line, code=code, numbers=numbers, texts=extra, role=role)
+    pending.nested = nested_row
     if code and UNIT_CODE.match(code) and not role:
         pending.role = "unit"
     return pending
+
+
+def _collapsed(cells: list[str], layout: GridLayout) -> bool:
+    """Figures (not code digits) printed under the text headings: the row's cells slid left."""
+    for pos in layout.text_positions:
+        text = cells[pos] if pos < len(cells) else ""
+        if text and is_number_token(text) and not (pos in layout.code_positions and text.isdigit()) \
+                and pos not in layout.amount_positions:
+            return True
+    return False
 
 
 def _single_column(layout: GridLayout) -> int | None:
@@ -305,7 +348,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
         pending = _pending_from_cells(cells, line, layout)
         if pending is None:
             continue
-        if _is_wrapped_name(pending) and rows:
+        if _is_wrapped_name(pending) and rows and rows[-1].role != "total":
             _continue_name(rows[-1], pending.label)
             continue
         if pendings and not pending.label and not pending.code and pending.numbers \
@@ -317,7 +360,7 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
             continue
         if previous_total and not pending.label and not pending.code and pending.numbers:
             pending.role = "unit"
-        if _units_only(spec) and not layout.code_positions and not is_total_label(pending.label):
+        if _units_only(spec) and layout.name_heading in spec.text and not is_total_label(pending.label):
             pending.role = "unit"
         row, alts = build_row(pending, len(layout.columns), ids, unit, positional=True)
         previous_total = row.role == "total"
@@ -398,7 +441,7 @@ def _scattered_row(fragments: list[Line], n: int, ids, unit: str) -> tuple[Row, 
 def _is_wrapped_name(pending: PendingRow) -> bool:
     """The tail of the previous row's name, wrapped onto a line of its own ("…中央直达" + "资金")."""
     label = compact(pending.label)
-    if pending.numbers or pending.code or pending.role is not None or not label:
+    if pending.numbers or pending.code or pending.role is not None or not label or pending.nested:
         return False
     if is_total_label(label) or ENUMERATED.match(label):
         return False

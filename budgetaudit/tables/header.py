@@ -63,6 +63,7 @@ def header_paths(rows: list[list[str]], width: int) -> list[tuple[str, ...]]:
     row, never beyond its parent's span (after group labels printed a cell off their sub-headers
     are put back over them)."""
     grid = [[clean(c) for c in row][:width] + [""] * (width - len(row)) for row in rows]
+    join_wrapped(grid)
     anchor_groups(grid, width)
     paths: list[list[str]] = [[] for _ in range(width)]
     parent_end = [width] * width
@@ -72,6 +73,32 @@ def header_paths(rows: list[list[str]], width: int) -> list[tuple[str, ...]]:
             for x in range(p, q):
                 paths[x].append(cells[p])
     return [tuple(p) for p in paths]
+
+
+def join_wrapped(grid: list[list[str]]) -> None:
+    """Header names the extraction wrapped over two rows of one position put back together.
+
+    采购品目大 over 类, 单位预留机动经 over 费: the upper piece is no header word, and joined they
+    make one (or the lower piece is a stray syllable). The whole name goes to the row of the stack
+    that holds most other headings, so that it sits beside its siblings rather than over them."""
+    known = known_words() | vocabulary()["text"]
+    stacks: list[tuple[int, int, int, str]] = []  # (position, top row, bottom row, name)
+    for p in range(len(grid[0]) if grid else 0):
+        filled = [r for r in range(len(grid)) if grid[r][p]]
+        for top, bottom in zip(filled, filled[1:], strict=False):
+            upper, lower = grid[top][p], grid[bottom][p]
+            joined = upper + lower
+            if upper in known or lower in TOTAL_SYNONYMS:
+                continue
+            if joined in known or len(lower) <= 1 and lower not in known:
+                stacks.append((p, top, bottom, joined))
+    in_stack = {(r, p) for p, top, bottom, _ in stacks for r in (top, bottom)}
+    for p, top, bottom, joined in stacks:
+        others = {r: sum(1 for q, c in enumerate(grid[r]) if c and (r, q) not in in_stack)
+                  for r in range(top, bottom + 1)}
+        home = max(others, key=lambda r: (others[r], -r))
+        grid[top][p] = grid[bottom][p] = ""
+        grid[home][p] = joined
 
 
 def _spans(cells: list[str], parent_end: list[int]) -> tuple[list[tuple[int, int]], list[int]]:

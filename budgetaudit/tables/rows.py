@@ -39,6 +39,7 @@ class PendingRow:
     texts: dict[str, str] = field(default_factory=dict)
     role: str | None = None
     candidates: list[tuple[int, ...]] = field(default_factory=list)
+    nested: bool = False  # a group label and the row's own name printed in one row (not a wrapped name)
 
 
 def printed_amounts(pending: PendingRow, unit: str) -> tuple[list[Amount], list[int]] | None:

@@ -305,7 +305,9 @@ def total_groups(table: Table) -> list[tuple[Row, list[Row]]]:
             if _is_grand_total(r):
                 break
             members.append(r)
-        if not members:
+        if not members and not any(_is_grand_total(r) for r in rows[i + 1:]):
+            # only the last total can be printed after its rows; one followed by another total
+            # heads an empty group (政府性基金 小计 over no figures), it does not sum the rows above
             for r in reversed(rows[:i]):
                 if _is_grand_total(r):
                     break

@@ -6,7 +6,7 @@ rounding separates are kept apart (``rounding``): reports show them with --show-
 The audit runs in two passes (see reading.py): the tables' own identities first, to find the tables
 that were not reliably read; then every rule, on the tables that were. A misread table is one
 warning (CC505), not an error per row, and no finding rests on its cells. A file that is no
-disclosure at all gets only the completeness rules (CC507 says what it is).
+disclosure at all is said to be one (CC507).
 """
 
 from __future__ import annotations
@@ -50,8 +50,6 @@ def sort_key(f: Finding):
 def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     chosen = [r for r in rules if applies(r, doc)]
     disclosure = reading.is_disclosure(doc)
-    if not disclosure:
-        chosen = [r for r in chosen if r.kind == "completeness"]
     table_rules = [r for r in chosen if r.kind in TABLE_KINDS]
     first = _run(table_rules, Facts(doc))
     misread = reading.misread_tables(doc, first.findings)

@@ -22,7 +22,8 @@ Three judgements, each said once instead of being hidden or multiplied:
   in the body, or its 目录 lists it; it is read when it was recognised with legible numbers that
   passed the check above, or is a true empty table (one that says so).
 * **Not a disclosure.** A file with no table printed and hardly any of a 情况说明's vocabulary
-  (data/reading.yaml) is no 预算/决算 disclosure: it is said to be one, and no other rule runs on it.
+  (data/reading.yaml) is no 预算/决算 disclosure: it is said to be one (its prose is still read, so
+  a figure it gets wrong is still said).
 """
 
 from __future__ import annotations
@@ -84,15 +85,19 @@ def _code_columns(table: Table) -> list[tuple[int, int, int]]:
     out = []
     for column, items in values.items():
         ints = {str(v) for v, _ in items if v is not None}
-        alike = 0
+        like_codes: set[str] = set()  # codes are distinct: a repeated round amount is no chain of codes
+        years = 0
         for v, code in items:
             if v is None:
                 continue
             s = str(v)
-            nested = _CODE.fullmatch(s) and (len(s) == 3 and any(o.startswith(s) and o != s for o in ints)
+            nested = _CODE.fullmatch(s) and (len(s) == 3 and any(len(o) == 5 and o.startswith(s) for o in ints)
                                              or len(s) > 3 and s[:-2] in ints)
-            if s == code or s in codes or nested or lo <= v <= hi:
-                alike += 1
+            if s == code or s in codes or nested:
+                like_codes.add(s)
+            elif lo <= v <= hi:
+                years += 1
+        alike = len(like_codes) + years
         if alike >= MIN_FAILURES and alike > MOST * len(items):
             out.append((column, alike, len(items)))
     return out
@@ -205,6 +210,23 @@ class Coverage:
         return bool(kinds & {u.kind for u in self.unread}) and not kinds & self.read_kinds
 
 
+def unrecognised_titles(doc: Document) -> list:
+    """Known tables' titles printed in the body with no table recognised under them (one per kind).
+
+    A title line inside a recognised table's lines is that table's (recognised, maybe as another
+    kind: a 说明's own 三公 comparison under a 三公经费支出表 title), not a table left unread."""
+    kinds = {t.kind for t in doc.tables}
+    out = []
+    for entry in doc.titles:
+        if entry.kind is None or entry.kind in kinds:
+            continue
+        if any(t.first_line <= entry.line <= t.last_line for t in doc.tables):
+            continue
+        kinds.add(entry.kind)
+        out.append(entry)
+    return out
+
+
 def coverage(doc: Document, misread: list[Misread]) -> Coverage:
     """How many of the tables the document prints were read, and which were not."""
     bad = {id(m.table) for m in misread}
@@ -225,16 +247,18 @@ def coverage(doc: Document, misread: list[Misread]) -> Coverage:
             out.read_kinds.add(t.kind)
         else:
             out.unread.append(Unread(t.kind, t.title, t.number, t.first_line, list(t.pages), reason))
-    for entry in list(doc.titles) + list(doc.toc):
+    for entry in unrecognised_titles(doc):
+        kinds.add(entry.kind)
+        out.printed += 1
+        line = doc.line(entry.line)
+        out.unread.append(Unread(entry.kind, entry.title, None, entry.line,
+                                 [line.page] if line is not None and line.page else [], "unrecognised"))
+    for entry in doc.toc:
         if entry.kind is None or entry.kind in kinds:
             continue
         kinds.add(entry.kind)
         out.printed += 1
-        line = doc.line(entry.line)
-        in_body = any(e is entry for e in doc.titles)
-        out.unread.append(Unread(entry.kind, entry.title, None, entry.line if in_body else None,
-                                 [line.page] if in_body and line is not None and line.page else [],
-                                 "unrecognised" if in_body else "listed"))
+        out.unread.append(Unread(entry.kind, entry.title, None, None, [], "listed"))
     return out
 
 

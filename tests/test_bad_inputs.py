@@ -67,8 +67,9 @@ def test_a_batch_with_bad_inputs_reports_each_in_one_line_and_audits_the_rest(tm
     report = json.loads(result.stdout)
     documents = {Path(d["path"]).name: d for d in report["documents"]}
     assert documents["good.txt"]["findings"], "the good document is still audited"
-    # Readable, but no disclosure: said once (CC507), never audited into findings of its own.
+    # readable, but no disclosure: said to be one (CC507, a warning), not reported clean
     assert [f["rule"] for f in documents["no-tables.txt"]["findings"]] == ["CC507"]
+    assert documents["no-tables.txt"]["status"] == "ok" and documents["no-tables.txt"]["disclosure"] is False
 
 
 def test_a_text_file_beyond_the_size_limit_is_refused_before_it_is_read(tmp_path):

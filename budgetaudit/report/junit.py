@@ -84,7 +84,7 @@ def _unchecked(rule, cov) -> str:
     """Why a rule was not checked on this document ("" when it was): its tables were printed but
     not read, or the file is no disclosure. Such a rule is skipped, never shown as passed."""
     if not cov.disclosure:
-        return "" if rule.kind == "completeness" else "不是预算/决算公开材料，未核对"
+        return "" if rule.kind == "completeness" else "不是预算/决算公开材料"
     if rule.kind == "completeness":
         return ""
     kinds = set(rule.tables)

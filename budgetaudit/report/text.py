@@ -72,7 +72,7 @@ def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
     assert doc is not None
     cov = item.result.coverage if item.result is not None else None
     if cov is not None and not cov.disclosure:
-        text.append("  不是预算/决算公开材料，未作核对", style="bold yellow")
+        text.append("  不是预算/决算公开材料", style="bold yellow")
     else:
         facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别",
                  tables_read(doc, cov)]
@@ -255,7 +255,7 @@ def print_summary(console: Console, results: list[DocumentResult], show_rounding
     if totals["failed"]:
         console.print(Text(f"{totals['failed']} 个文件无法读取", style="bold red"))
     if totals["not_disclosure"]:
-        console.print(Text(f"{totals['not_disclosure']} 个文件不是预算/决算公开材料，未作核对", style="bold yellow"))
+        console.print(Text(f"{totals['not_disclosure']} 个文件不是预算/决算公开材料", style="bold yellow"))
     if totals["unread"]:
         console.print(Text(f"{totals['unread']} 个文件有已印出的表格未能识别，这些表格未核对", style="bold yellow"))
 
@@ -292,6 +292,14 @@ def print_statistics(console: Console, results: list[DocumentResult], show_round
         table.add_row(str(n), rule, Text(SEVERITY_LABEL[severity], style=SEVERITY_STYLE[severity]),
                       info[rule][1])
     console.print(table)
+    covered = [item.result.coverage for item in results if item.result is not None]
+    printed = sum(c.printed for c in covered if c.disclosure)
+    read = sum(c.read for c in covered if c.disclosure)
+    others = sum(1 for c in covered if not c.disclosure)
+    line = f"识别 {read}/{printed} 张已印出的表格"
+    if others:
+        line += f"；{others} 个文件不是预算/决算公开材料"
+    console.print(Text(line, style="yellow" if read < printed or others else "dim"))
 
 
 def render(console: Console, results: list[DocumentResult], show_rounding: bool = False,

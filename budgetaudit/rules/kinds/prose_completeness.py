@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from ...model import Finding, Location
 from ...narrative_rules import finding
-from ...reading import misread_message
+from ...reading import misread_message, unrecognised_titles
 from ...tables.catalogue import by_kind, specs
 from ..rule import Draft, Rule
 
@@ -51,8 +51,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     if check == "disclosure":
         if not facts.disclosure:
             where = [Location(line=1, page=doc.lines[0].page if doc.lines else None)]
-            yield finding(rule, "文件中没有预算/决算公开表格，也几乎没有情况说明的用语：这不是一份预算/决算公开材料，"
-                                "未作核对", where)
+            yield finding(rule, "文件中没有预算/决算公开表格，也几乎没有情况说明的用语：这不是一份预算/决算公开材料", where)
         return
     if check == "misread":
         for m in facts.misread:
@@ -61,11 +60,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                           [Location(line=t.first_line, page=t.pages[0] if t.pages else None, table=t.kind)])
         return
     if check == "unrecognised":
-        recognised = {t.kind for t in doc.tables}
-        for entry in doc.titles:
-            if entry.kind is None or entry.kind in recognised:
-                continue
-            recognised.add(entry.kind)
+        for entry in unrecognised_titles(doc):
             line = doc.line(entry.line)
             page = line.page if line is not None else None
             yield finding(rule, f"第{entry.line}行：“{entry.title}”的标题已印出，但表格未能识别，表中数字未核对",
@@ -86,7 +81,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
 
 
 def _absent(rule: Rule, doc) -> Iterable[Finding]:
-    printed = {t.kind for t in doc.tables} | {e.kind for e in doc.titles if e.kind}
+    printed = {t.kind for t in doc.tables} | {e.kind for e in unrecognised_titles(doc)}
     missing = []
     for entry in doc.toc:
         if entry.kind is None or entry.kind in printed or entry.kind in {e.kind for e in missing}:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from test_prose_rules import check, found
+
 from budgetaudit.amounts import normalize
 from budgetaudit.model import Document, Line
 from budgetaudit.narrative import claims
-from test_prose_rules import check, found
 
 
 def _claims(text: str):

@@ -29,6 +29,18 @@ _NUMBER = re.compile(
 )
 
 
+# Digits a printed amount can have: the largest budgets are about 10¹³ 元 with 2 decimals, and
+# rates are printed with a few decimals. A longer run of digits is an identifier or garbage, not
+# an amount, and exact arithmetic on it would exceed the Decimal context.
+MAX_INTEGER_DIGITS = 16
+MAX_FRACTION_DIGITS = 8
+
+
+def plausible_digits(integer: str, fraction: str = "") -> bool:
+    """Whether a number with these digit runs can be a printed amount (see MAX_INTEGER_DIGITS)."""
+    return len(integer.replace(",", "").lstrip("0")) <= MAX_INTEGER_DIGITS and len(fraction) <= MAX_FRACTION_DIGITS
+
+
 _FULLWIDTH_COMMA = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 _FULLWIDTH_COMMA_GAP = re.compile(r"(?<=\d)， (?=\d{3}\.\s?\d)")
 _FULLWIDTH_POINT = re.compile(r"(?<=\d)。(?=\d)")
@@ -72,6 +84,8 @@ def parse_number(text: str) -> tuple[Decimal, int, bool] | None:
     if bool(m.group("open")) != bool(m.group("close")):
         return None
     frac = m.group("frac") or ""
+    if not plausible_digits(m.group("int"), frac):
+        return None
     try:
         value = Decimal(m.group("int").replace(",", "") + ("." + frac if frac else ""))
     except InvalidOperation:
@@ -104,7 +118,10 @@ def unit_of(text: str) -> str | None:
 def format_amount(value: Decimal, decimals: int = 2) -> str:
     """``7667.28`` → ``7,667.28`` for messages."""
     q = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
-    return f"{value.quantize(q):,}"
+    try:
+        return f"{value.quantize(q):,}"
+    except InvalidOperation:  # more digits than the context holds: print it as it is
+        return f"{value:,}"
 
 
 def sum_tolerance(*amounts: Amount) -> Decimal:

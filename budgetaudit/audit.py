@@ -2,6 +2,11 @@
 
 Rules whose pack does not apply to the document's kind (预算/决算) are not run. Findings that only
 rounding separates are kept apart (``rounding``): reports show them with --show-rounding.
+
+The audit runs in two passes (see reading.py): the tables' own identities first, to find the tables
+that were not reliably read; then every rule, on the tables that were. A misread table is one
+warning (CC505), not an error per row, and no finding rests on its cells. A file that is no
+disclosure at all gets only the completeness rules (CC507 says what it is).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import reading
 from .model import Document, Finding
 from .rules import Rule
 from .rules.facts import Facts
@@ -22,6 +28,7 @@ TABLE_KINDS = {"check", "each_row", "rollup", "match"}  # the arithmetic kinds o
 class AuditResult:
     findings: list[Finding] = field(default_factory=list)  # what reports show by default
     rounding: list[Finding] = field(default_factory=list)  # differences within rounding tolerance
+    coverage: reading.Coverage = field(default_factory=reading.Coverage)  # tables printed vs read
 
     def shown(self, show_rounding: bool = False) -> list[Finding]:
         if not show_rounding:
@@ -41,15 +48,35 @@ def sort_key(f: Finding):
 
 
 def audit(doc: Document, rules: list[Rule]) -> AuditResult:
-    facts = Facts(doc)
-    result = AuditResult()
-    seen: set[tuple] = set()
-    table_rules = set()
+    chosen = [r for r in rules if applies(r, doc)]
+    disclosure = reading.is_disclosure(doc)
+    if not disclosure:
+        chosen = [r for r in chosen if r.kind == "completeness"]
+    table_rules = [r for r in chosen if r.kind in TABLE_KINDS]
+    first = _run(table_rules, Facts(doc))
+    misread = reading.misread_tables(doc, first.findings)
+    if misread:
+        result = _run(chosen, Facts(doc, misread=misread, disclosure=disclosure))
+    else:  # the first pass stands: run the other rules with the same facts
+        facts = Facts(doc, disclosure=disclosure)
+        result = _run([r for r in chosen if r.kind not in TABLE_KINDS], facts, first)
+    result.coverage = reading.coverage(doc, misread)
+    result.coverage.disclosure = disclosure
+    _promote_isolated_rounding(result, {r.id for r in table_rules})
+    if doc.source == "pdf":
+        for f in result.findings + result.rounding:
+            f.message = pages_for_lines(f.message, doc)
+            if getattr(f, "where", ""):
+                f.where = pages_for_lines(f.where, doc)
+    result.findings.sort(key=sort_key)
+    result.rounding.sort(key=sort_key)
+    return result
+
+
+def _run(rules: list[Rule], facts: Facts, into: AuditResult | None = None) -> AuditResult:
+    result = into or AuditResult()
+    seen = {(f.rule, f.message) for f in result.findings + result.rounding}
     for rule in rules:
-        if not applies(rule, doc):
-            continue
-        if rule.kind in TABLE_KINDS:
-            table_rules.add(rule.id)
         kind = get_kind(rule.kind)
         for finding in kind.run(rule, facts):
             key = (finding.rule, finding.message)
@@ -60,14 +87,6 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
                 result.rounding.append(finding)
             else:
                 result.findings.append(finding)
-    _promote_isolated_rounding(result, table_rules)
-    if doc.source == "pdf":
-        for f in result.findings + result.rounding:
-            f.message = pages_for_lines(f.message, doc)
-            if getattr(f, "where", ""):
-                f.where = pages_for_lines(f.where, doc)
-    result.findings.sort(key=sort_key)
-    result.rounding.sort(key=sort_key)
     return result
 
 

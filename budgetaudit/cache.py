@@ -2,8 +2,10 @@
 
 An entry is keyed by the file's content (SHA-256), the rules that ran (their YAML, severity and
 selection) and the tool itself (version plus a digest of its own source), so editing a file, a rule
-pack or the code makes earlier entries unreachable. The file's name is not part of the key: a copy
-or a renamed file reuses the entry, and the reader puts the current path back.
+pack or the code makes earlier entries unreachable. Of the file's name only its type (the suffix the
+loader dispatches on) is part of the key: a copy or a renamed file of the same type reuses the
+entry, and the reader puts the current path back, while the same bytes named .txt, .pdf or .docx
+are three different answers and never share one.
 
 Entries live in the platform's cache folder (``$XDG_CACHE_HOME/budgetaudit`` or
 ``~/.cache/budgetaudit`` on Linux, ``~/Library/Caches/budgetaudit`` on macOS,
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__
+from .readers.regular import is_regular
 
 ENV_DIR = "BUDGETAUDIT_CACHE_DIR"
 FORMAT = "v1"  # the layout under the cache folder; a new layout gets a new name
@@ -97,7 +100,10 @@ class Cache:
 
     def key_of(self, path: str | Path) -> str | None:
         """The key for a file's current content; None when the file cannot be read (the audit says why)."""
+        if not is_regular(path):
+            return None  # a FIFO would block, a device never ends: the reader refuses them
         h = hashlib.sha256(self.salt.encode())
+        h.update(b"\0" + Path(path).suffix.lower().encode("utf-8", "surrogateescape") + b"\0")
         try:
             with open(path, "rb") as fh:
                 while chunk := fh.read(_CHUNK):

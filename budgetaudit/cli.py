@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import math
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,13 +14,28 @@ import typer
 
 from . import __version__
 from .errors import InputError
+from .report.output import (
+    OutputError,
+    StdoutClosed,
+    StdoutFailed,
+    guard_stdout,
+    refuse_inputs,
+    silence_stdout,
+    write_report,
+)
 
 app = typer.Typer(
     add_completion=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Audit Chinese government budget and final-account disclosures (预算/决算公开).",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+MAX_JOBS = 1024  # more workers than any machine has CPUs for is a typo, not a wish
+MAX_TIMEOUT = 7 * 24 * 3600.0  # a week per file
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader stopped reading
 
 
 class TablesFormat(str, Enum):
@@ -31,21 +49,34 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _check_output(output: Path | None) -> None:
-    """Before any work: a report path that cannot be written is bad usage (exit 2), not a traceback."""
+def _check_output(output: Path | None, inputs: list[str] | None = None) -> None:
+    """Before any work: a report path that cannot be written is bad usage (exit 2), not a traceback,
+    and a report path that is one of the inputs (by identity: links too) is refused."""
     if output is None:
         return
+    if not str(output).strip():
+        _fail('--output "": an empty path names no file')
     if output.is_dir():
         _fail(f"{output}: is a folder; --output needs a file name")
     if not output.parent.is_dir():
         _fail(f"{output}: cannot write the report (no folder {output.parent})")
+    try:
+        refuse_inputs(output, inputs or [])
+    except OutputError as exc:
+        _fail(str(exc))
 
 
 def _write(output: Path, text: str) -> None:
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        _fail(f"{output}: cannot write the report ({exc.strerror or exc})")
+        write_report(output, text)
+    except OutputError as exc:
+        _fail(str(exc))
+
+
+def _finite_seconds(value: float) -> float:
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
 
 
 @app.callback(invoke_without_command=True)
@@ -68,7 +99,9 @@ def tables(
     from .loader import load_document
     from .report import tables_view
 
-    _check_output(output)
+    if not str(file).strip():
+        _fail('an empty path ("") names no file')
+    _check_output(output, [str(file)])
     try:
         doc = load_document(file)
     except InputError as exc:
@@ -139,8 +172,8 @@ def check(
     color: Annotated[ColorMode, typer.Option("--color", help="auto, always or never.")] = ColorMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="One line per finding, no headers or summary.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead of findings.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds one file may take before it is reported as failed.")] = 600.0,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: the number of CPUs).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, max=MAX_TIMEOUT, callback=_finite_seconds, help="Seconds one file may take before it is reported as failed.")] = 600.0,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit every file afresh; neither read nor write the cache.")] = False,
 ) -> None:
     """Audit disclosure documents against the rule packs and report every discrepancy."""
@@ -149,13 +182,15 @@ def check(
     from .report import json as json_report
     from .report import text as text_report
 
-    _check_output(output)
+    if any(not p.strip() for p in paths):
+        _fail('an empty path ("") names no file or folder')
     ruleset = _load_rules(rules)
     try:
         chosen = ruleset.select(_split_ids(select), _split_ids(ignore))
     except ValueError as exc:
         _fail(str(exc))
     inputs = collect_inputs(paths)
+    _check_output(output, inputs.files + _pack_files(rules))
     for skipped in inputs.skipped:
         typer.echo(f"budgetaudit: note: skipped {skipped} (not .txt, .md or .pdf)", err=True)
     if not inputs.files and not inputs.missing:
@@ -177,18 +212,29 @@ def check(
         else:
             _write(output, text)
     else:
-        try:
-            handle = output.open("w", encoding="utf-8") if output is not None else None
-        except OSError as exc:
-            _fail(f"{output}: cannot write the report ({exc.strerror or exc})")
-        try:
-            mode = color.value if handle is None or color is not ColorMode.auto else "never"
-            console = text_report.make_console(mode, file=handle)
+        if output is None:
+            console = text_report.make_console(color.value)
             text_report.render(console, results, show_rounding, quiet, statistics)
-        finally:
-            if handle is not None:
-                handle.close()
+        else:
+            mode = "never" if color is ColorMode.auto else color.value
+            console = text_report.make_console(mode, file=io.StringIO())
+            text_report.render(console, results, show_rounding, quiet, statistics)
+            _write(output, console.file.getvalue())
     raise typer.Exit(_exit_code(results, fail_on.value, show_rounding))
+
+
+def _pack_files(rules: list[Path] | None) -> list[str]:
+    """The --rules files, which a report may not overwrite either."""
+    from .errors import RulePackError
+    from .rules.pack import user_pack_files
+
+    files: list[str] = []
+    for r in rules or []:
+        try:
+            files += [str(f) for f in user_pack_files(r)]
+        except RulePackError:
+            pass  # loading the rules has said so already
+    return files
 
 
 def _machine_report(name: str):
@@ -276,11 +322,35 @@ def cache_info() -> None:
 
 
 def main() -> None:
+    """Every way the run can end is one line on stderr and an exit code, never a traceback."""
+    note = guard_stdout()
+    if note:
+        typer.echo(f"budgetaudit: note: {note}", err=True)
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full disk behind stdout shows here, not in the interpreter's exit
+    except StdoutClosed:
+        silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except StdoutFailed as exc:
+        silence_stdout()
+        typer.echo(f"budgetaudit: {exc}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("budgetaudit: interrupted", err=True)
         sys.exit(130)
+    except RecursionError:
+        typer.echo("budgetaudit: the input is nested too deeply to process", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug is one line, exit 2
+        if os.environ.get("BUDGETAUDIT_DEBUG"):
+            raise
+        text = " ".join(str(exc).split())[:200]
+        typer.echo(f"budgetaudit: internal error ({type(exc).__name__}: {text}); please report it "
+                   "(BUDGETAUDIT_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

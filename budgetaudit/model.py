@@ -140,6 +140,7 @@ class Document:
     entity: str | None = None
     toc: list[TocEntry] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    titles: list[TocEntry] = field(default_factory=list)  # known tables' titles printed in the body
 
     def line(self, number: int) -> Line | None:
         if 1 <= number <= len(self.lines):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .amounts import plausible_digits
 from .model import UNIT_FACTORS, Amount, Document
 from .narrative import Claim
 from .narrative_text import paragraphs
@@ -47,6 +48,9 @@ def _evaluate(expr: str, *, money: bool) -> Decimal | None:
     while pos < len(expr):
         m = _PIECE.match(expr, pos)
         if not m:
+            return None
+        integer, _, fraction = m.group("num").partition(".")
+        if not plausible_digits(integer, fraction):
             return None
         pieces.append(Decimal(m.group("num")) * _factor(m.group("unit"), money=money))
         pos = m.end()
@@ -99,6 +103,8 @@ def arithmetic_claims(document: Document) -> list[Claim]:
             decimals = len(result.split(".")[1]) if "." in result else 0
             algebra, plain = check_value(expr, unit)
             if algebra is None and plain is None:
+                continue
+            if not plausible_digits(*result.partition(".")[::2]):
                 continue
             stated = Decimal(result)
             amount = None

@@ -33,6 +33,7 @@ pdfplumber is imported only here, when a PDF is actually read, so text audits st
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -43,6 +44,7 @@ from ..model import Line
 from .pdf_columns import Memory
 from .pdf_guard import Limits, run_bounded
 from .pdf_page import Block, PageContent, blocks, continues_on_next_page, read_page, text_column
+from .regular import open_regular
 
 MAX_PAGES = 2000
 TIME_LIMIT = 300.0
@@ -70,13 +72,10 @@ def read_pdf(path: str | Path) -> list[Line]:
 
 def _check_file(p: Path, name: str) -> None:
     """What can be told from the bytes alone: missing, empty, not a PDF, cut short."""
-    if not p.exists():
-        raise InputError(name, "no such file")
-    if p.is_dir():
-        raise InputError(name, "is a folder, not a file")
+    fd = open_regular(p)  # a FIFO or a device is refused by name, never read
     try:
-        size = p.stat().st_size
-        with p.open("rb") as fh:
+        with os.fdopen(fd, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
             head = fh.read(1024)
             fh.seek(max(size - 1024, 0))
             tail = fh.read()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from ..amounts import normalize
 from ..errors import InputError
 from ..model import Line
+from .regular import read_regular
 
 # Page furniture printed on a line of its own: "- 3 -", "— 3 —", "第 3 页", "第3页 共20页", "3/20".
 _PAGE_MARK = re.compile(
@@ -77,11 +79,47 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
-        return _checked(data.decode("gb18030", errors="strict"), path, "GB18030")
+        text = data.decode("gb18030", errors="strict")
     except UnicodeDecodeError:
         pass
+    else:
+        if _common_chinese(text) < GB2312_SHARE:
+            raise InputError(path, "unknown text encoding: it decodes as GB18030 only into rare characters "
+                                   "(random or binary data, or an encoding other than UTF-8 and GB18030)")
+        return _checked(text, path, "GB18030")
     raise InputError(path, "unknown text encoding (neither UTF-8, GB18030 nor UTF-16): "
                            f"{_where(data, utf8_error.start)} is not valid UTF-8")
+
+
+# The shortest disclosure is pages long; a title alone has more characters than this.
+MIN_VISIBLE_CHARS = 20
+
+# Chinese text in GB18030 is written almost only in GB2312's characters (ASCII, 6,763 common hanzi,
+# punctuation); random bytes that happen to decode land mostly outside it.
+GB2312_SHARE = 0.9
+
+
+def _common_chinese(text: str) -> float:
+    """Share of the visible characters of ``text`` (a sample) that GB2312 can encode."""
+    visible = [ch for ch in text[:20000] if not ch.isspace()]
+    if not visible:
+        return 1.0
+    common = 0
+    for ch in visible:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(visible)
+
+
+def _visible(text: str) -> int:
+    """How many characters of ``text`` can be read: not spaces, NBSP, U+3000, zero-width marks."""
+    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE)
+
+
+_INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn"}
 
 
 def _where(data: bytes, offset: int) -> str:
@@ -115,27 +153,20 @@ def _try(data: bytes, encoding: str, path: str) -> str:
 def _checked(text: str, path: str, encoding: str) -> str:
     sample = text[:20000]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS)
-    if controls > max(3, len(sample) // 200):
+    if controls > max(3, len(sample) // 200) or controls * 50 > len(sample):
         raise InputError(path, f"not a text file (control characters in {encoding} text)")
     if not text.strip():
         raise InputError(path, "the file is empty")
+    visible = _visible(text[:20000])
+    if not visible:
+        raise InputError(path, "the file is empty: it holds only blank or invisible characters")
+    if visible < MIN_VISIBLE_CHARS and not _visible(text[20000:]):
+        raise InputError(path, f"holds only {visible} visible characters, too few to be a disclosure")
     return text
 
 
 def read_lines(path: str | Path) -> list[Line]:
-    p = Path(path)
-    if not p.exists():
-        raise InputError(str(path), "no such file")
-    if p.is_dir():
-        raise InputError(str(path), "is a folder, not a file")
-    try:
-        size = p.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise InputError(str(path), f"is {size / 1024**2:.0f} MiB, too large for a disclosure's text "
-                                        f"(the limit is {MAX_TEXT_BYTES // 1024**2} MiB)")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    data = read_regular(path, MAX_TEXT_BYTES, "disclosure's text")
     text = decode(data, str(path))
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     furniture = page_furniture(raw_lines) | _overlong(raw_lines, str(path))

@@ -34,9 +34,15 @@ def _finding(f: Finding) -> dict:
     }
 
 
+def _unread(u) -> dict:
+    return {"kind": u.kind, "title": u.title, "number": u.number, "line": u.line, "pages": u.pages,
+            "reason": u.reason}
+
+
 def _document(item: DocumentResult, show_rounding: bool) -> dict:
     doc = item.document
     findings = item.result.shown(show_rounding) if item.result else []
+    cov = item.result.coverage if item.result else None
     return {
         "path": item.path,
         "status": "ok" if item.ok else "error",
@@ -45,6 +51,10 @@ def _document(item: DocumentResult, show_rounding: bool) -> dict:
         "year": doc.year if doc else None,
         "entity": doc.entity if doc else None,
         "tables": len(doc.tables) if doc else 0,
+        "tables_printed": cov.printed if cov else 0,
+        "tables_read": cov.read if cov else 0,
+        "tables_unread": [_unread(u) for u in cov.unread] if cov else [],
+        "disclosure": cov.disclosure if cov else None,
         "findings": [_finding(f) for f in findings],
     }
 
@@ -62,6 +72,8 @@ def render(results: list[DocumentResult], show_rounding: bool = False) -> str:
         "summary": {
             "documents": len(documents),
             "failed": sum(1 for r in results if not r.ok),
+            "not_disclosures": sum(1 for r in results if r.result and not r.result.coverage.disclosure),
+            "incompletely_read": sum(1 for r in results if r.result and r.result.coverage.unread),
             **counts,
         },
     }

@@ -2,7 +2,9 @@
 
 One testsuite per document, one testcase per rule that ran on it (the selected rules that apply to
 its kind), a failure on each rule that found something, listing every finding of that rule with
-its file:line. An input that could not be read is a testsuite with one errored testcase. No times
+its file:line, and a skipped testcase for a rule whose tables were printed but not read (or on a file
+that is no disclosure): not checked is not passed. An input that could not be read is a testsuite
+with one errored testcase. No times
 or timestamps: the report is the same for the same inputs, whatever the number of jobs.
 """
 
@@ -38,9 +40,11 @@ def _where(path: str, f: Finding) -> str:
     return f"{path}:{', '.join(spots)}" if spots else path
 
 
-def _testcase(path: str, rule_id: str, title: str, findings: list[Finding]) -> ET.Element:
+def _testcase(path: str, rule_id: str, title: str, findings: list[Finding], skipped: str = "") -> ET.Element:
     case = ET.Element("testcase", {"classname": _xml(path), "name": _xml(f"{rule_id} {title}".strip())})
-    if findings:
+    if skipped and not findings:
+        ET.SubElement(case, "skipped", {"message": _xml(skipped)})
+    elif findings:
         worst = min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 9))
         message = findings[0].message + (f"（另有 {len(findings) - 1} 处）" if len(findings) > 1 else "")
         failure = ET.SubElement(case, "failure", {"type": worst, "message": _xml(message)})
@@ -65,13 +69,33 @@ def _suite(item: DocumentResult, rules: list, show_rounding: bool) -> ET.Element
     for f in item.result.shown(show_rounding):
         by_rule.setdefault(f.rule, []).append(f)
     ran = [r for r in rules if applies(r, doc)]
-    cases = [_testcase(item.path, r.id, r.title, by_rule.pop(r.id, [])) for r in ran]
+    cov = item.result.coverage
+    cases = [_testcase(item.path, r.id, r.title, by_rule.pop(r.id, []), _unchecked(r, cov)) for r in ran]
     for rule_id, findings in by_rule.items():  # a finding from a rule outside the list still shows
         cases.append(_testcase(item.path, rule_id, findings[0].title, findings))
     suite.extend(cases)
     failures = sum(1 for c in cases if c.find("failure") is not None)
-    suite.attrib.update(tests=str(len(cases)), failures=str(failures), errors="0", skipped="0")
+    skipped = sum(1 for c in cases if c.find("skipped") is not None)
+    suite.attrib.update(tests=str(len(cases)), failures=str(failures), errors="0", skipped=str(skipped))
     return suite
+
+
+def _unchecked(rule, cov) -> str:
+    """Why a rule was not checked on this document ("" when it was): its tables were printed but
+    not read, or the file is no disclosure. Such a rule is skipped, never shown as passed."""
+    if not cov.disclosure:
+        return "" if rule.kind == "completeness" else "不是预算/决算公开材料，未核对"
+    if rule.kind == "completeness":
+        return ""
+    kinds = set(rule.tables)
+    compiled = rule.compiled
+    for side in ("left", "right"):
+        table = getattr(getattr(compiled, side, None), "table", None)
+        if isinstance(table, str):
+            kinds.add(table)
+    if kinds and cov.unchecked(kinds):
+        return "所涉表格已印出但未能识别，未核对"
+    return ""
 
 
 def render(results: list[DocumentResult], rules: list, show_rounding: bool = False) -> str:
@@ -80,8 +104,8 @@ def render(results: list[DocumentResult], rules: list, show_rounding: bool = Fal
     for item in results:
         suite = _suite(item, rules, show_rounding)
         root.append(suite)
-        for key in ("tests", "failures", "errors"):
+        for key in ("tests", "failures", "errors", "skipped"):
             totals[key] += int(suite.get(key))
-    root.attrib.update({k: str(totals[k]) for k in ("tests", "failures", "errors")})
+    root.attrib.update({k: str(totals[k]) for k in ("tests", "failures", "errors", "skipped")})
     ET.indent(root, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -70,12 +70,22 @@ def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
         return text
     doc = item.document
     assert doc is not None
-    facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别",
-             f"识别 {len(doc.tables)} 张表"]
-    text.append("  " + " · ".join(facts), style="dim")
+    cov = item.result.coverage if item.result is not None else None
+    if cov is not None and not cov.disclosure:
+        text.append("  不是预算/决算公开材料，未作核对", style="bold yellow")
+    else:
+        facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别",
+                 tables_read(doc, cov)]
+        text.append("  " + " · ".join(facts), style="dim")
+    if cov is not None and cov.unread:
+        text.append("\n  未能识别（未核对）：", style="yellow")
+        text.append("、".join(_unread(u) for u in cov.unread))
     text.append("\n  ")
     c = counts(shown)
-    if not shown:
+    if not shown and cov is not None and (cov.unread or not cov.disclosure):
+        checked = "只核对了已识别的表格和说明" if cov.read else "没有可核对的表格，只核对了说明"
+        text.append(f"已核对的部分未发现问题（{checked}）", style="bold yellow")
+    elif not shown:
         text.append("✓ 未发现问题", style="bold green")
     for sev in SEVERITY_ORDER:
         if c.get(sev):
@@ -83,6 +93,28 @@ def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
     if hidden:
         text.append(f"（另有 {hidden} 处舍入差异未显示，--show-rounding 可查看）", style="dim")
     return text
+
+
+def tables_read(doc: Document, cov) -> str:
+    """``识别 5/7 张表``: tables read of those printed (recognised, titled in the body or listed in the 目录)."""
+    if cov is None:
+        return f"识别 {len(doc.tables)} 张表"
+    if cov.printed == 0:
+        return "未见表格"
+    return f"识别 {cov.read}/{cov.printed} 张表"
+
+
+def _unread(u) -> str:
+    from ..reading import REASONS
+
+    name = f"{u.number}“{u.kind}”" if u.number else f"“{u.kind}”"
+    where = ""
+    if u.pages:
+        first, last = min(u.pages), max(u.pages)
+        where = f"第{first}页，" if first == last else f"第{first}–{last}页，"
+    elif u.line:
+        where = f"第{u.line}行，"
+    return f"{name}（{where}{REASONS.get(u.reason, u.reason)}）"
 
 
 def _table_heading(doc: Document, kind: str | None) -> Text:
@@ -193,15 +225,26 @@ def print_summary(console: Console, results: list[DocumentResult], show_rounding
     table.add_column("单位")
     totals = Counter()
     rows = []
+    table.add_column("表格", justify="right")
     for item in sorted(results, key=lambda r: _worst_first(r, show_rounding)):
         if not item.ok:
-            rows.append([item.path, "—", "—", Text("无法读取", style="red"), "", "", ""])
+            rows.append([item.path, "—", "—", Text("无法读取", style="red"), "", "", "", ""])
             totals["failed"] += 1
             continue
         doc = item.document
+        cov = item.result.coverage
         c = counts(item.result.shown(show_rounding))
         totals.update(c)
+        if not cov.disclosure:
+            totals["not_disclosure"] += 1
+            rows.append([item.path, "—", "—", Text("不是预算/决算公开材料", style="yellow"), "—",
+                         _count(c, "error"), _count(c, "warning"), _count(c, "info")])
+            continue
+        if cov.unread:
+            totals["unread"] += 1
+        read = f"{cov.read}/{cov.printed}"
         rows.append([item.path, doc.kind or "?", str(doc.year or "?"), doc.entity or "?",
+                     Text(read, style="yellow") if cov.unread else read,
                      _count(c, "error"), _count(c, "warning"), _count(c, "info")])
     table.add_column("错误", justify="right", footer=str(totals["error"]))
     table.add_column("警告", justify="right", footer=str(totals["warning"]))
@@ -211,6 +254,10 @@ def print_summary(console: Console, results: list[DocumentResult], show_rounding
     console.print(table)
     if totals["failed"]:
         console.print(Text(f"{totals['failed']} 个文件无法读取", style="bold red"))
+    if totals["not_disclosure"]:
+        console.print(Text(f"{totals['not_disclosure']} 个文件不是预算/决算公开材料，未作核对", style="bold yellow"))
+    if totals["unread"]:
+        console.print(Text(f"{totals['unread']} 个文件有已印出的表格未能识别，这些表格未核对", style="bold yellow"))
 
 
 def _worst_first(item: DocumentResult, show_rounding: bool) -> tuple:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import RulePackError
+from ..errors import InputError, RulePackError
+from ..readers.regular import read_regular
 from .pack import Pack, load_pack, shipped_pack_files, user_pack_files
 from .rule import Rule, RuleFinding
+
+MAX_PACK_BYTES = 4 * 1024**2  # the shipped packs are a few dozen KiB
 
 
 @dataclass
@@ -55,8 +58,10 @@ def load_rules(extra: list[str | Path] | None = None, shipped: bool = True) -> R
     for path in extra or []:
         for f in user_pack_files(path):
             try:
-                text = f.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                text = read_regular(f, MAX_PACK_BYTES, "rule pack").decode("utf-8")
+            except InputError as exc:
+                raise RulePackError(f"{f}: cannot read rule pack: {exc.problem}") from None
+            except UnicodeDecodeError as exc:
                 raise RulePackError(f"{f}: cannot read rule pack ({exc})") from None
             packs.append(load_pack(text, str(f)))
     seen: dict[str, Pack] = {}

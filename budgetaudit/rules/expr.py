@@ -19,7 +19,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..amounts import plausible_digits
+
 OPERATORS = ("==", "<=", ">=")
+# Bounds no rule needs and a hostile pack exceeds: nesting of "(" and unary "-" (the parser
+# recurses on both) and the length of one expression.
+MAX_DEPTH = 32
+MAX_CHARS = 4000
 
 
 class ExprError(ValueError):
@@ -255,8 +261,11 @@ def _tokenize(src: str) -> list[_Tok]:
 class _Parser:
     def __init__(self, src: str):
         self.src = src
+        if len(src) > MAX_CHARS:
+            raise ExprError(f"the expression is longer than {MAX_CHARS:,} characters", MAX_CHARS)
         self.toks = _tokenize(src)
         self.i = 0
+        self.depth = 0
 
     @property
     def tok(self) -> _Tok:
@@ -287,11 +296,23 @@ class _Parser:
 
     def term(self, sign: int, out: Sum) -> None:
         t = self.tok
+        self.depth += 1
+        try:
+            self._term(t, sign, out)
+        finally:
+            self.depth -= 1
+
+    def _term(self, t: _Tok, sign: int, out: Sum) -> None:
+        if self.depth > MAX_DEPTH:
+            raise ExprError(f'nested more than {MAX_DEPTH} levels deep ("(" or "-")', t.pos)
         if t.kind == "op" and t.text == "-":
             self.take()
             self.term(-sign, out)
             return
         if t.kind == "number":
+            integer, _, fraction = t.text.partition(".")
+            if not plausible_digits(integer, fraction):
+                raise ExprError(f"the number {t.text[:20]}… has more digits than any amount", t.pos)
             self.take()
             out.items.append((sign, Num(Decimal(t.text), t.pos)))
             return
@@ -335,6 +356,11 @@ class _Parser:
         if t.kind == "sel":
             return parse_selector(t.text, t.pos)
         return t.text
+
+
+def shown(src: str, limit: int = 80) -> str:
+    """An expression as an error message quotes it: whole when short, its start when not."""
+    return src if len(src) <= limit else f"{src[:limit]}… ({len(src):,} characters)"
 
 
 def parse_identity(src: str) -> Identity:

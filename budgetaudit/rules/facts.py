@@ -98,8 +98,11 @@ def row_label(row: Row) -> str:
 class Facts:
     """Lookups over one document, cached for the whole audit."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, misread: list | None = None, disclosure: bool = True):
         self.doc = doc
+        self.misread = misread or []  # reading.Misread: tables not reliably read, absent to every rule
+        self.disclosure = disclosure  # False: the file is no 预算/决算 disclosure at all
+        self._hidden = {id(m.table) for m in self.misread}
         self._terms: dict[tuple, Term] = {}  # a cell is read by many rules: build its Term once
         self._cells: dict[int, dict] = {}
 
@@ -109,31 +112,36 @@ class Facts:
     def _by_kind(self) -> dict[str, list[Table]]:
         out: dict[str, list[Table]] = {}
         for t in self.doc.tables:
-            if t.status == "ok" and t.rows:
+            if t.status == "ok" and t.rows and id(t) not in self._hidden:
                 out.setdefault(t.kind, []).append(t)
         return out
 
     def tables(self, kind: str) -> list[Table]:
-        """Usable tables of a kind; empty and illegible tables count as absent."""
+        """Usable tables of a kind; empty, illegible and misread tables count as absent."""
         return self._by_kind.get(kind, [])
 
     # -------------------------------------------------------------- precision
 
     @cached_property
-    def usual_decimals(self) -> int | None:
-        """The precision most amounts of the document's tables are printed with."""
-        counts: Counter[int] = Counter()
+    def _decimals_by_unit(self) -> dict[str, Counter[int]]:
+        counts: dict[str, Counter[int]] = {}
         for tables in self._by_kind.values():
             for t in tables:
                 for r in t.rows:
                     for c in r.cells:
                         if c.amount is not None and not c.amount.percent:
-                            counts[c.amount.decimals] += 1
+                            counts.setdefault(c.amount.unit, Counter())[c.amount.decimals] += 1
+        return counts
+
+    def usual_decimals(self, unit: str = "万元") -> int | None:
+        """The precision most amounts printed in ``unit`` are printed with (元 tables print whole
+        元, 万元 tables two decimals: each unit has its own usual precision)."""
+        counts = self._decimals_by_unit.get(unit)
         return counts.most_common(1)[0][0] if counts else None
 
-    def truncated(self, decimals: int) -> bool:
+    def truncated(self, decimals: int, unit: str = "万元") -> bool:
         """Printed with fewer (but some) decimals than usual: the last digit may have been cut."""
-        usual = self.usual_decimals
+        usual = self.usual_decimals(unit)
         return usual is not None and 0 < decimals < usual
 
     @cached_property
@@ -226,7 +234,7 @@ class Facts:
         if cell is None or cell.amount is None:
             return blank_term(label, loc)
         amount = cell.amount
-        return amount_term(amount, label, loc, truncated=self.truncated(amount.decimals))
+        return amount_term(amount, label, loc, truncated=self.truncated(amount.decimals, amount.unit))
 
     def cell_terms(self, ref: CellRef, here: Table | None, column: tuple[str, ...] | None = None,
                    label: str | None = None) -> list[Term] | None:

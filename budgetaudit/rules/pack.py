@@ -50,12 +50,13 @@ def shipped_pack_files() -> list[Traversable]:
 
 
 def _shipped_pack_root() -> Traversable:
-    """The repository's rules/ when the package is imported from a source checkout (so that a
-    checkout runs its own packs, even beside an editable install of another checkout that maps
-    budgetaudit.packs elsewhere); budgetaudit.packs when installed."""
-    source_rules = Path(__file__).resolve().parents[2] / "rules"
-    if source_rules.is_dir() and (source_rules.parent / "budgetaudit").is_dir():
-        return source_rules
+    """The repository's rules/ when the package is imported from a source checkout (its
+    pyproject.toml beside rules/), else budgetaudit.packs as installed. The checkout comes first: an
+    editable install elsewhere maps budgetaudit.packs to *its* rules/, which must not replace the
+    packs of the code being run."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "rules").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "rules"
     return resources.files("budgetaudit.packs")
 
 

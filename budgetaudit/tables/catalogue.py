@@ -98,24 +98,58 @@ _NUMBER_SUFFIX = re.compile(r"(?<=[表）)])\s+((?:[附续]?表\s*(?:\d{1,2}|[�
 _CONTINUED = re.compile(r"(?:[（(]续表?\d*[)）]|续表?\d*)$|^续表\d*[.、．:：]?")
 
 
+# A title printed on one line with its number, 部门 and unit, as tables-only files print them:
+# "收支预算总表公开表一部门: 江苏省人大常委会办公厅 单位:万元", "财政拨款支出预算表部门:… 单位:万元…".
+_HEADER_LINE = re.compile(
+    r"^(?P<title>.{2,40}?表(?:[（(][^（）()]{1,8}[)）])?)\s*"
+    r"(?P<rest>(?:(?:公开\s*表|附表|表|公开)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*表?(?![\d\u4e00-\u9fff]{2})"
+    r"|(?:公开\s*表|附表|表|公开)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*表?\s*(?=部门|单位|编制单位)"
+    r"|(?:编制)?(?:部门|单位)(?:名称)?\s*[:：]|(?:金额)?单位\s*[:：]).*)$"
+)
+# A trailing qualifier of the classification a table is printed by: "（功能科目）", "（经济科目）".
+_QUALIFIER = re.compile(r"（[^（）]{2,8}）$")
+
+
+def split_header_line(text: str) -> tuple[str, str]:
+    """(title, what follows it on the line) when a title shares its line with number, 部门 or unit."""
+    m = _HEADER_LINE.match(text.strip())
+    if not m or "表" not in m.group("title") or re.search(r"[，。；]", m.group("title")):
+        return text, ""
+    return m.group("title"), m.group("rest")
+
+
 def match_title(text: str) -> TableSpec | None:
     """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
+    text = split_header_line(text)[0]
     t = _title_key(_NUMBER_SUFFIX.sub("", _UNIT_SUFFIX.sub("", _PAGE_REF.sub("", text))))
     if not t or len(t) > 60 or "表" not in t:
         return None
     t = _CONTINUED.sub("", t)
     t = _TITLE_PREFIX.sub("", t)
     t = re.sub(r"^[^\u4e00-\u9fff]*", "", t)
+    hit = _lookup(t)
+    if hit is None and _QUALIFIER.search(t):
+        hit = _lookup(_QUALIFIER.sub("", t))  # "一般公共预算支出预算表（功能科目）"
+    return hit
+
+
+def _lookup(t: str) -> TableSpec | None:
     hit = _alias_index().get(t)
     if hit is None and "部分" not in t:
         hit = _alias_index().get(_ENTITY_YEAR.sub("", t))
-    if hit or len(t) > 40:
+    if hit or len(t) > 40 or "部分" in t:
         return hit
-    # "2026年辽宁省…单位预算批复表" style headings are not tables; but "XX单位收支预算总表" is.
-    for alias, spec in _alias_index().items():
-        if len(alias) >= 5 and t.endswith(alias) and len(t) - len(alias) <= 16 and "部分" not in t:
-            return spec
+    # "XX单位收支预算总表", "2024年部门财政拨款收支预算总表": the longest known name the title ends
+    # with ("2026年辽宁省…单位预算批复表" style headings are not tables).
+    for alias in _aliases_longest_first():
+        if len(alias) >= 5 and t.endswith(alias) and len(t) - len(alias) <= 16:
+            return _alias_index()[alias]
     return None
+
+
+@lru_cache(maxsize=1)
+def _aliases_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_alias_index(), key=len, reverse=True))
 
 
 def toc_title(text: str) -> str:
@@ -137,7 +171,9 @@ def is_title_prefix(text: str) -> bool:
 
 
 _CN_NUMERAL = "[一二三四五六七八九十]{1,3}"
-_NUMBER = re.compile(rf"^(?:[附续]?表\s*(\d{{1,2}}|{_CN_NUMERAL})|公开\s*(\d{{1,2}})\s*表)(?![\d])")
+_NUMBER = re.compile(
+    rf"^(?:[附续]?表\s*(\d{{1,2}}|{_CN_NUMERAL})|公开\s*(\d{{1,2}})\s*表|公开\s*表\s*(\d{{1,2}}|{_CN_NUMERAL}))(?![\d])"
+)
 
 
 def numeral(text: str) -> int:
@@ -153,12 +189,21 @@ def numeral(text: str) -> int:
 
 def title_number(text: str) -> str | None:
     """The number printed on a title's line: "表1 收支预算总表", "附表3. 支出预算总表", "支出预算总表 表3"."""
+    title, rest = split_header_line(text)
+    if rest:
+        return _number_of(_NUMBER.match(rest))
     t = _UNIT_SUFFIX.sub("", text).strip()
     after = _NUMBER_SUFFIX.search(t)
-    m = _NUMBER.match(after.group(1) if after else t)
+    return _number_of(_NUMBER.match(after.group(1) if after else t))
+
+
+def _number_of(m: re.Match | None) -> str | None:
+    """表N for 表/附表 numbers; 公开0N表 for 公开N表 and 公开表N (one numbering, printed both ways)."""
     if not m:
         return None
-    return f"表{numeral(m.group(1))}" if m.group(1) else f"公开{int(m.group(2)):02d}表"
+    if m.group(1):
+        return f"表{numeral(m.group(1))}"
+    return f"公开{numeral(m.group(2) or m.group(3)):02d}表"
 
 
 def table_number(text: str) -> str | None:
@@ -170,10 +215,9 @@ def table_number(text: str) -> str | None:
         if not m:
             return None
         return f"公开{int(m.group(1)):02d}表"
-    if m.group(1):
+    if m.group(1) or m.group(3):
         rest = t[m.end():].strip()
         if rest and not re.match(r"^[.．、]?\s*$", rest) and not unit_of(rest):
             # "表 1. 收支预算总表" is a TOC entry, handled by match_title; here only bare numbers count.
             return None
-        return f"表{numeral(m.group(1))}"
-    return f"公开{int(m.group(2)):02d}表"
+    return _number_of(m)

@@ -66,9 +66,10 @@ def _is_data_cells(cells: list[str]) -> bool:
 def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[str]]) -> GridLayout:
     width = max([len(r) for r in header_rows + data_rows] + [1])
     paths = hdr.header_paths(header_rows, width)
+    codes = _code_positions(paths, data_rows)
     text_positions, amount_paths, amount_pos = [], [], []
     for pos, path in enumerate(paths):
-        if path and hdr.is_text_header(path[-1]):
+        if pos in codes or path and hdr.is_text_header(path[-1]):
             text_positions.append(pos)
         elif path:
             amount_paths.append(path)
@@ -84,7 +85,8 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
         position_map[pos] = len(columns) - 1
     first_amount = min(amount_pos) if amount_pos else (max(text_positions) + 1 if text_positions else 2)
     numbers_end = max(
-        [p + 1 for r in data_rows for p, c in enumerate(r) if c and is_number_token(c)] + [first_amount]
+        [p + 1 for r in data_rows for p, c in enumerate(r) if c and is_number_token(c) and p not in codes]
+        + [first_amount]
     )
     if _years(columns):
         canonical = columns  # 2025年 / 2026年: a comparison, not the catalogue's layout
@@ -94,23 +96,74 @@ def _layout(spec: TableSpec, header_rows: list[list[str]], data_rows: list[list[
         canonical, template = max(candidates, key=lambda ct: hdr.agreement(*ct)) if candidates[0][1] \
             else (columns, ())
         fits = numbers_end - first_amount <= len(template)
-        if template and (hdr.agreement(canonical, template) < 0.5 and fits or not canonical):
+        # A header that reads as column names and covers every printed number is the table's own
+        # layout (one 金额 column, extra columns): only an unreadable one falls back to the template.
+        printed = bool(amount_pos) and numbers_end <= max(amount_pos) + 1 and hdr.readable(columns)
+        if template and (hdr.agreement(canonical, template) < 0.5 and fits and not printed or not canonical):
             canonical = list(template)
             position_map = {first_amount + i: i for i in range(len(template))}
+        elif template and hdr.agreement(canonical, template) < 0.5:
+            # the table's own layout: keep the printed tree where naming its columns after the
+            # template's would lose the sums the header states (合计 = 财政拨款收入 + 事业收入 + …)
+            own = hdr.strip_common_prefix(columns)
+            if len(identities(own)) > len(identities(canonical)):
+                canonical = own
     layout = GridLayout(columns=canonical, amount_positions=position_map, text_positions=text_positions)
     for pos in text_positions:
-        name = paths[pos][-1]
-        if name in hdr.CODE_HEADERS or name in {"类", "款", "项"}:
+        name = paths[pos][-1] if paths[pos] else ""
+        if pos in codes or hdr.is_code_header(name):
             layout.code_positions.append(pos)
         elif name == "单位名称" and spec.text[:2] == PROJECT_TABLES_TEXT:
             layout.unit_position = pos
         elif name == "项目名称" and spec.text[:2] == PROJECT_TABLES_TEXT:
             layout.project_position = pos
-        elif layout.name_position is None and name not in {"行次", "栏次", "项目内容"}:
+        elif layout.name_position is None and hdr.is_name_header(name):
             layout.name_position = pos
     if not text_positions:
         layout.text_positions = list(range(first_amount))
     return layout
+
+
+def _code_positions(paths: list[tuple[str, ...]], data_rows: list[list[str]]) -> set[int]:
+    """Positions whose cells are codes, by their heading or by what they hold.
+
+    A column of 3/5/7-digit integers that nest (201, 20101, 2010101) is a code column whatever its
+    heading says, and so are the columns of short integers right after it (a code printed over
+    类 | 款 | 项 cells): codes are never amounts.
+    """
+    found = {p for p, path in enumerate(paths) if path and hdr.is_code_header(path[-1])}
+    width = max([len(paths)] + [len(r) for r in data_rows])
+    for pos in range(width):
+        values = [r[pos] for r in data_rows if pos < len(r) and r[pos]]
+        heads = len(values) >= 2 and all(re.fullmatch(r"\d{3}", v) for v in values)
+        if _nested_codes(values) or heads and _code_parts(data_rows, pos + 1, {pos}):
+            found.add(pos)
+            nxt = pos + 1
+            while nxt not in found and _code_parts(data_rows, nxt, found | {pos}):
+                found.add(nxt)
+                nxt += 1
+    return found
+
+
+def _nested_codes(values: list[str]) -> bool:
+    """Plain 3/5/7-digit integers, and at least one a sub-code of another (201 → 20101)."""
+    if len(values) < 2 or not all(CODE.match(v) for v in values):
+        return False
+    heads = {v for v in values if len(v) == 3}
+    return any(len(v) > 3 and v[:3] in heads for v in values)
+
+
+def _code_parts(data_rows: list[list[str]], pos: int, codes: set[int]) -> bool:
+    """Short integers (05, 6, 11) printed only beside a code cell: the next level of a split code."""
+    seen = 0
+    for r in data_rows:
+        value = r[pos] if pos < len(r) else ""
+        if not value:
+            continue
+        if not re.fullmatch(r"\d{1,2}", value) or not (pos - 1 in codes and r[pos - 1]):
+            return False
+        seen += 1
+    return seen >= 2
 
 
 def _years(columns: list[tuple[str, ...]]) -> bool:
@@ -123,7 +176,8 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
     if layout.code_positions:
         parts = [cells[p] for p in layout.code_positions if p < len(cells) and cells[p].isdigit()]
         if parts:
-            code = "".join(parts)
+            # 类 | 款 | 项 in their own cells: each level below the first is two digits (款 6 → 06)
+            code = parts[0] + "".join(part.zfill(2) for part in parts[1:])
     label = ""
     if layout.project_position is not None and cells[layout.project_position:layout.project_position + 1] != [""]:
         label = cells[layout.project_position] if layout.project_position < len(cells) else ""
@@ -138,8 +192,10 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
         role = "total" if is_total_label(label) else "unit"
     elif layout.name_position is not None and layout.name_position < len(cells):
         label = cells[layout.name_position]
+    if is_number_token(label):
+        label = ""  # a figure printed under the name heading is a figure, not a name
     if not label:
-        others = [t for _, t in sorted(texts.items()) if not t.isdigit()]
+        others = [t for _, t in sorted(texts.items()) if not is_number_token(t)]
         label = others[0] if others else ""
     if code is None:
         first = next((t for _, t in sorted(texts.items())), "")
@@ -149,7 +205,13 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
             if not label or label == first:
                 label = rest
     numbers = []
+    single = _single_column(layout)
     for pos, text in enumerate(cells):
+        if single is not None and text and is_number_token(text) and text != label \
+                and (pos not in layout.code_positions or not text.isdigit()):
+            # one amount column: a figure the extraction printed a few cells off is still its figure
+            numbers.append(Printed(text=text, line=line, position=single, cell=pos))
+            continue
         if not text or pos in texts and pos not in layout.amount_positions:
             continue
         if pos in layout.amount_positions:
@@ -163,6 +225,11 @@ def _pending_from_cells(cells: list[str], line: Line, layout: GridLayout) -> Pen
     if code and UNIT_CODE.match(code) and not role:
         pending.role = "unit"
     return pending
+
+
+def _single_column(layout: GridLayout) -> int | None:
+    """The column index when the layout has exactly one amount column."""
+    return 0 if len(layout.columns) == 1 and layout.amount_positions else None
 
 
 def _units_only(spec: TableSpec) -> bool:
@@ -193,8 +260,11 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
                     table.empty_note = True
                 last_used = line
                 continue
+            if not started and hdr.is_preamble_cells(cells):
+                last_used = line  # 部门：… | 单位：万元 between title and header, not a header row
+                continue
             if not started and not _is_data_cells(cells):
-                if is_total_label(first) and cells.index(first) <= 1:
+                if header_rows and is_total_label(first) and cells.index(first) <= 1:
                     # an empty table's total row merged into the last header row: keep the headings
                     cells = cells[:]
                     cells[cells.index(first)] = ""
@@ -238,9 +308,16 @@ def parse_tab(spec: TableSpec, table: Table, lines: list[Line], unit: str) -> li
         if _is_wrapped_name(pending) and rows:
             _continue_name(rows[-1], pending.label)
             continue
+        if pendings and not pending.label and not pending.code and pending.numbers \
+                and not pendings[-1].numbers and (pendings[-1].code or pendings[-1].label):
+            # a row's figures printed on the line below its code and name: one row
+            pendings[-1].numbers = pending.numbers
+            rows[-1], alternatives[-1] = build_row(pendings[-1], len(layout.columns), ids, unit, positional=True)
+            previous_total = rows[-1].role == "total"
+            continue
         if previous_total and not pending.label and not pending.code and pending.numbers:
             pending.role = "unit"
-        if _units_only(spec) and not is_total_label(pending.label):
+        if _units_only(spec) and not layout.code_positions and not is_total_label(pending.label):
             pending.role = "unit"
         row, alts = build_row(pending, len(layout.columns), ids, unit, positional=True)
         previous_total = row.role == "total"

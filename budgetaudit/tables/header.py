@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from .labels import compact
 
-# Header cells that name text columns (labels, codes), not amounts.
-TEXT_HEADERS = {
-    "科目编码", "功能分类科目编码", "经济分类科目编码", "科目名称", "单位名称", "项目名称", "项目",
-    "预算单位", "项目内容", "单位编码", "类", "款", "项", "行次", "栏次", "部门预算支出经济分类科目",
-    "支出功能分类科目", "支出经济分类科目", "功能分类科目", "经济分类科目", "购买服务项目名称",
-    "支出功能分类（类级）", "购买服务指导目录对应项目（三级目录代码及名称）", "对应项目",
-}
 
-CODE_HEADERS = {"科目编码", "功能分类科目编码", "经济分类科目编码", "单位编码"}
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, frozenset[str]]:
+    """The header words of data/headers.yaml, each list as a set of cleaned words."""
+    raw = yaml.safe_load(resources.files("budgetaudit.data").joinpath("headers.yaml").read_text("utf-8"))
+    return {key: frozenset(clean(w) for w in words) for key, words in raw.items()}
 
 
 _QUOTES = re.compile(r"[“”\"'‘’]")
@@ -30,7 +30,32 @@ def clean(text: str) -> str:
 
 
 def is_text_header(name: str) -> bool:
-    return name in TEXT_HEADERS or name.endswith("编码") or name.endswith("名称")
+    """A header cell over a text column (a name, a code, a description), not over amounts."""
+    v = vocabulary()
+    return name in v["text"] or any(name.endswith(s) for s in v["text_suffixes"])
+
+
+def is_code_header(name: str) -> bool:
+    """A header cell over a code column, or over one level of a code split in columns (类/款/项)."""
+    v = vocabulary()
+    return name in v["codes"] or name in v["code_parts"] or any(name.endswith(s) for s in v["code_suffixes"])
+
+
+def is_name_header(name: str) -> bool:
+    """A text header over the row's name (not a code, a line number or a description)."""
+    return is_text_header(name) and not is_code_header(name) and name not in vocabulary()["not_names"]
+
+
+_PREAMBLE = re.compile(r"^([^:：]{1,6})\s*[:：]")
+
+
+def is_preamble_cells(cells: list[str]) -> bool:
+    """A tab row between title and header: 部门：… | 单位：万元 (its first cell a preamble label)."""
+    filled = [c for c in cells if c.strip()]
+    if not filled:
+        return False
+    m = _PREAMBLE.match(compact(filled[0]))
+    return bool(m) and m.group(1) in vocabulary()["preamble"]
 
 
 def header_paths(rows: list[list[str]], width: int) -> list[tuple[str, ...]]:
@@ -149,12 +174,57 @@ def canonical(paths: list[tuple[str, ...]], template: tuple[tuple[str, ...], ...
                 if set(reduced[:-1]) <= set(t[:-1]):
                     match = i
                     break
+        if match is None:
+            match = _group_total(reduced, template, used)
         if match is not None:
             used.add(match)
             out.append(template[match])
         else:
             out.append(reduced)
     return out
+
+
+def _group_total(path: tuple[str, ...], template: tuple[tuple[str, ...], ...], used: set[int]) -> int | None:
+    """A printed leaf named like a template group (基本支出 printed without its sub-columns) is the
+    group's total column (基本支出.小计)."""
+    for i, t in enumerate(template):
+        if i in used or len(t) < 2 or t[-2] != path[-1] or t[-1] not in TOTAL_SYNONYMS:
+            continue
+        if set(path[:-1]) <= set(t[:-2]):
+            return i
+    return None
+
+
+def readable(paths: list[tuple[str, ...]]) -> bool:
+    """Whether printed amount-column paths read as column names rather than header fragments.
+
+    Most leaves are words some table's header uses (the catalogue's columns, totals, 金额); the
+    others are whole names (单位预留机动经费), not figures or split syllables."""
+    if not paths or len(set(paths)) != len(paths):
+        return False  # two columns of one name: headings slid over each other
+    if any(name in TOTAL_SYNONYMS for path in paths for name in path[:-1]):
+        return False  # a total is a column, never a heading over others
+    known = known_words()
+    hits = 0
+    for path in paths:
+        leaf = path[-1]
+        if leaf in known:
+            hits += 1
+        elif len(leaf) < 2 or re.search(r"\d", leaf) and not re.fullmatch(r"\d{4}年度?", leaf):
+            return False
+    return hits * 2 >= len(paths)
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Names of amount columns the catalogue and the header vocabulary know."""
+    from .catalogue import specs
+
+    words = set(TOTAL_SYNONYMS) | set(GROUP_HEADINGS) | set(vocabulary()["amounts"])
+    for spec in specs():
+        for layout in (spec.columns, *spec.variants, *spec.sides.values()):
+            words.update(clean(name) for path in layout for name in path)
+    return frozenset(words)
 
 
 TOTAL_SYNONYMS = {"合计", "小计", "总计"}

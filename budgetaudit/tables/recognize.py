@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import Column, Document, Line, Table
 from .blocks import parse_blocks, parse_space_blocks
+from .catalogue import split_header_line
 from .grid import parse_tab
 from .hierarchy import settle
 from .metadata import describe
 from .performance import parse_performance
 from .placement import clear_placement_cache
-from .segment import Region, find_regions, find_toc
+from .segment import Region, find_regions, find_toc, printed_titles
 from .sides import parse_sides
 from .space import parse_space, scrambled
 
@@ -18,6 +21,7 @@ def recognize(lines: list[Line], path: str, source: str = "text") -> Document:
     doc = Document(path=path, lines=lines, source=source)
     clear_placement_cache()  # rows recur within a document, rarely across documents
     doc.toc, toc_range = find_toc(lines)
+    doc.titles = printed_titles(lines, toc_range)
     previous: Table | None = None
     previous_spec_kind: str | None = None
     placements: dict[int, list[list[tuple[int, ...]]]] = {}
@@ -67,11 +71,24 @@ def _parse_region(lines: list[Line], region: Region,
         alternatives = parse_space(spec, table, body, unit, known_names)
     if not tabbed and spec.layout != "grid":
         table.layout = "space"
+    if not any(c.amount is not None for r in table.rows for c in r.cells) and _spilled(title_line.text):
+        # the whole table was extracted into its title line ("…单位:万元合计 基本支出…20,849.45 9,964.07"):
+        # it is printed, not empty, but its cells cannot be told apart
+        table.status = "illegible"
+        table.rows, alternatives = [], []
+        return table, alternatives
     if not tabbed and spec.layout != "performance" and scrambled(body):
         # numbers that cannot be tied to their rows: one illegible table, not dozens of false sums
         table.status = "illegible"
         table.rows, alternatives = [], []
     return table, alternatives
+
+
+def _spilled(title_line: str) -> bool:
+    """Amounts printed on a title line after its unit: the table's cells ran into the title."""
+    rest = split_header_line(title_line.strip())[1]
+    m = re.search(r"单位\s*[:：]\s*(?:亿元|万元|千元|元)", rest)
+    return bool(m and re.search(r"\d[\d,]*\.\d{2}", rest[m.end():]))
 
 
 def _continues(previous: Table, previous_kind: str | None, table: Table, region: Region) -> bool:

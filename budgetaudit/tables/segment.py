@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from ..amounts import unit_of
 from ..model import Line, TocEntry
-from .catalogue import TableSpec, is_title_prefix, match_title, table_number, title_number, toc_title
+from .catalogue import (
+    TableSpec,
+    is_title_prefix,
+    match_title,
+    split_header_line,
+    table_number,
+    title_number,
+    toc_title,
+)
 from .labels import compact
 
 ILLEGIBLE = "[illegible]"
@@ -91,6 +99,8 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
                 break  # the body's first paragraph (wrapped lines are short, but they are sentences)
             if key in seen:
                 break
+            if unit_of(split_header_line(text)[1]):
+                break  # a table's title line ("收支预算总表部门：… 单位：万元"): the tables begin
             part = SECTION.match(text)
             if part and part.group(1) in parts:
                 break  # "第一部分" again: the body begins, under a title worded differently
@@ -104,6 +114,32 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
     return entries, (start, end)
 
 
+# Where a title printed on one line with its table's preamble ends: "收支预算总表部门:… 单位:万元",
+# "收支预算总表公开表一部门:…".
+_PREAMBLE_START = re.compile(r"\s*(?:(?:部门|单位)(?:名称)?\s*[:：]|公开\s*表\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+                             r"|公开\s*\d{1,2}\s*表)")
+
+
+def printed_titles(lines: list[Line], toc_range: tuple[int, int]) -> list[TocEntry]:
+    """Every line of the body (not the 目录) that is a known table's title, confirmed or not.
+
+    Tables a document prints are counted from these and the 目录, whether or not a table could be
+    read under them: what was printed but not read is then said, never passed over in silence.
+    """
+    out: list[TocEntry] = []
+    for i, line in enumerate(lines):
+        if toc_range[0] <= i < toc_range[1]:
+            continue
+        text = line.text.strip().split("\t", 1)[0].strip()
+        if not text or len(text) > 80 or "表" not in text:
+            continue
+        head = _PREAMBLE_START.split(text, 1)[0]
+        spec = match_title(head) if head else None
+        if spec is not None:
+            out.append(TocEntry(title=head, line=line.number, kind=spec.kind))
+    return out
+
+
 def find_regions(lines: list[Line], toc_range: tuple[int, int]) -> list[Region]:
     starts: list[Region] = []
     i = 0
@@ -114,7 +150,8 @@ def find_regions(lines: list[Line], toc_range: tuple[int, int]) -> list[Region]:
         hit = _title_at(lines, i)
         if hit and _confirmed(lines, hit[2]):
             spec, title, last = hit
-            starts.append(Region(spec=spec, title=title, title_line=i, body=last + 1, end=len(lines)))
+            starts.append(Region(spec=spec, title=split_header_line(title)[0].strip(), title_line=i, body=last + 1,
+                                 end=len(lines)))
             i = last + 1
             continue
         i += 1
@@ -134,8 +171,8 @@ def _read_preamble(lines: list[Line], region: Region) -> None:
     window = range(max(region.title_line - 2, 0), min(region.body + 10, region.end))
     for j in window:
         text = lines[j].text.strip()
-        if "\t" in lines[j].text.strip("\t") and j >= region.body:
-            break
+        if "\t" in lines[j].text.strip("\t") and j >= region.body and not is_preamble(text.replace("\t", " ")):
+            break  # the header: "编制单位：…\t单位：元" before it is still the preamble
         if region.number is None:
             number = table_number(text) or (title_number(text) if region.title_line <= j < region.body else None)
             if number:
@@ -155,8 +192,8 @@ def is_preamble(text: str) -> bool:
         return True
     if unit_of(t) and len(t) <= 40:
         return True
-    if re.match(r"^(单位|部门)(名称)?\s*[:：]", t) and "\t" not in t.strip("\t"):
-        return True
+    if re.match(r"^(?:编制)?(单位|部门)(名称)?\s*[:：]", t) and ("\t" not in t.strip("\t") or unit_of(t)):
+        return True  # "部门：\t江苏省人民检察院\t\t单位：万元" is the preamble, not a header row
     if re.fullmatch(r"\d{4}\s*年(度)?", t) or t == "元":
         return True
     return False

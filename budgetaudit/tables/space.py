@@ -279,7 +279,7 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     the document uses elsewhere wins. Returns each row's valid placements, settled once the
     table's pages are joined."""
     known_names = known_names or {}
-    coded = any(hdr.clean(t) in hdr.CODE_HEADERS for t in spec.text)
+    coded = any(hdr.is_code_header(hdr.clean(t)) for t in spec.text)
     texts = [line.text.strip() for line in lines]
     splits: list[_Split | None] = []
     seen_code = code_pending = False
@@ -305,7 +305,7 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     width = _name_width(splits)
     own_words = [name for path in columns for name in path] + list(spec.text) + ["科目编码", "科目名称"]
     printed_words = [name for variant in spec.variants for path in variant for name in path]
-    vocabulary = own_words + printed_words + sorted(hdr.TEXT_HEADERS) + sorted(hdr.TOTAL_SYNONYMS) \
+    vocabulary = own_words + printed_words + sorted(hdr.vocabulary()["text"]) + sorted(hdr.TOTAL_SYNONYMS) \
         + sorted(hdr.GROUP_HEADINGS) + ["功能分类", "经济分类", table.title]
     pendings: list[PendingRow] = []
     name_parts: list[Line] = []

@@ -48,6 +48,8 @@ def identities(paths: list[tuple[str, ...]]) -> list[Identity]:
                 child_totals.append(visit(prefix + (head,), idxs))
         if not children:
             return None
+        if len(children) == 1 and depth and is_total_name(children[0][0]):
+            return child_totals[0]  # a group printed with its total alone (基本支出 → 小计)
         first_head, first_idxs = children[0]
         first_is_leaf = len(first_idxs) == 1 and len(paths[first_idxs[0]]) == depth + 1
         if first_is_leaf and is_total_name(first_head) and len(children) > 1:

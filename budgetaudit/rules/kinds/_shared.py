@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import Table
 from ..arith import Side, constant_term
-from ..expr import ExprError, Identity, Num, parse_identity
+from ..expr import ExprError, Identity, Num, parse_identity, shown
 from ..facts import CellRef, Facts, RefError, compile_cell_ref
 from ..rule import Draft
 
@@ -16,7 +16,7 @@ def parse(draft: Draft, key: str) -> Identity:
         return parse_identity(draft.value)
     except ExprError as exc:
         at = f" at character {exc.pos + 1}" if exc.pos is not None else ""
-        raise draft.error(f'bad expression "{draft.value}": {exc}{at}', key) from None
+        raise draft.error(f'bad expression "{shown(draft.value)}": {exc}{at}', key) from None
 
 
 def compile_cells(draft: Draft, identity: Identity, scope: str | None, key: str):

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ...model import Finding, Row, Table
+from ...tables.catalogue import by_kind
+from ...tables.structure import identities
 from ..arith import Side, constant_term
 from ..expr import Num
 from ..facts import ColumnRef, Facts, RefError, column_label, compile_column_ref, row_label
@@ -79,7 +81,7 @@ def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
     for scope, (left_items, right_items) in c.scopes.items():
         for table in facts.tables(scope):
             columns = _columns(table, left_items + right_items)
-            if columns is None:
+            if columns is None or c.op == "==" and _partial(table, left_items, right_items, columns):
                 continue
             read = [i for i in columns.values() if i is not None]
             for row in table.rows:
@@ -110,6 +112,26 @@ def _columns(table: Table, items) -> dict | None:
             return None
         out[item.column] = idx
     return out
+
+
+def _partial(table: Table, left_items, right_items, columns: dict) -> bool:
+    """Whether the table's header adds columns the catalogue does not know to the rule's total.
+
+    合计 printed over 基本支出 | 项目支出 | 单位预留机动经费 | 结转下年资金 is the sum of all four: the
+    rule's 合计 = 基本支出 + 项目支出 is not this table's identity, and checking it would report
+    every row. The table is skipped, as one lacking a column is."""
+    paths = [col.path for col in table.columns]
+    spec = by_kind(table.kind)
+    known = set(spec.columns).union(*spec.variants) if spec else set()
+    for single, other in ((left_items, right_items), (right_items, left_items)):
+        if len(single) != 1 or not isinstance(single[0][1], ColumnRef):
+            continue
+        total = columns.get(single[0][1].column)
+        named = {columns.get(item.column) for _, item in other if isinstance(item, ColumnRef)}
+        for identity in identities(paths):
+            if identity.total == total and any(p not in named and paths[p] not in known for p in identity.parts):
+                return True
+    return False
 
 
 def _quick(facts: Facts, row: Row, items, columns: dict):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ...model import Finding, Row, Table
 from .. import schema
 from ..arith import OK, Side, compare
-from ..expr import ExprError, normalize_key, parse_identity
+from ..expr import ExprError, normalize_key, parse_identity, shown
 from ..facts import Facts, column_label, row_label
 from ..findings import judge
 from ..rule import Draft, Rule
@@ -92,7 +92,7 @@ def compile(draft: Draft) -> Compiled:
             try:
                 identity = parse_identity(text)
             except ExprError as exc:
-                raise draft.error(f'bad expression "{text}": {exc}', key) from None
+                raise draft.error(f'bad expression "{shown(text)}": {exc}', key) from None
             identities.append((identity.op, compile_cells(draft, identity, None, key)))
         conditions.append(Condition(expect, tuple(identities)))
     return Compiled(picks[0], picks[1], by, op, tuple(conditions))

@@ -24,7 +24,7 @@ from ...narrative import Claim
 from ...narrative_labels import COUNTS, FUNCTION_CLASSES, VOCABULARY
 from ...narrative_rules import PROSE, compile_sum, document_claims, parse_sum, table_side, term
 from ..arith import BROKEN, Side, blank_term, compare
-from ..expr import ExprError, parse_identity
+from ..expr import ExprError, parse_identity, shown
 from ..findings import judge
 from ..rule import Draft, Rule
 
@@ -60,7 +60,7 @@ def compile(draft: Draft) -> Compiled:
     try:
         identity = parse_identity(draft.value)
     except ExprError as exc:
-        raise draft.error(f'bad expression "{draft.value}": {exc}', KEY) from None
+        raise draft.error(f'bad expression "{shown(draft.value)}": {exc}', KEY) from None
     refs = identity.left.refs()
     if identity.op != "==" or len(identity.left.items) != 1 or len(refs) != 1:
         raise draft.error("prose: the left side is one prose figure (说明.NAME) and the operator ==", KEY)

@@ -3,12 +3,18 @@
     - id: BC501
       title: 目录所列表格缺失
       completeness: absent        # absent | illegible | unannotated | numbering
+                                  # | misread | unrecognised | disclosure
 
-absent: a table kind listed in the 目录 (Document.toc) that the document never prints.
+absent: a table kind listed in the 目录 (Document.toc) that the document never prints (neither
+recognised nor its title found in the body). When not one listed table is printed (a prose-only file
+whose tables are published apart), one warning says so.
 numbering: a table number skipped between two printed ones (表8, 表10: where is 表9?) when the
 目录 does not already say so.
 illegible: a printed table whose content could not be read (Table.status illegible): nothing in it
 can be checked. unannotated: an empty table without the customary note ("如此表为空表，则表示…").
+misread: a table not reliably read (reading.py: codes or years as amounts, most rows failing their
+own identities); the other rules treat it as absent. unrecognised: a known table's title printed in
+the body with no table recognised under it. disclosure: the file is no 预算/决算 disclosure.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Iterable
 
 from ...model import Finding, Location
 from ...narrative_rules import finding
+from ...reading import misread_message
 from ...tables.catalogue import by_kind, specs
 from ..rule import Draft, Rule
 
@@ -25,7 +32,7 @@ KEY = "completeness"
 OPTIONS: dict[str, str] = {}
 NEEDS_TABLE = False
 EXAMPLE = "目录第54行列出“国有资本经营预算支出表”，文件中没有这张表"
-CHECKS = ("absent", "illegible", "unannotated", "numbering")
+CHECKS = ("absent", "illegible", "unannotated", "numbering", "misread", "unrecognised", "disclosure")
 
 
 def compile(draft: Draft) -> str:
@@ -41,18 +48,31 @@ def _name(table) -> str:
 def run(rule: Rule, facts) -> Iterable[Finding]:
     doc = facts.doc
     check: str = rule.compiled
-    if check == "absent":
-        printed = {t.kind for t in doc.tables}
-        listed: set[str] = set()
-        for entry in doc.toc:
-            if entry.kind is None or entry.kind in printed or entry.kind in listed:
+    if check == "disclosure":
+        if not facts.disclosure:
+            where = [Location(line=1, page=doc.lines[0].page if doc.lines else None)]
+            yield finding(rule, "文件中没有预算/决算公开表格，也几乎没有情况说明的用语：这不是一份预算/决算公开材料，"
+                                "未作核对", where)
+        return
+    if check == "misread":
+        for m in facts.misread:
+            t = m.table
+            yield finding(rule, misread_message(m),
+                          [Location(line=t.first_line, page=t.pages[0] if t.pages else None, table=t.kind)])
+        return
+    if check == "unrecognised":
+        recognised = {t.kind for t in doc.tables}
+        for entry in doc.titles:
+            if entry.kind is None or entry.kind in recognised:
                 continue
-            listed.add(entry.kind)
-            yield finding(
-                rule,
-                f"目录第{entry.line}行列出“{entry.title.strip()}”，文件中没有这张表",
-                [Location(line=entry.line, table=entry.kind, row=entry.title.strip())],
-            )
+            recognised.add(entry.kind)
+            line = doc.line(entry.line)
+            page = line.page if line is not None else None
+            yield finding(rule, f"第{entry.line}行：“{entry.title}”的标题已印出，但表格未能识别，表中数字未核对",
+                          [Location(line=entry.line, page=page, table=entry.kind, row=entry.title)])
+        return
+    if check == "absent":
+        yield from _absent(rule, doc)
         return
     if check == "numbering":
         yield from _gaps(rule, doc)
@@ -63,6 +83,34 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             yield finding(rule, f"第{table.first_line}行：{_name(table)}内容无法辨认，表中数字无法核对", where)
         elif check == "unannotated" and table.status == "empty" and not table.empty_note:
             yield finding(rule, f"第{table.first_line}行：{_name(table)}为空表，但没有“如此表为空表，则表示……”之类的说明", where)
+
+
+def _absent(rule: Rule, doc) -> Iterable[Finding]:
+    printed = {t.kind for t in doc.tables} | {e.kind for e in doc.titles if e.kind}
+    missing = []
+    for entry in doc.toc:
+        if entry.kind is None or entry.kind in printed or entry.kind in {e.kind for e in missing}:
+            continue
+        missing.append(entry)
+    listed = {e.kind for e in doc.toc if e.kind}
+    if len(missing) >= 2 and not printed & listed:
+        # Not one listed table in the file: the tables are published as a file of their own
+        # ("公开表附后") or could not be read at all. Said once, as a warning, not once per table.
+        first = missing[0]
+        yield finding(
+            rule,
+            f"目录第{first.line}行起列出 {len(missing)} 张表（{first.title.strip()}等），本文件中一张也没有："
+            "如另行公开，请核对对应的表格文件",
+            [Location(line=first.line, table=first.kind, row=first.title.strip())],
+            severity="warning",
+        )
+        return
+    for entry in missing:
+        yield finding(
+            rule,
+            f"目录第{entry.line}行列出“{entry.title.strip()}”，文件中没有这张表",
+            [Location(line=entry.line, table=entry.kind, row=entry.title.strip())],
+        )
 
 
 def _number(table) -> int | None:

@@ -264,7 +264,12 @@ def _top_rows(rows: list[Row]) -> list[Row]:
     if coded:
         top = min(r.level for r in coded)
         return [r for r in coded if r.level == top]
-    return [r for r in rows if r.role == "item"]
+    items = [r for r in rows if r.role == "item"]
+    if items and outline_level(items[0]) is not None:
+        # uncoded rows numbered 一、二、 (政府采购 一、货物 → its 专项 → its 品目): the outline's top
+        top = min(lv for lv in map(outline_level, items) if lv is not None)
+        return [r for r in items if outline_level(r) == top]
+    return items
 
 
 def unit_groups(table: Table) -> list[tuple[Row, list[Row]]]:

@@ -196,6 +196,11 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             # table's reading put it in another place, which is not the prose's error.
             found.severity = "info"
             found.message += "（表中印有此数，但不在读出的位置，可能是表格读取有误）"
+        elif found.severity == "error" and _in_same_row(facts, claim, best):
+            # The row read prints this very figure in another column: the columns may have been
+            # read shifted, or the prose took the neighbouring column's figure. Not certain.
+            found.severity = "warning"
+            found.message += "（同一行的另一列印有此数，请核对是否取错列）"
         if c.scope and found.severity != "info":
             found.message += f"。{c.scope}"
         yield found
@@ -220,6 +225,25 @@ def _blank_but_printed(facts, claim, right: Side) -> bool:
             if table.kind != kind:
                 continue
             for row in table.rows:
+                for cell in row.cells:
+                    a = cell.amount
+                    if a is not None and not a.percent and a.unit == "万元" and abs(a.value - value) <= tol + a.tolerance:
+                        return True
+    return False
+
+
+def _in_same_row(facts, claim, right: Side) -> bool:
+    """The prose figure is printed in another cell of a row the compared cells are on."""
+    value, tol = claim.amount.value, claim.amount.tolerance
+    for _, t in right.terms:
+        if t.location is None or not t.location.table or t.location.line is None:
+            continue
+        for table in facts.doc.tables:
+            if table.kind != t.location.table:
+                continue
+            for row in table.rows:
+                if row.line != t.location.line:
+                    continue
                 for cell in row.cells:
                     a = cell.amount
                     if a is not None and not a.percent and a.unit == "万元" and abs(a.value - value) <= tol + a.tolerance:

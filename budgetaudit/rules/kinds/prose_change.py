@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding, Location
-from ...narrative_labels import canonical
-from ...narrative_rules import document_claims, finding, location, printed, wan
+from ...narrative.labels import canonical
 from .. import schema
+from ..prose import document_claims, finding, location, printed, wan
 from ..rule import Draft, Rule
 
 KEY = "prose_change"

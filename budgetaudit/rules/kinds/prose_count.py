@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding, Location, Table
-from ...narrative_labels import COUNTS
-from ...narrative_rules import document_claims, finding, location, printed
+from ...narrative.labels import COUNTS
 from ...rules import schema
+from ..prose import document_claims, finding, location, printed
 from ..rule import Draft, Rule
 
 KEY = "prose_count"

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding
-from ...narrative_labels import canonical
-from ...narrative_rules import document_claims, finding, location, printed, term
+from ...narrative.labels import canonical
 from ..arith import BROKEN, Side, compare
 from ..findings import judge
+from ..prose import document_claims, finding, location, printed, term
 from ..rule import Draft, Rule
 
 KEY = "prose_parts"

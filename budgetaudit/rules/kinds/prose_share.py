@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding
-from ...narrative_labels import canonical
-from ...narrative_rules import compile_sum, document_claims, finding, location, printed, table_side, wan
+from ...narrative.labels import canonical
+from ..prose import compile_sum, document_claims, finding, location, printed, table_side, wan
 from ..rule import Draft, Rule
 
 KEY = "prose_share"

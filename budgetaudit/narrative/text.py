@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Document, Line
+from ..model import Document, Line
 
 # Characters that end a sentence or a list item: the next line starts a new paragraph.
 _FINAL = set("。！？!?；;：:")

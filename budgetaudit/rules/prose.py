@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .amounts import format_amount
-from .model import Amount, Location
-from .narrative import Claim, claims
-from .rules.arith import Side, Term, amount_term
-from .rules.expr import ExprError, Num, parse_identity
-from .rules.facts import CellRef, Facts, RefError, compile_cell_ref
-from .rules.rule import Draft, Rule, RuleFinding
+from ..amounts import format_amount
+from ..model import Amount, Location
+from ..narrative import Claim, claims
+from .arith import Side, Term, amount_term
+from .expr import ExprError, Num, parse_identity
+from .facts import CellRef, Facts, RefError, compile_cell_ref
+from .rule import Draft, Rule, RuleFinding
 
 PROSE = "说明"
 
@@ -148,7 +148,7 @@ def compile_sum(draft: Draft, text: object, key: str) -> list[tuple[int, CellRef
 
 def table_side(facts: Facts, items: list[tuple[int, CellRef | Num]]) -> Side | None:
     """The Side a compiled sum stands for in this document; None when a figure is absent."""
-    from .rules.arith import constant_term
+    from .arith import constant_term
 
     side = Side()
     for sign, item in items:

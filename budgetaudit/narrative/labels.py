@@ -70,7 +70,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "债务支出": ("债务支出",),
     "国有资本经营预算支出": ("国有资本经营预算支出",),
     "委托业务费": ("委托业务费",),
-    "项目资金": (),  # "项目共 N 个，涉及资金 X 万元" (narrative._project_funds)
+    "项目资金": (),  # "项目共 N 个，涉及资金 X 万元" (narrative.builder._project_funds)
 }
 
 # 功能分类 classes (类): each is its own canonical label.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .narrative_claim import OPENER, SENTENCE_END, Claim, sentence_of
-from .narrative_labels import canonical
-from .narrative_text import is_heading
+from .claim import OPENER, SENTENCE_END, Claim, sentence_of
+from .labels import canonical
+from .text import is_heading
 
 _GAP = re.compile(r"[\s，,：:（(]*(?:(?:占|完成)[^，,。；;]*%[\s，,：:]*)?")
 _NEW_STATEMENT = re.compile(r"(?:另外|另|此外|同时|并且|还|以及|但|其余)")

@@ -1,6 +1,6 @@
 """What the prose rule kinds (budgetaudit/rules/kinds/prose_*.py) share.
 
-The claims of a document are read once per audit and kept with its Facts. A claim becomes an
+The claims of a document are read once, when it is loaded (Document.claims). A claim becomes an
 arithmetic Term located on its line (table "说明"), so prose figures go through the same interval
 arithmetic and messages as table figures. Table references in prose rules use the engine's own
 reference syntax (``支出预算总表[合计].基本支出.小计``), compiled and resolved by the engine.
@@ -22,12 +22,10 @@ PROSE = "说明"
 
 
 def document_claims(facts: Facts) -> list[Claim]:
-    """The claims of ``facts.doc``, read on first use and kept for the other prose rules."""
-    cached = facts.__dict__.get("_prose_claims")
-    if cached is None:
-        cached = claims(facts.doc)
-        facts.__dict__["_prose_claims"] = cached
-    return cached
+    """The claims of ``facts.doc``: read when it was loaded, or now for a Document built by hand."""
+    if facts.doc.claims is None:
+        facts.doc.claims = claims(facts.doc)
+    return facts.doc.claims
 
 
 def by_id(all_claims: list[Claim]) -> dict[int, Claim]:

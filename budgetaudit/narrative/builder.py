@@ -30,7 +30,7 @@ from ..model import Document
 from .arithmetic import arithmetic_claims
 from .changes import ChangesMixin
 from .claim import KINDS, Claim, sentence_of, sentences
-from .labels import EXACT, SCOPED, canonical, count_label, normalise_label, trim_label
+from .labels import DELTA_WORDS, EXACT, SCOPED, canonical, count_label, normalise_label, trim_label
 from .lists import ListsMixin
 from .numbers import Token, tokens
 from .text import Paragraph, paragraphs
@@ -43,7 +43,7 @@ _PROJECTS_COUNTED = re.compile(r"项目[^，,。；;]{0,8}?\d+\s*个[^，,。；
 _RATE_WORDS = ("每", "人均", "标准", "单价", "/")
 # A direction word in a figure's label makes the figure a change, not a level: "增加基本支出
 # 844.15 万元", "基本支出增加人员经费 1,408.29 万元".
-_DELTA_LABEL = re.compile(r"增加|减少|增长|下降|降低|上升|提高|压减|核减|调减|调增|增支|减支")
+_DELTA_LABEL = re.compile("|".join(map(re.escape, DELTA_WORDS)))
 
 
 def _label_before(text: str, pos: int, floor: int) -> tuple[int, str, str | None]:

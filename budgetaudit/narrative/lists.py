@@ -28,6 +28,31 @@ _DEPTHS = (
 )
 
 
+_NUMERALS = {ch: i for i, ch in enumerate("一二三四五六七八九十", start=1)}
+_NUMBER = re.compile(r"^[（(]?\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳])")
+
+
+def item_number(text: str) -> int | None:
+    """The number of an enumerated item: "3." → 3, "（二）" → 2, "十一、" → 11, "④" → 4."""
+    if _item_depth(text) is None:
+        return None
+    m = _NUMBER.match(text.lstrip(" -•*"))
+    if not m:
+        return None
+    n = m.group("n")
+    if n.isascii():
+        return int(n)
+    if "①" <= n <= "⑳":
+        return ord(n) - ord("①") + 1
+    if n == "十":
+        return 10
+    if n.startswith("十"):
+        return 10 + _NUMERALS[n[1]]
+    if len(n) >= 2 and n[1] == "十":
+        return _NUMERALS[n[0]] * 10 + (_NUMERALS[n[2]] if len(n) > 2 else 0)
+    return _NUMERALS.get(n[0])
+
+
 def _item_depth(text: str) -> int | None:
     t = text.lstrip(" -•*")
     for pattern, depth in _DEPTHS:
@@ -76,16 +101,26 @@ class ListsMixin:
     """Groups of parts under totals (mixed into the claim builder)."""
 
     def _groups(self, locals_: list[dict]) -> None:
-        stack: list[list] = []  # [depth, claim | None, child_depth | None]
+        stack: list[list] = []  # [depth, claim | None, child_depth | None, number | None]
+        interrupted: list[list] = []  # the list an unnumbered paragraph broke off, should it go on
         previous_first: Claim | None = None
         for loc in locals_:
             text: str = loc["text"]
             money = self._money(loc)
             counts = [c for _, c in sorted(loc["by_token"].items()) if c.kind == "count"]
             depth = _item_depth(text)
+            number = item_number(text)
             first = money[0] if money else None
+            if depth is not None and not stack and interrupted and number is not None:
+                # "1. … 一般公共预算收入 …（an unnumbered remark）2. …": the item after the remark
+                # continues the numbering, so the list goes on.
+                if any(e[0] == depth and e[3] is not None and e[3] + 1 == number for e in interrupted):
+                    stack = interrupted
+                interrupted = []
             if depth is None:
                 if not text.lstrip(" -•*").startswith("其中"):  # "其中：…" on its own line details the last item
+                    if stack:
+                        interrupted = stack
                     stack = []
             elif not (is_heading(text) and not loc["tokens"]):
                 while stack and (stack[-1][0] >= depth or (stack[-1][2] is not None and stack[-1][2] != depth)):
@@ -102,9 +137,10 @@ class ListsMixin:
                         else:
                             # "年初预算 a，支出决算 b" per item: which figure is the part is unclear.
                             parent[1].extra["partial_list"] = True
-                stack.append([depth, first, None])
+                stack.append([depth, first, None, number])
             else:
                 stack = []
+                interrupted = []
             # inline groups: 其中 / 包括 within the paragraph
             for m in OPENER.finditer(text):
                 parent = self._opener_parent(loc, m.start(), previous_first)
@@ -116,7 +152,7 @@ class ListsMixin:
                 if not members and not rest:
                     # "…，其中：" ends the paragraph: the numbered items that follow are the parts.
                     if depth is None:
-                        stack = [[-1, parent, None]]
+                        stack = [[-1, parent, None, None]]
                     elif stack and stack[-1][1] is not parent:
                         stack[-1][1] = parent
                     continue

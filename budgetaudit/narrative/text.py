@@ -110,7 +110,9 @@ def is_heading(text: str) -> bool:
     if len(text) > _HEADING_MAX or not m:
         return False
     rest = text[m.end() :]
-    if rest.endswith(("（类）", "（款）", "(类)", "(款)", "、", "和", "及")):
+    if not rest.strip():
+        return False  # "3." alone: the item goes on on the next line
+    if rest.endswith(("（类）", "（款）", "(类)", "(款)", "、", "和", "及", "（", "(")):
         return False  # a 功能科目 chain or a list wrapped onto the next line
     if re.search(r"[（(][类款][)）]", rest) and not re.search(r"[（(]项[)）]", rest):
         return False  # "…(类)…(款)行政单位离退": the chain goes on to its (项) on the next line
@@ -121,6 +123,15 @@ def is_heading(text: str) -> bool:
 
 _SENTENCE_MARK = re.compile(r"[，,。；;：:]")
 _UNIT_FIRST = re.compile(r"^\s*(?:万?元|%|％)")  # "…371.92\t万" / "元，与上年相比…" too
+
+
+_CONTINUATION = re.compile(r"^(?:[、，,。；;：:）)”%％]|[（(][类款项][）)]|(?:\d[\d,]*(?:\.\d+)?\s*)?(?:万元|元|亿元)(?![\u4e00-\u9fff]*[:：]))")
+
+
+def _continues(text: str) -> bool:
+    """A line no sentence, title or heading can start with: punctuation that closes or joins, or an
+    amount or unit ("10528.33 万元，…"), which only ever follows the label it belongs to."""
+    return bool(_CONTINUATION.match(text))
 
 
 def _tabbed_prose(text: str, following: str) -> bool:
@@ -216,8 +227,10 @@ def paragraphs(document: Document, *, include_tables: bool = False) -> list[Para
             and not (in_table and blanks)
             and not _ends_sentence(current.text)
             and not starts_item(text)
-            and not is_heading(current.text)
-            and (in_table or not _title_like(last_text))
+            and (
+                _continues(text)  # "、支出预算总计…", "万元，比上年…": nothing starts with these
+                or (not is_heading(current.text) and (in_table or not _title_like(last_text)))
+            )
         )
         last_text = text
         blanks = 0

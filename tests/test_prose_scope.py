@@ -5,12 +5,17 @@ views of one figure, a count that is an item of a list — the false alarms of r
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from test_prose_rules import check, found
 
 from budgetaudit.amounts import normalize
+from budgetaudit.audit import audit
+from budgetaudit.loader import load_document
 from budgetaudit.model import Document, Line
 from budgetaudit.narrative import claims
+from budgetaudit.rules import load_rules
 
 
 def _claims(text: str):
@@ -130,3 +135,31 @@ def test_a_rate_of_a_zero():
 def test_template_wording_wrapped_across_lines():
     text = "（1）公务用车购置预算支出 0 万元，比上年预算增加（减\n\n少）\t0\t万元，主要原因无此项预算。\n增（减）0 万元。"
     assert found(check(text, "CN409")) == [("CN409", "error", 1), ("CN409", "error", 4)]
+
+
+# ------------------------------------------------------------------ 政府采购 shares, table notes
+
+
+def test_a_share_of_the_purchase_total_cannot_exceed_it_nor_be_stated_twice_differently():
+    text = ("2026年度政府采购预算总额 100.00 万元，其中：货物 60.00 万元，服务 40.00 万元；授予中小企业合同金额 120.00 万元。\n\n"
+            "本部门政府采购预算 100.00 万元，其中授予中小企业合同金额 90.00 万元。")
+    assert found(check(text, "CN401 CN404")) == [("CN401", "error", 1), ("CN404", "error", 3)]
+    fine = "政府采购预算总额 100.00 万元，其中：货物 60.00 万元，服务 40.00 万元；授予中小企业合同金额 90.00 万元。"
+    assert found(check(fine, "CN401 CN404")) == []
+
+
+SEED_002 = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "002_de1423df86808f62.txt"
+
+
+@pytest.mark.skipif(not SEED_002.is_file(), reason="../shared/seeds is not available")
+def test_a_note_copied_from_another_funds_table(tmp_path):
+    rules = [r for r in load_rules().rules if r.id == "CN414"]
+    lines = SEED_002.read_text(encoding="utf-8").split("\n")
+    assert audit(load_document(SEED_002), rules).findings == []
+    assert lines[497] == "如本表为空,则我部门本年度无此类资金收支余。"  # the note of 公开08表 (国有资本经营)
+    lines[497] = "如本表为空,则我部门本年度无政府性基金预算财政拨款收入支出。"
+    copy = tmp_path / "002.txt"
+    copy.write_text("\n".join(lines), encoding="utf-8")
+    result = audit(load_document(copy), rules)
+    assert [(f.rule, f.locations[0].line) for f in result.findings] == [("CN414", 498)]
+    assert "另一张表" in result.findings[0].message

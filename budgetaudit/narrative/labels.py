@@ -43,6 +43,8 @@ COUNTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = tuple(
 )
 # A direction word in a label makes its figure a change, not a level ("增加基本支出 844.15 万元").
 DELTA_WORDS: tuple[str, ...] = tuple(_DATA["delta_words"])
+# Parts that measure a share of their total (授予中小企业) rather than add up with the others.
+ASPECTS: frozenset[str] = frozenset(_DATA.get("aspects") or ())
 
 # Figures introduced this way are subsets reported for another purpose (绩效 coverage).
 _SUBSET_WORDS = ("涉及", "其中涉及", "覆盖")

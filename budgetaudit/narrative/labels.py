@@ -15,6 +15,8 @@ from importlib import resources
 
 import yaml
 
+from .conventions import LEAD
+
 
 def _load() -> dict:
     text = resources.files("budgetaudit.data").joinpath("prose.yaml").read_text("utf-8")
@@ -50,9 +52,6 @@ ASPECTS: frozenset[str] = frozenset(_DATA.get("aspects") or ())
 _SUBSET_WORDS = ("涉及", "其中涉及", "覆盖")
 
 _QUOTES = str.maketrans({"“": None, "”": None, '"': None, "‘": None, "’": None, "'": None, "「": None, "」": None})
-_LEAD = re.compile(
-    r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])"
-)
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _FILLER_HEAD = re.compile(r"^(?:其中|包括|具体为|具体包括|主要包括|另外|此外|今年)[:：]?")
 _FILLER_TAIL = re.compile(r"(?:为|是|共计|共|达到|达|约为|约|总额为|金额为|数为)$")
@@ -69,7 +68,7 @@ def trim_label(text: str) -> str:
     t = normalise_label(text)
     for _ in range(3):
         before = t
-        t = _LEAD.sub("", t)
+        t = LEAD.sub("", t)
         t = _FILLER_HEAD.sub("", t)
         t = _FILLER_TAIL.sub("", t)
         if t == before:

@@ -10,55 +10,13 @@ from __future__ import annotations
 import re
 
 from .claim import OPENER, SENTENCE_END, Claim, sentence_of
+from .conventions import item_depth, item_number
 from .labels import canonical
 from .text import is_heading
 
 _GAP = re.compile(r"[\s，,：:（(]*(?:(?:占|完成)[^，,。；;]*%[\s，,：:]*)?")
 _NEW_STATEMENT = re.compile(r"(?:另外|另|此外|同时|并且|还|以及|但|其余)")
 _CHANGE_WORDS = re.compile(r"比上|较上|相比|同比|增加|减少|增长|下降|降低")
-
-
-_DEPTHS = (
-    (re.compile(r"^第[一二三四五六七八九十百\d]+[部章节条]"), -1),
-    (re.compile(r"^[一二三四五六七八九十]+\s*[、.．]"), 0),
-    (re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]"), 1),
-    (re.compile(r"^\d{1,2}\s*[、．.](?!\d)"), 2),
-    (re.compile(r"^[（(]\s*\d{1,2}\s*[)）]"), 3),
-    (re.compile(r"^[①-⑳]"), 4),
-)
-
-
-_NUMERALS = {ch: i for i, ch in enumerate("一二三四五六七八九十", start=1)}
-_NUMBER = re.compile(r"^[（(]?\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳])")
-
-
-def item_number(text: str) -> int | None:
-    """The number of an enumerated item: "3." → 3, "（二）" → 2, "十一、" → 11, "④" → 4."""
-    if _item_depth(text) is None:
-        return None
-    m = _NUMBER.match(text.lstrip(" -•*"))
-    if not m:
-        return None
-    n = m.group("n")
-    if n.isascii():
-        return int(n)
-    if "①" <= n <= "⑳":
-        return ord(n) - ord("①") + 1
-    if n == "十":
-        return 10
-    if n.startswith("十"):
-        return 10 + _NUMERALS[n[1]]
-    if len(n) >= 2 and n[1] == "十":
-        return _NUMERALS[n[0]] * 10 + (_NUMERALS[n[2]] if len(n) > 2 else 0)
-    return _NUMERALS.get(n[0])
-
-
-def _item_depth(text: str) -> int | None:
-    t = text.lstrip(" -•*")
-    for pattern, depth in _DEPTHS:
-        if pattern.match(t):
-            return None if depth < 0 else depth
-    return None
 
 
 def _simple_segment(segment: str, inside: list[Claim], offset: int) -> bool:
@@ -108,7 +66,7 @@ class ListsMixin:
             text: str = loc["text"]
             money = self._money(loc)
             counts = [c for _, c in sorted(loc["by_token"].items()) if c.kind == "count"]
-            depth = _item_depth(text)
+            depth = item_depth(text)
             number = item_number(text)
             first = money[0] if money else None
             if depth is not None and not stack and interrupted and number is not None:

@@ -12,20 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Line
+from .conventions import STARTER
 
 # Characters that end a sentence or a list item: the next line starts a new paragraph.
 _FINAL = set("。！？!?；;：:")
-# A line that starts a heading, a list item or an article: never the continuation of a sentence.
-_STARTER = re.compile(
-    r"^(?:[-*•]\s*)?(?:"
-    r"第[一二三四五六七八九十百\d]+[部章条节]"
-    r"|[一二三四五六七八九十]+\s*[、.．]"
-    r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
-    r"|\d{1,2}\s*[、．.](?!\d)"
-    r"|[①-⑳]"
-    r"|表\s*\d+"
-    r")"
-)
 _MARKDOWN = re.compile(r"^\s*(?:[-*•]\s+|#+\s+)+")
 _FIGURE = re.compile(r"\d\s*(?:万|亿|千)?\s*(?:元|%|％)|\d[*×=＝]")  # a figure or a calculation, not a year
 _MAX_BLANKS = 2
@@ -106,7 +96,7 @@ def clean_with_columns(text: str) -> tuple[str, list[int]]:
 
 def is_heading(text: str) -> bool:
     """A short numbered title with no sentence punctuation ("一、收支预算的总体说明")."""
-    m = _STARTER.match(text)
+    m = STARTER.match(text)
     if len(text) > _HEADING_MAX or not m:
         return False
     rest = text[m.end() :]
@@ -152,7 +142,7 @@ def _next_text(lines: list[Line], line: Line) -> str:
 
 
 def starts_item(text: str) -> bool:
-    return bool(_STARTER.match(text))
+    return bool(STARTER.match(text))
 
 
 def _title_like(line: str) -> bool:

@@ -203,10 +203,10 @@ def phases(rules, runs: int) -> None:
     from collections import defaultdict
 
     from budgetaudit.audit import applies
-    from budgetaudit.narrative_rules import document_claims
     from budgetaudit.readers.text import read_lines
     from budgetaudit.rules.facts import Facts
     from budgetaudit.rules.kinds import get as get_kind
+    from budgetaudit.rules.prose import document_claims
     from budgetaudit.tables import recognize
 
     samples = sorted((ROOT / "samples").glob("*.txt"))

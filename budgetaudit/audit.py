@@ -198,7 +198,11 @@ def audit_file(path: str, rules: list[Rule]) -> DocumentResult:
     """Load and audit one file; an unreadable input becomes a DocumentResult with ``error``."""
     from .errors import InputError
     from .loader import load_document
+    from .narrative.labels import extend as extend_vocabulary
 
+    for rule in rules:  # the pack's prose names, also in a worker process started afresh
+        if rule.vocabulary:
+            extend_vocabulary(rule.vocabulary)
     try:
         doc = load_document(path)
     except InputError as exc:

@@ -1,4 +1,5 @@
-"""Load one input file into a Document: read it, then recognise its tables and metadata."""
+"""Load one input file into a Document: read it, recognise its tables and metadata, then read
+what its prose states (read → tables → claims; the rules come after)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Document
+from .narrative import claims
 from .readers.text import read_lines
 from .tables import recognize
 
@@ -15,6 +17,12 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 
 
 def load_document(path: str | Path) -> Document:
+    doc = _tables(path)
+    doc.claims = claims(doc)
+    return doc
+
+
+def _tables(path: str | Path) -> Document:
     p = Path(path)
     suffix = p.suffix.lower()
     if p.is_dir():

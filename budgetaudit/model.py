@@ -141,6 +141,9 @@ class Document:
     toc: list[TocEntry] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     titles: list[TocEntry] = field(default_factory=list)  # known tables' titles printed in the body
+    # What the prose states (budgetaudit.narrative.Claim), read after the tables when the document
+    # is loaded; None until then (a Document built by hand reads them on first use).
+    claims: list | None = None
 
     def line(self, number: int) -> Line | None:
         if 1 <= number <= len(self.lines):

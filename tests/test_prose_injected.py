@@ -41,7 +41,7 @@ import pytest
 from budgetaudit.audit import audit
 from budgetaudit.model import Document, Line
 from budgetaudit.narrative import claims
-from budgetaudit.narrative_text import paragraphs
+from budgetaudit.narrative.text import paragraphs
 from budgetaudit.readers.text import read_lines
 from budgetaudit.rules import load_rules
 from budgetaudit.tables import recognize

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from budgetaudit.audit import audit
 from budgetaudit.loader import load_document
-from budgetaudit.narrative_text import paragraphs
+from budgetaudit.narrative.text import paragraphs
 from budgetaudit.rules import load_rules
 
 

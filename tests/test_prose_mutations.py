@@ -24,11 +24,11 @@ import pytest
 
 from budgetaudit.audit import applies, audit
 from budgetaudit.model import Line
-from budgetaudit.narrative_rules import document_claims
 from budgetaudit.readers.text import read_lines
 from budgetaudit.rules import load_rules
 from budgetaudit.rules.facts import Facts
 from budgetaudit.rules.kinds.prose_check import pairings
+from budgetaudit.rules.prose import document_claims
 from budgetaudit.tables import recognize
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -27,10 +27,11 @@ from pathlib import Path
 import yaml
 
 from ..errors import RulePackError
+from ..narrative.labels import extend as extend_vocabulary
 from . import kinds, schema, yamlsrc
 from .rule import SEVERITIES, Draft, Rule
 
-PACK_KEYS = {"pack", "applies_to", "description", "rules"}
+PACK_KEYS = {"pack", "applies_to", "description", "prose_vocabulary", "rules"}
 COMMON_KEYS = {"id", "title", "severity", "table", "tables", "description", "example", "applies_to"}
 DOC_KINDS = ("预算", "决算")
 RULE_ID = re.compile(r"^[A-Z]{1,3}\d{3}$")
@@ -92,6 +93,8 @@ def load_pack(text: str, source: str) -> Pack:
     if not isinstance(rules, list):
         raise RulePackError(f"{source}:{data.line_of('rules')}: rules: must be a list")
     pack = Pack(name.strip(), source, applies)
+    vocabulary = _prose_vocabulary(data.get("prose_vocabulary"), source, data.line_of("prose_vocabulary"))
+    extend_vocabulary(vocabulary)  # before the rules, which may name these figures (说明.培训费)
     lines = text.splitlines()
     seen: set[str] = set()
     for i, raw in enumerate(rules):
@@ -100,8 +103,22 @@ def load_pack(text: str, source: str) -> Pack:
         if rule.id in seen:
             raise RulePackError(f"{source}:{line}: rule {rule.id}: duplicate id")
         seen.add(rule.id)
+        rule.vocabulary = vocabulary
         pack.rules.append(rule)
     return pack
+
+
+def _prose_vocabulary(value, source: str, line: int) -> dict[str, tuple[str, ...]]:
+    """``prose_vocabulary: {培训费: [培训费, 培训费预算]}``: names the pack's prose rules may use."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, list) and all(isinstance(a, str) and a.strip() for a in v)
+        for k, v in value.items()
+    ):
+        raise RulePackError(f"{source}:{line}: prose_vocabulary: maps a name to the ways it is written "
+                            "(培训费: [培训费, 培训费预算])")
+    return {str(k).strip(): tuple(a.strip() for a in v) for k, v in value.items()}
 
 
 def _doc_kinds(value, source: str, line: int, rule_id: str | None) -> tuple[str, ...]:

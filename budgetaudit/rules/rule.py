@@ -45,6 +45,8 @@ class Rule:
     description: str = ""
     applies_to: tuple[str, ...] = ()
     example: str = ""  # an example message, for `explain`
+    # The prose names its pack adds (prose_vocabulary:), which the claims must be read with.
+    vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass

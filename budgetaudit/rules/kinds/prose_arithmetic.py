@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding, Location
-from ...narrative_rules import document_claims, finding, location
+from ..prose import document_claims, finding, location
 from ..rule import Draft, Rule
 
 KEY = "prose_arithmetic"

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding, Location
-from ...narrative_labels import canonical
-from ...narrative_rules import document_claims, finding, location, printed, wan
+from ...narrative.labels import canonical
 from .. import schema
+from ..prose import document_claims, finding, location, printed, wan
 from ..rule import Draft, Rule
 
 KEY = "prose_change"
@@ -113,15 +113,19 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         if ch.previous is not None:
             yield from _with_previous(rule, ch, subject, locs)
             continue
-        if ch.amount is None or ch.percent is None or ch.direction is None:
+        if ch.amount is None or ch.direction is None:
             continue
         d = ch.amount
         if ch.direction == "增加" and d.value - d.tolerance > c_range[1]:
+            # "政府性基金拨款支出预算 0 万元，比上年预算增加 1421.25 万元": a zero that grew, or any
+            # figure smaller than its own increase (a sentence copied from another item).
             yield finding(
                 rule,
                 f"第{ch.line}行：{subject.label} {printed(subject)}，比{ch.base}增加 {printed(ch)}：增加额大于本年金额，上年将为负数",
                 locs,
             )
+            continue
+        if ch.percent is None:
             continue
         p = ch.percent
         if ch.direction == "增加" and c_range[0] - (d.value + d.tolerance) <= 0 <= c_range[1] - (d.value - d.tolerance):

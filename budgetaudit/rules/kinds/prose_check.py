@@ -6,7 +6,7 @@
       or: [一般公共预算支出表[@total].基本支出.小计]
 
 ``说明.NAME`` stands for every figure of the prose whose label names NAME (canonical names, see
-budgetaudit/narrative_labels.py); each is checked on its own line. ``说明.{科目}`` stands for every
+budgetaudit/narrative/labels.py); each is checked on its own line. ``说明.{科目}`` stands for every
 功能分类 figure, and ``{科目}`` on the right for its name. With ``or:`` the figure may equal any of
 the alternatives. A figure whose table counterpart is not in the document is not a finding.
 ``scope:`` explains why a difference may be legitimate (for warnings about labels whose scope
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 from ...model import Finding, Location
 from ...narrative import Claim
-from ...narrative_labels import COUNTS, FUNCTION_CLASSES, VOCABULARY
-from ...narrative_rules import PROSE, compile_sum, document_claims, parse_sum, table_side, term
+from ...narrative.labels import COUNTS, FUNCTION_CLASSES, VOCABULARY
 from ..arith import BROKEN, Side, blank_term, compare
 from ..expr import ExprError, parse_identity, shown
 from ..findings import judge
+from ..prose import PROSE, compile_sum, document_claims, parse_sum, table_side, term
 from ..rule import Draft, Rule
 
 KEY = "prose"
@@ -69,7 +69,7 @@ def compile(draft: Draft) -> Compiled:
         raise draft.error(f'prose: "{refs[0].text}" must be written 说明.NAME', KEY)
     name = parts[1]
     if name != SUBJECTS and name not in known_names():
-        raise draft.error(f'prose: unknown prose label "{name}" (see budgetaudit/narrative_labels.py)', KEY)
+        raise draft.error(f'prose: unknown prose label "{name}" (see budgetaudit/narrative/labels.py)', KEY)
     right = draft.value.split("==", 1)[1].strip()
     alternatives = draft.options.get("or", [])
     if isinstance(alternatives, str):
@@ -196,6 +196,11 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             # table's reading put it in another place, which is not the prose's error.
             found.severity = "info"
             found.message += "（表中印有此数，但不在读出的位置，可能是表格读取有误）"
+        elif found.severity == "error" and _in_same_row(facts, claim, best):
+            # The row read prints this very figure in another column: the columns may have been
+            # read shifted, or the prose took the neighbouring column's figure. Not certain.
+            found.severity = "warning"
+            found.message += "（同一行的另一列印有此数，请核对是否取错列）"
         if c.scope and found.severity != "info":
             found.message += f"。{c.scope}"
         yield found
@@ -220,6 +225,25 @@ def _blank_but_printed(facts, claim, right: Side) -> bool:
             if table.kind != kind:
                 continue
             for row in table.rows:
+                for cell in row.cells:
+                    a = cell.amount
+                    if a is not None and not a.percent and a.unit == "万元" and abs(a.value - value) <= tol + a.tolerance:
+                        return True
+    return False
+
+
+def _in_same_row(facts, claim, right: Side) -> bool:
+    """The prose figure is printed in another cell of a row the compared cells are on."""
+    value, tol = claim.amount.value, claim.amount.tolerance
+    for _, t in right.terms:
+        if t.location is None or not t.location.table or t.location.line is None:
+            continue
+        for table in facts.doc.tables:
+            if table.kind != t.location.table:
+                continue
+            for row in table.rows:
+                if row.line != t.location.line:
+                    continue
                 for cell in row.cells:
                     a = cell.amount
                     if a is not None and not a.percent and a.unit == "万元" and abs(a.value - value) <= tol + a.tolerance:

@@ -23,9 +23,9 @@ import re
 from collections.abc import Iterable
 
 from ...model import Finding, Location
-from ...narrative_rules import finding
 from ...reading import misread_message, unrecognised_titles
 from ...tables.catalogue import by_kind, specs
+from ..prose import finding
 from ..rule import Draft, Rule
 
 KEY = "completeness"

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding, Location
-from ...narrative_rules import finding
-from ...narrative_text import paragraphs
+from ...narrative.text import paragraphs
+from ..prose import finding
 from ..rule import Draft, Rule
 
 KEY = "prose_coverage"

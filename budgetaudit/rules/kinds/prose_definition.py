@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...model import Finding
-from ...narrative_labels import canonical
-from ...narrative_rules import compile_sum, document_claims, table_side, term
+from ...narrative.labels import canonical
 from ..arith import Side
 from ..findings import judge
+from ..prose import compile_sum, document_claims, table_side, term
 from ..rule import Draft, Rule
 
 KEY = "prose_definition"

@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable
 
 from ...model import Finding, Location
-from ...narrative_rules import finding
+from ...narrative.text import paragraphs
+from ..prose import finding
 from ..rule import Draft, Rule
 
 KEY = "prose_leftover"
@@ -42,16 +43,19 @@ def compile(draft: Draft) -> list[tuple[str, re.Pattern]]:
 
 
 def run(rule: Rule, facts) -> Iterable[Finding]:
+    """Each pattern over the text as the reader sees it: a paragraph joined across the line and
+    page breaks of extraction ("增加（减" / "少）"), reported on the line where the match starts."""
     patterns: list[tuple[str, re.Pattern]] = rule.compiled
-    for line in facts.doc.lines:
+    for para in paragraphs(facts.doc, include_tables=True):
         seen: set[tuple[int, int]] = set()
         for name, pattern in patterns:
-            for m in pattern.finditer(line.text):
+            for m in pattern.finditer(para.text):
                 if any(m.start() < e and s < m.end() for s, e in seen):
                     continue
                 seen.add((m.start(), m.end()))
+                line = para.line_at(m.start())
                 yield finding(
                     rule,
-                    f"第{line.number}行：“{m.group(0)}”是{name}，公开前应删除或填写",
-                    [Location(line=line.number, page=line.page, table=None, row=m.group(0))],
+                    f"第{line}行：“{m.group(0)}”是{name}，公开前应删除或填写",
+                    [Location(line=line, page=para.page_at(m.start()), table=None, row=m.group(0))],
                 )

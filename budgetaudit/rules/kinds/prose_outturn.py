@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable
 
 from ...model import Finding, Location
-from ...narrative_rules import document_claims, finding, location, printed
-from ...narrative_text import paragraphs
+from ...narrative.text import paragraphs
+from ..prose import document_claims, finding, location, printed
 from ..rule import Draft, Rule
 
 KEY = "prose_outturn"

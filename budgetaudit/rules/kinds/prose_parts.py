@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding
-from ...narrative_labels import canonical
-from ...narrative_rules import document_claims, finding, location, printed, term
+from ...narrative.labels import ASPECTS, canonical
 from ..arith import BROKEN, Side, compare
 from ..findings import judge
+from ..prose import document_claims, finding, location, printed, term
 from ..rule import Draft, Rule
 
 KEY = "prose_parts"
@@ -59,6 +59,12 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         parts = [p for p in parts if p.kind == total.kind and not p.extra.get("delta")]
         if not parts or total.extra.get("joint") or total.extra.get("delta"):
             continue  # "收入、支出预算总计 X：（一）收入…（二）支出…" restates X twice; a change has no parts here
+        aspects = [p for p in parts if p.canonical in ASPECTS]
+        if total.kind == "amount" and total.amount is not None:
+            yield from _aspects(rule, facts, total, aspects)
+        parts = [p for p in parts if p not in aspects]
+        if not parts:
+            continue
         known = decompositions.get(total.canonical or "")
         named = {p.canonical for p in parts}
         complete = bool(known and known <= named) or (
@@ -83,6 +89,21 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         if found is not None:
             found.message += "（分项之和大于合计）" if verdict.difference < 0 else "（所列分项不足合计）"
             yield found
+
+
+def _aspects(rule: Rule, facts, total, aspects) -> Iterable[Finding]:
+    """"政府采购 100 万元，其中授予中小企业 120 万元": a share of the total cannot exceed it."""
+    left = Side.of(term(total, facts=facts))
+    for part in aspects:
+        if part.amount is None or part.amount.unit != total.amount.unit:
+            continue
+        right = Side.of(term(part, facts=facts))
+        verdict = compare(left, right)
+        if verdict.status == BROKEN and verdict.difference < 0:
+            found = judge(rule, left, right, "==", f"第{total.line}行")
+            if found is not None:
+                found.message += "（其中一部分大于合计）"
+                yield found
 
 
 def _counts(rule: Rule, total, parts, complete: bool) -> Iterable[Finding]:

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...model import Finding
-from ...narrative_labels import VOCABULARY, canonical
-from ...narrative_rules import document_claims, finding, location, printed, term
+from ...narrative.labels import VOCABULARY, canonical
 from ..arith import OK, ROUNDING, Side, compare
+from ..prose import document_claims, finding, location, printed, term
 from ..rule import Draft, Rule
 
 KEY = "prose_repeat"

@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Finding
-from ...narrative_labels import canonical
-from ...narrative_rules import compile_sum, document_claims, finding, location, printed, table_side, wan
+from ...narrative.labels import canonical
+from ..prose import compile_sum, document_claims, finding, location, printed, table_side, wan
 from ..rule import Draft, Rule
 
 KEY = "prose_share"
@@ -100,6 +100,15 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         else:
             continue
         p = part.amount.value
+        if w_value == 0 and share.whole_claim is not None and share.amount.value != 0:
+            # "年初预算为 0 万元 … 完成年初预算的 95.89%": no rate can be taken of a zero.
+            yield finding(
+                rule,
+                f"第{share.line}行：{whole_text}，{part.label} {printed(part)} 不能写为其 {printed(share)}（0 不能作分母）",
+                locs,
+                actual=share.amount.value,
+            )
+            continue
         if w_value - w_tol <= 0:
             continue
         low, high = _bounds(part, w_value, w_tol)

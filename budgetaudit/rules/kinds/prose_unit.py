@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ...model import Amount, Finding, Location
-from ...narrative_labels import canonical
-from ...narrative_rules import document_claims, finding, location, printed, term
+from ...narrative.labels import canonical
 from ..arith import BROKEN, Side, amount_term, compare
+from ..prose import document_claims, finding, location, printed, term
 from ..rule import Draft, Rule
 
 KEY = "prose_unit"

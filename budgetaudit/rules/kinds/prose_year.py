@@ -27,8 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ...model import Finding, Location
-from ...narrative_rules import document_claims, finding, printed
-from ...narrative_text import paragraphs
+from ...narrative.text import paragraphs
+from ..prose import document_claims, finding, printed
 from ..rule import Draft, Rule
 
 KEY = "prose_year"

@@ -9,31 +9,14 @@ from __future__ import annotations
 
 import re
 
-from .narrative_claim import OPENER, SENTENCE_END, Claim, sentence_of
-from .narrative_labels import canonical
-from .narrative_text import is_heading
+from .claim import OPENER, SENTENCE_END, Claim, sentence_of
+from .conventions import item_depth, item_number
+from .labels import canonical
+from .text import is_heading
 
 _GAP = re.compile(r"[\s，,：:（(]*(?:(?:占|完成)[^，,。；;]*%[\s，,：:]*)?")
 _NEW_STATEMENT = re.compile(r"(?:另外|另|此外|同时|并且|还|以及|但|其余)")
 _CHANGE_WORDS = re.compile(r"比上|较上|相比|同比|增加|减少|增长|下降|降低")
-
-
-_DEPTHS = (
-    (re.compile(r"^第[一二三四五六七八九十百\d]+[部章节条]"), -1),
-    (re.compile(r"^[一二三四五六七八九十]+\s*[、.．]"), 0),
-    (re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]"), 1),
-    (re.compile(r"^\d{1,2}\s*[、．.](?!\d)"), 2),
-    (re.compile(r"^[（(]\s*\d{1,2}\s*[)）]"), 3),
-    (re.compile(r"^[①-⑳]"), 4),
-)
-
-
-def _item_depth(text: str) -> int | None:
-    t = text.lstrip(" -•*")
-    for pattern, depth in _DEPTHS:
-        if pattern.match(t):
-            return None if depth < 0 else depth
-    return None
 
 
 def _simple_segment(segment: str, inside: list[Claim], offset: int) -> bool:
@@ -76,16 +59,26 @@ class ListsMixin:
     """Groups of parts under totals (mixed into the claim builder)."""
 
     def _groups(self, locals_: list[dict]) -> None:
-        stack: list[list] = []  # [depth, claim | None, child_depth | None]
+        stack: list[list] = []  # [depth, claim | None, child_depth | None, number | None]
+        interrupted: list[list] = []  # the list an unnumbered paragraph broke off, should it go on
         previous_first: Claim | None = None
         for loc in locals_:
             text: str = loc["text"]
             money = self._money(loc)
             counts = [c for _, c in sorted(loc["by_token"].items()) if c.kind == "count"]
-            depth = _item_depth(text)
+            depth = item_depth(text)
+            number = item_number(text)
             first = money[0] if money else None
+            if depth is not None and not stack and interrupted and number is not None:
+                # "1. … 一般公共预算收入 …（an unnumbered remark）2. …": the item after the remark
+                # continues the numbering, so the list goes on.
+                if any(e[0] == depth and e[3] is not None and e[3] + 1 == number for e in interrupted):
+                    stack = interrupted
+                interrupted = []
             if depth is None:
                 if not text.lstrip(" -•*").startswith("其中"):  # "其中：…" on its own line details the last item
+                    if stack:
+                        interrupted = stack
                     stack = []
             elif not (is_heading(text) and not loc["tokens"]):
                 while stack and (stack[-1][0] >= depth or (stack[-1][2] is not None and stack[-1][2] != depth)):
@@ -102,9 +95,10 @@ class ListsMixin:
                         else:
                             # "年初预算 a，支出决算 b" per item: which figure is the part is unclear.
                             parent[1].extra["partial_list"] = True
-                stack.append([depth, first, None])
+                stack.append([depth, first, None, number])
             else:
                 stack = []
+                interrupted = []
             # inline groups: 其中 / 包括 within the paragraph
             for m in OPENER.finditer(text):
                 parent = self._opener_parent(loc, m.start(), previous_first)
@@ -116,7 +110,7 @@ class ListsMixin:
                 if not members and not rest:
                     # "…，其中：" ends the paragraph: the numbered items that follow are the parts.
                     if depth is None:
-                        stack = [[-1, parent, None]]
+                        stack = [[-1, parent, None, None]]
                     elif stack and stack[-1][1] is not parent:
                         stack[-1][1] = parent
                     continue

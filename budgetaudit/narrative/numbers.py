@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .amounts import parse_number
-from .model import UNIT_FACTORS, Amount
+from ..amounts import parse_number
+from ..model import UNIT_FACTORS, Amount
 
 _NUMBER = re.compile(r"(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?")
 _MONEY = ("亿元", "万元", "千元", "元")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from .narrative_claim import SENTENCE_END, Claim, sentence_of
-from .narrative_labels import canonical, normalise_label, trim_label
-from .narrative_numbers import Token
-from .narrative_text import Paragraph
+from .claim import SENTENCE_END, Claim, sentence_of
+from .labels import canonical, normalise_label, trim_label
+from .numbers import Token
+from .text import Paragraph
 
 _UP = ("增加", "增长", "上升", "提高", "增")
 _DIRECTION = r"(?P<dir>增加|减少|增长|下降|降低|上升|提高|持平)"

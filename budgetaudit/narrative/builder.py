@@ -1,6 +1,6 @@
 """Claims in the prose: what the 情况说明 says, figure by figure, each on the line it is printed.
 
-``claims(document)`` reads the paragraphs outside the recognised tables (narrative_text) and
+``claims(document)`` reads the paragraphs outside the recognised tables (text) and
 returns one Claim per statement:
 
 - ``amount``  a labelled figure: "基本支出 976.46 万元" (amount in 万元, label, canonical name);
@@ -13,26 +13,27 @@ returns one Claim per statement:
   changed, ``direction`` 增加|减少|持平, ``amount`` the change, ``percent`` the rate, ``previous``
   the prior-year figure when the sentence states it instead of a change;
 - ``count``   "项目共 17 个", "车辆 3 辆": ``count`` and ``unit``;
-- ``arithmetic`` "61天*400元/天*4人=9.76万元" (narrative_arithmetic), read everywhere, tables included.
+- ``arithmetic`` "61天*400元/天*4人=9.76万元" (arithmetic), read everywhere, tables included.
 
-The reading is spread over one module per job: narrative_text (paragraphs), narrative_numbers
-(which numbers are figures), narrative_labels (what a label names), narrative_lists (parts under
-totals), narrative_changes (changes and shares), narrative_arithmetic (calculations); this module
-reads each figure with its label and puts the pieces together. Nothing here judges: the rule kinds
-(budgetaudit/rules/kinds/prose_*.py, sharing narrative_rules) do.
+The reading is spread over one module per job: text (paragraphs), numbers (which numbers are
+figures), labels (what a label names), lists (parts under totals), changes (changes and shares),
+arithmetic (calculations); this module reads each figure with its label and puts the pieces
+together. Nothing here judges: the rule kinds (budgetaudit/rules/kinds/prose_*.py, sharing
+budgetaudit/rules/prose.py) do.
 """
 
 from __future__ import annotations
 
 import re
 
-from .model import Document
-from .narrative_changes import ChangesMixin
-from .narrative_claim import KINDS, Claim, sentence_of, sentences
-from .narrative_labels import EXACT, SCOPED, canonical, count_label, normalise_label, trim_label
-from .narrative_lists import ListsMixin
-from .narrative_numbers import Token, tokens
-from .narrative_text import Paragraph, paragraphs
+from ..model import Document
+from .arithmetic import arithmetic_claims
+from .changes import ChangesMixin
+from .claim import KINDS, Claim, sentence_of, sentences
+from .labels import DELTA_WORDS, EXACT, SCOPED, canonical, count_label, normalise_label, trim_label
+from .lists import ListsMixin
+from .numbers import Token, tokens
+from .text import Paragraph, paragraphs
 
 __all__ = ["Claim", "KINDS", "claims", "by_id", "parts_of"]
 
@@ -42,7 +43,7 @@ _PROJECTS_COUNTED = re.compile(r"项目[^，,。；;]{0,8}?\d+\s*个[^，,。；
 _RATE_WORDS = ("每", "人均", "标准", "单价", "/")
 # A direction word in a figure's label makes the figure a change, not a level: "增加基本支出
 # 844.15 万元", "基本支出增加人员经费 1,408.29 万元".
-_DELTA_LABEL = re.compile(r"增加|减少|增长|下降|降低|上升|提高|压减|核减|调减|调增|增支|减支")
+_DELTA_LABEL = re.compile("|".join(map(re.escape, DELTA_WORDS)))
 
 
 def _label_before(text: str, pos: int, floor: int) -> tuple[int, str, str | None]:
@@ -278,8 +279,6 @@ def claims(document: Document) -> list[Claim]:
     """Every claim in the prose of ``document`` (lines outside its recognised tables), in order
     of reading, followed by the changes and shares resolved against them, then the inline
     arithmetic found anywhere (tables included)."""
-    from .narrative_arithmetic import arithmetic_claims
-
     built = _Builder(document).build()
     for claim in arithmetic_claims(document):
         claim.id = len(built)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .amounts import plausible_digits
-from .model import UNIT_FACTORS, Amount, Document
-from .narrative import Claim
-from .narrative_text import paragraphs
+from ..amounts import plausible_digits
+from ..model import UNIT_FACTORS, Amount, Document
+from .claim import Claim
+from .text import paragraphs
 
 _CJK = r"[\u4e00-\u9fff]"
 _OPERAND = rf"\d+(?:\.\d+)?\s*(?:万元|亿元|千元|元/{_CJK}{{1,2}}|元|万{_CJK}|%|{_CJK}{{1,2}}(?:/{_CJK}{{1,2}})?)?"

@@ -11,21 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Document, Line
+from ..model import Document, Line
+from .conventions import STARTER
 
 # Characters that end a sentence or a list item: the next line starts a new paragraph.
 _FINAL = set("。！？!?；;：:")
-# A line that starts a heading, a list item or an article: never the continuation of a sentence.
-_STARTER = re.compile(
-    r"^(?:[-*•]\s*)?(?:"
-    r"第[一二三四五六七八九十百\d]+[部章条节]"
-    r"|[一二三四五六七八九十]+\s*[、.．]"
-    r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
-    r"|\d{1,2}\s*[、．.](?!\d)"
-    r"|[①-⑳]"
-    r"|表\s*\d+"
-    r")"
-)
 _MARKDOWN = re.compile(r"^\s*(?:[-*•]\s+|#+\s+)+")
 _FIGURE = re.compile(r"\d\s*(?:万|亿|千)?\s*(?:元|%|％)|\d[*×=＝]")  # a figure or a calculation, not a year
 _MAX_BLANKS = 2
@@ -106,11 +96,13 @@ def clean_with_columns(text: str) -> tuple[str, list[int]]:
 
 def is_heading(text: str) -> bool:
     """A short numbered title with no sentence punctuation ("一、收支预算的总体说明")."""
-    m = _STARTER.match(text)
+    m = STARTER.match(text)
     if len(text) > _HEADING_MAX or not m:
         return False
     rest = text[m.end() :]
-    if rest.endswith(("（类）", "（款）", "(类)", "(款)", "、", "和", "及")):
+    if not rest.strip():
+        return False  # "3." alone: the item goes on on the next line
+    if rest.endswith(("（类）", "（款）", "(类)", "(款)", "、", "和", "及", "（", "(")):
         return False  # a 功能科目 chain or a list wrapped onto the next line
     if re.search(r"[（(][类款][)）]", rest) and not re.search(r"[（(]项[)）]", rest):
         return False  # "…(类)…(款)行政单位离退": the chain goes on to its (项) on the next line
@@ -121,6 +113,15 @@ def is_heading(text: str) -> bool:
 
 _SENTENCE_MARK = re.compile(r"[，,。；;：:]")
 _UNIT_FIRST = re.compile(r"^\s*(?:万?元|%|％)")  # "…371.92\t万" / "元，与上年相比…" too
+
+
+_CONTINUATION = re.compile(r"^(?:[、，,。；;：:）)”%％]|[（(][类款项][）)]|(?:\d[\d,]*(?:\.\d+)?\s*)?(?:万元|元|亿元)(?![\u4e00-\u9fff]*[:：]))")
+
+
+def _continues(text: str) -> bool:
+    """A line no sentence, title or heading can start with: punctuation that closes or joins, or an
+    amount or unit ("10528.33 万元，…"), which only ever follows the label it belongs to."""
+    return bool(_CONTINUATION.match(text))
 
 
 def _tabbed_prose(text: str, following: str) -> bool:
@@ -141,7 +142,7 @@ def _next_text(lines: list[Line], line: Line) -> str:
 
 
 def starts_item(text: str) -> bool:
-    return bool(_STARTER.match(text))
+    return bool(STARTER.match(text))
 
 
 def _title_like(line: str) -> bool:
@@ -227,8 +228,10 @@ def _paragraphs(document: Document, include_tables: bool) -> list[Paragraph]:
             and not (in_table and blanks)
             and not _ends_sentence(current.text)
             and not starts_item(text)
-            and not is_heading(current.text)
-            and (in_table or not _title_like(last_text))
+            and (
+                _continues(text)  # "、支出预算总计…", "万元，比上年…": nothing starts with these
+                or (not is_heading(current.text) and (in_table or not _title_like(last_text)))
+            )
         )
         last_text = text
         blanks = 0

@@ -1,6 +1,6 @@
 """What the prose rule kinds (budgetaudit/rules/kinds/prose_*.py) share.
 
-The claims of a document are read once per audit and kept with its Facts. A claim becomes an
+The claims of a document are read once, when it is loaded (Document.claims). A claim becomes an
 arithmetic Term located on its line (table "说明"), so prose figures go through the same interval
 arithmetic and messages as table figures. Table references in prose rules use the engine's own
 reference syntax (``支出预算总表[合计].基本支出.小计``), compiled and resolved by the engine.
@@ -10,24 +10,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .amounts import format_amount
-from .model import Amount, Location
-from .narrative import Claim, claims
-from .rules.arith import Side, Term, amount_term
-from .rules.expr import ExprError, Num, parse_identity
-from .rules.facts import CellRef, Facts, RefError, compile_cell_ref
-from .rules.rule import Draft, Rule, RuleFinding
+from ..amounts import format_amount
+from ..model import Amount, Location
+from ..narrative import Claim, claims
+from .arith import Side, Term, amount_term
+from .expr import ExprError, Num, parse_identity
+from .facts import CellRef, Facts, RefError, compile_cell_ref
+from .rule import Draft, Rule, RuleFinding
 
 PROSE = "说明"
 
 
 def document_claims(facts: Facts) -> list[Claim]:
-    """The claims of ``facts.doc``, read on first use and kept for the other prose rules."""
-    cached = facts.__dict__.get("_prose_claims")
-    if cached is None:
-        cached = claims(facts.doc)
-        facts.__dict__["_prose_claims"] = cached
-    return cached
+    """The claims of ``facts.doc``: read when it was loaded, or now for a Document built by hand."""
+    if facts.doc.claims is None:
+        facts.doc.claims = claims(facts.doc)
+    return facts.doc.claims
 
 
 def by_id(all_claims: list[Claim]) -> dict[int, Claim]:
@@ -148,7 +146,7 @@ def compile_sum(draft: Draft, text: object, key: str) -> list[tuple[int, CellRef
 
 def table_side(facts: Facts, items: list[tuple[int, CellRef | Num]]) -> Side | None:
     """The Side a compiled sum stands for in this document; None when a figure is absent."""
-    from .rules.arith import constant_term
+    from .arith import constant_term
 
     side = Side()
     for sign, item in items:

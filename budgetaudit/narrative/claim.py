@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import Amount
+from ..model import Amount
 
 KINDS = ("amount", "share", "change", "count", "arithmetic")
 OPENER = re.compile(r"(?:其中|具体包括|具体为|包括|分别为|(?:主要)?用于(?:以下|如下)(?:几个)?方面)\s*[:：]?")  # a list of parts follows

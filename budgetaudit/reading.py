@@ -20,7 +20,7 @@ Three judgements, each said once instead of being hidden or multiplied:
   independent failures is never judged misread (nothing distinguishes a misreading there).
 * **Tables printed vs read.** A table is printed when the document recognised it, its title stands
   in the body, or its 目录 lists it; it is read when it was recognised with legible numbers that
-  passed the check above, or is a true empty table (one that says so).
+  passed the check above, or is a true empty table (one that says so, or prints no amount at all).
 * **Not a disclosure.** A file with no table printed and hardly any of a 情况说明's vocabulary
   (data/reading.yaml) is no 预算/决算 disclosure: it is said to be one (its prose is still read, so
   a figure it gets wrong is still said).
@@ -227,6 +227,20 @@ def unrecognised_titles(doc: Document) -> list:
     return out
 
 
+# An amount as printed in a table cell: thousands separators or decimals ("1,234", "12.50").
+_PRINTED_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{1,4})(?![\d.,])")
+
+
+def _prints_amounts(doc: Document, table: Table) -> bool:
+    """Whether a table read as empty prints amounts between its title and its end: then it was not
+    read; with none, it is a true empty table (a fund the entity does not have), said or not."""
+    for number in range(table.first_line + 1, table.last_line + 1):
+        line = doc.line(number)
+        if line is not None and _PRINTED_AMOUNT.search(line.text):
+            return True
+    return False
+
+
 def coverage(doc: Document, misread: list[Misread]) -> Coverage:
     """How many of the tables the document prints were read, and which were not."""
     bad = {id(m.table) for m in misread}
@@ -240,7 +254,7 @@ def coverage(doc: Document, misread: list[Misread]) -> Coverage:
             reason = "misread"
         elif t.status == "illegible":
             reason = "illegible"
-        elif t.status == "empty" and not t.empty_note:
+        elif t.status == "empty" and not t.empty_note and _prints_amounts(doc, t):
             reason = "empty"
         if reason is None:
             out.read += 1

@@ -90,3 +90,20 @@ def test_jiangsu_2019_procuratorate_income_and_expenditure_table():
     assert _value(table, "支出", "四、公共安全支出") == Decimal("16593.12")
     assert _value(table, "支出", "当年支出小计") == Decimal("24169.74")
     assert _value(table, "收入", "1.一般公共预算") == Decimal("24169.74")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_a_ruled_frame_around_a_whole_table_is_read_by_position():
+    """江苏省委办公厅2017年预算公开表格: pages 2–4 and 8 are ruled as one frame (title, 单位, header and
+    figures in one 'cell'); read by position, each is its table with its cells."""
+    doc = load_document(CORPUS / "jiangsu" / "江苏省委办公厅" / "江苏省委办公厅2017年预算公开表格.pdf")
+    tables = {t.kind: t for t in doc.tables}
+    assert len(doc.tables) == 12 and all(t.status != "illegible" for t in doc.tables)
+    (total,) = [r for r in tables["支出预算总表"].rows if r.cells]
+    assert [c.amount.value for c in total.cells if c.amount] == [
+        Decimal("20849.45"), Decimal("9964.07"), Decimal("10688.66"), Decimal("196.72")]
+    expenditure = tables["一般公共预算支出表"]
+    assert expenditure.pages == [8]
+    (row,) = [r for r in expenditure.rows if r.code == "2013102"]
+    assert [c.amount.value for c in row.cells if c.amount] == [Decimal("10738.18")]
+    assert tables["政府性基金预算支出表"].status == "empty"

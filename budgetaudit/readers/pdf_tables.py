@@ -17,6 +17,11 @@ from .pdf_lines import Glyph, join_wrapped, text_lines
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
+# A line that ends with an amount (thousands separators or decimals): a row's label and figure.
+_AMOUNT_TEXT = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{1,4})"
+_ENDS_WITH_AMOUNT = re.compile(rf"(?:^|\s){_AMOUNT_TEXT}\s*$")
+_AMOUNT = re.compile(rf"(?:^|(?<=\s)){_AMOUNT_TEXT}(?=\s|$)")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:万元|千元|亿元|元)")
 _FIGURE = re.compile(r"^\s*(?:[-+]?[\d,.]*\d[\d,.]*%?|[-—–－])\s*$")
 
 
@@ -74,8 +79,15 @@ class GridTable:
         if self.n_cols < 2:
             return bool(self.glyphs)
         for glyphs in self.glyphs.values():
-            if sum(1 for line in text_lines(glyphs) if _FIGURE.match(line.text)) >= 2:
+            lines = [line.text for line in text_lines(glyphs)]
+            if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
                 return True
+            if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
+                return True  # "收入总计 20,849.45" over "小计 20,702.25": rows inside a frame, not a cell
+            if any(len(_AMOUNT.findall(t)) >= 2 for t in lines):
+                return True  # "20,849.45 9,964.07 10,688.66": a row's cells inside one frame
+            if any(_UNIT_LINE.search(t) for t in lines) and any(_AMOUNT.search(t) for t in lines):
+                return True  # the title, "单位：万元", the header and a row's figures inside one frame
         return False
 
     def all_glyphs(self) -> list[Glyph]:

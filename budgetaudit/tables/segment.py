@@ -58,7 +58,10 @@ def _title_at(lines: list[Line], i: int) -> tuple[TableSpec, str, int] | None:
 
 
 def _confirmed(lines: list[Line], after: int) -> bool:
-    """A title is a table's when a number, unit line, header or [illegible] follows before another title."""
+    """A title is a table's when a number, unit line, header or [illegible] follows before another title,
+    or when its own line carries the table's unit ("…支出预算表部门:… 单位:万元 功能科目代码 …")."""
+    if unit_of(lines[after].text) and "单位" in lines[after].text:
+        return True
     seen = 0
     j = after + 1
     while j < len(lines) and seen < _LOOKAHEAD:

@@ -43,7 +43,7 @@ def declared_entity(text: str) -> str | None:
     if not m:
         return None
     name = _NAME_END.split(m.group("name").strip(), maxsplit=1)[0]
-    name = collapse(name).strip(" :：")
+    name = collapse(name).strip(" :：（(")
     if len(compact(name)) < 2 or len(name) > 40 or re.fullmatch(r"(亿|万|千)?元", compact(name)):
         return None
     return name

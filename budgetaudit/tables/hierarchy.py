@@ -54,12 +54,13 @@ def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
     """(parent index, child indexes), deepest parents first."""
     out: list[tuple[int, list[int]]] = []
     coded = [(i, r) for i, r in enumerate(rows) if r.code and r.role == "item"]
+    below: dict[str, list[int]] = {}  # a code less its last two digits → rows that carry it (linear time)
+    for j, r in coded:
+        assert r.code is not None
+        below.setdefault(r.code[:-2], []).append(j)
     for i, parent in coded:
         assert parent.code is not None
-        children = [
-            j for j, r in coded
-            if j > i and r.code and r.code.startswith(parent.code) and len(r.code) == len(parent.code) + 2
-        ]
+        children = [j for j in below.get(parent.code, []) if j > i]
         if children:
             out.append((i, children))
     units = [i for i, r in enumerate(rows) if r.role == "unit"]

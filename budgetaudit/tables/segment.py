@@ -105,7 +105,11 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
 # "1.2024年部门财务收支预算总表 ……………… 2.2024年部门收入预算总表 ………………".
 # A numbered heading that ends in a full stop ("一、主要职能。") is still a 目录 entry, not a sentence.
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])[^，,；;。]{1,30}。$")
-_LEADER_SPLIT = re.compile(r"(?<=[^\s.．…·_])\s*(?:[.．…·_]{3,}|…{2,})\s*\d{0,4}\s*(?=[^\s.．…·_])")
+# The next entry starts after the page number and a space, or right after the leader with a word or
+# an enumerator ("2.2024年…"); a page number ending the line starts nothing.
+_LEADER_SPLIT = re.compile(
+    r"(?<=[^\s.．…·_])\s*(?:[.．…·_]{3,}|…{2,})\s*(?:\d{1,4}\s+(?=\S)|(?=[^\s\d.．…·_]|\d{1,2}[.、．]))"
+)
 
 
 def _toc_line(line: Line, entries: list[TocEntry], seen: set[str], parts: list[str]) -> bool:

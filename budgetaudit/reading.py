@@ -213,14 +213,15 @@ class Coverage:
 def unrecognised_titles(doc: Document) -> list:
     """Known tables' titles printed in the body with no table recognised under them (one per kind).
 
-    A title line inside a recognised table's lines is that table's (recognised, maybe as another
-    kind: a 说明's own 三公 comparison under a 三公经费支出表 title), not a table left unread."""
+    A recognised table's own title line is that table's (recognised, maybe as another kind: a 说明's
+    own 三公 comparison under a 三公经费支出表 title), not a table left unread; a title inside
+    another table's rows is a table that table swallowed."""
     kinds = {t.kind for t in doc.tables}
     out = []
     for entry in doc.titles:
         if entry.kind is None or entry.kind in kinds:
             continue
-        if any(t.first_line <= entry.line <= t.last_line for t in doc.tables):
+        if any(t.first_line == entry.line for t in doc.tables):
             continue
         kinds.add(entry.kind)
         out.append(entry)

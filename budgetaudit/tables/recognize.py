@@ -100,7 +100,8 @@ def _continues(previous: Table, previous_kind: str | None, table: Table, region:
 
 def _merge(into: Table, more: Table) -> None:
     remap: dict[int, int] = {}
-    for i, col in enumerate(more.columns):
+    # A part with no rows (a header cut off by the page break) brings no columns of its own.
+    for i, col in enumerate(more.columns if more.rows else []):
         j = into.column_index(col.path, col.side)
         if j is None:
             into.columns.append(Column(path=col.path, side=col.side))

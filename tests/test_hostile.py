@@ -128,7 +128,9 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(doc):
     assert proc.stdout.readline()
     proc.stdout.close()  # | head -1
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 141, err
+    # 141 when the writer meets the closed pipe; 0 when the whole report fitted in the pipe's buffer
+    # before the reader left (timing): either way quietly, without a line on stderr.
+    assert proc.returncode in (0, 141), err
     assert err.decode() == ""
 
 
@@ -209,6 +211,8 @@ def _anchor_bomb() -> str:
     return "\n".join(lines) + "\npack: bomb\nrules:\n  - id: X001\n    title: t\n    check: 1 == *a9\n"
 
 
+# Short ids: a test id holding a 200,000-character pack would overflow PYTEST_CURRENT_TEST in the
+# environment of the subprocess the test starts.
 @pytest.mark.parametrize("name, text, words", [
     ("bomb.yaml", _anchor_bomb(), "aliases"),
     ("deep.yaml", "pack: deep\nrules: " + "[" * 50000 + "]" * 50000 + "\n", "nested"),
@@ -221,7 +225,7 @@ def _anchor_bomb() -> str:
      + "-" * 3000 + "收入总计 == 1\n", "nested"),
     ("bignum.yaml", "pack: p\nrules:\n  - id: X001\n    title: t\n    table: 收支预算总表\n    check: 收入总计 == 1"
      + "0" * 60 + "\n", "digits"),
-])
+], ids=lambda v: v[:20] if isinstance(v, str) else None)
 def test_hostile_rule_packs_are_one_line_naming_the_pack(tmp_path, name, text, words):
     pack = _pack(tmp_path, name, text)
     result = run("check", str(SAMPLE), "--no-cache", "--rules", str(pack), timeout=60)
@@ -311,7 +315,8 @@ def test_the_cache_never_changes_an_answer_when_the_name_changes_the_type(tmp_pa
 @pytest.mark.parametrize("content, words", [
     ("\u00a0\u3000\u200b\n\u3000\u200b\ufeff \n".encode(), "blank or invisible"),
     (b"\xc2\xe8W\"", "too few"),                       # decodes as GB18030 to 妈W"
-    (b"\x81\x30\x81\x30\x95\x33\x82\x36\xfe\x39\xfe\x39" * 8, "rare characters"),  # rare GB18030 code points
+    # rare 4-byte GB18030 code points: refused as an encoding no disclosure is written in
+    (b"\x81\x30\x81\x30\x95\x33\x82\x36\xfe\x39\xfe\x39" * 8, "unknown text encoding"),
 ])
 def test_blank_or_random_texts_are_not_clean_documents(tmp_path, content, words):
     path = tmp_path / "t.txt"

@@ -16,6 +16,7 @@ from ..narrative import Claim, claims
 from .arith import Side, Term, amount_term
 from .expr import ExprError, Num, parse_identity
 from .facts import CellRef, Facts, RefError, compile_cell_ref
+from .kinds._shared import evaluate
 from .rule import Draft, Rule, RuleFinding
 
 PROSE = "说明"
@@ -146,21 +147,8 @@ def compile_sum(draft: Draft, text: object, key: str) -> list[tuple[int, CellRef
 
 def table_side(facts: Facts, items: list[tuple[int, CellRef | Num]]) -> Side | None:
     """The Side a compiled sum stands for in this document; None when a figure is absent."""
-    from .arith import constant_term
-
-    side = Side()
-    for sign, item in items:
-        if isinstance(item, Num):
-            side.add(constant_term(item.value), sign)
-            continue
-        terms = facts.cell_terms(item, None)
-        if terms is None:
-            if item.optional:
-                continue
-            return None
-        for t in terms:
-            side.add(t, sign)
-    if not side.terms:
+    side = evaluate(facts, items, None)
+    if side is None or not side.terms:
         return None
     # Blank cells add nothing; leaving them out lets one printed figure be compared as itself.
     printed = [(s, t) for s, t in side.terms if t.printed or t.value != 0]

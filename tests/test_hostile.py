@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fuzz.hostile import pdf_of
 
 from budgetaudit.report.output import OutputError, write_report
 
@@ -275,20 +276,9 @@ def test_a_million_short_lines_and_a_30_mb_text_are_refused_at_once(tmp_path):
         assert time.monotonic() - started < 30
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-
-
 def test_a_pdf_whose_object_references_loop_is_a_damaged_pdf_at_once(tmp_path):
     path = tmp_path / "loop.pdf"
-    path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"]))
+    path.write_bytes(pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"]))
     started = time.monotonic()
     _refused(run("check", str(path), "--no-cache", timeout=60), path, "loop of references")
     assert time.monotonic() - started < 30

@@ -155,10 +155,11 @@ def reference_loop_pdf(rng: random.Random) -> bytes:
     n = rng.randint(2, 6)
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     objects += [f"{2 + (i + 1) % n} 0 R".encode() for i in range(n)]
-    return _pdf(objects)
+    return pdf_of(objects)
 
 
-def _pdf(objects: list[bytes]) -> bytes:
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A minimal PDF file holding these object bodies, numbered from 1, with its xref table."""
     out, offsets = b"%PDF-1.4\n", []
     for i, body in enumerate(objects, 1):
         offsets.append(len(out))

@@ -244,8 +244,6 @@ def test_an_absurd_number_in_a_document_is_never_an_internal_error(tmp_path, num
     assert json.loads(result.stdout)["documents"][0]["status"] == "ok"
 
 
-@pytest.mark.xfail(strict=True, reason="open: recognising a 10,000-row coded table is still superlinear "
-                   "(tables/hierarchy.settle); families() is linear now, the rest is not yet")
 def test_a_table_of_ten_thousand_rows_is_audited_in_seconds(tmp_path):
     from budgetaudit.audit import audit
     from budgetaudit.loader import load_document

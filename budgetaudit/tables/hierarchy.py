@@ -8,6 +8,7 @@ times in 合计/小计/人员经费 or 合计/小计/公用经费), the placemen
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
 
 from ..model import Row
@@ -58,9 +59,19 @@ def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
     for j, r in coded:
         assert r.code is not None
         below.setdefault(r.code[:-2], []).append(j)
+    # A code printed again starts another outline (a table repeated without a unit row between):
+    # a parent's children lie after it and before its code's next printing.
+    next_same: dict[int, int] = {}
+    last_seen: dict[str, int] = {}
+    for j, r in reversed(coded):
+        assert r.code is not None
+        next_same[j] = last_seen.get(r.code, len(rows))
+        last_seen[r.code] = j
     for i, parent in coded:
         assert parent.code is not None
-        children = [j for j in below.get(parent.code, []) if j > i]
+        candidates = below.get(parent.code, [])
+        start, stop = bisect_right(candidates, i), bisect_left(candidates, next_same[i])
+        children = candidates[start:stop]
         if children:
             out.append((i, children))
     units = [i for i, r in enumerate(rows) if r.role == "unit"]

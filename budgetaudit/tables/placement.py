@@ -186,19 +186,25 @@ def table_shift(
         return tuple(column_of(shift.apply(c) if shift else c) for c in cells)
 
     baseline = [_holds_all(a, columns(c, None), n, ids) for a, c in rows]
+    failing = [i for i, ok in enumerate(baseline) if not ok]
+    if not failing:
+        return None  # every row holds as printed: no shift can mend anything
     used = sorted({c for _, cells in rows for c in cells})
     best: dict[tuple, Shift] = {}
     best_score = (0, 0)  # (rows mended, -numbers moved): mend the most rows with the fewest moves
     for delta in (1, -1):
         for cut in used:
             shift = Shift(cut, delta)
-            moved = tuple(columns(cells, shift) for _, cells in rows)
-            after = [_holds_all(a, m, n, ids) for (a, _), m in zip(rows, moved, strict=True)]
-            if any(b and not x for b, x in zip(baseline, after, strict=True)):
-                continue
-            gain = sum(1 for b, x in zip(baseline, after, strict=True) if x and not b)
+            # The rows that fail as printed first (few in a real table): a shift that mends none of
+            # them is dropped before the rows that hold are tried again.
+            gain = sum(1 for i in failing if _holds_all(rows[i][0], columns(rows[i][1], shift), n, ids))
             if not gain:
                 continue
+            if any(max(rows[i][1], default=-1) >= cut
+                   and not _holds_all(rows[i][0], columns(rows[i][1], shift), n, ids)
+                   for i, ok in enumerate(baseline) if ok):
+                continue  # it breaks a row that held
+            moved = tuple(columns(cells, shift) for _, cells in rows)
             score = (gain, -sum(1 for _, cells in rows for c in cells if c >= cut))
             if score > best_score:
                 best, best_score = {moved: shift}, score

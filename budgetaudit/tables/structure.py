@@ -65,7 +65,8 @@ def identities(paths: list[tuple[str, ...]]) -> list[Identity]:
 
 def holds(identity: Identity, values: dict[int, Amount]) -> bool:
     """Whether the identity holds within printed-precision tolerance (blank = 0 exactly)."""
-    return holds_printed(identity, {c: (a.value, a.tolerance) for c, a in values.items()})
+    needed = (identity.total, *identity.parts)
+    return holds_printed(identity, {c: (values[c].value, values[c].tolerance) for c in needed if c in values})
 
 
 def holds_printed(identity: Identity, values: dict[int, tuple[Decimal, Decimal]]) -> bool:

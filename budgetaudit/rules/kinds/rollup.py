@@ -198,17 +198,53 @@ def _segments(table: Table) -> list[list[Row]]:
 
 def code_groups(table: Table) -> list[tuple[Row, list[Row]]]:
     groups = []
+    for block in _coded_blocks(table):
+        by_parent = _descendants(block)
+        for parent in block:
+            if parent.level >= 3:
+                continue
+            kids = [r for r in by_parent.get((parent.level, parent.code), ()) if r.level == parent.level + 1]
+            if kids:
+                groups.append((parent, kids))
+    return groups
+
+
+CODE_LENGTH = {1: 3, 2: 5, 3: 7}  # 类, 款, 项 (tables/labels.code_level)
+
+
+def _coded_blocks(table: Table) -> list[list[Row]]:
+    """The coded rows of each unit segment and side, split again where a top-level code comes back:
+    a table that prints the same 类 twice without a unit row between holds two outlines, and a code
+    sums only the rows of its own."""
+    blocks = []
     for seg in _segments(table):
         for side in _sides(seg):
             rows = [r for r in seg if r.side == side and r.code and r.level]
-            for parent in rows:
-                if parent.level >= 3:
-                    continue
-                kids = [r for r in rows if r.level == parent.level + 1 and r.code.startswith(parent.code)
-                        and r.code != parent.code]
-                if kids:
-                    groups.append((parent, kids))
-    return groups
+            if not rows:
+                continue
+            top = min(r.level for r in rows)
+            block: list[Row] = []
+            seen: set[str] = set()
+            for r in rows:
+                if r.level == top and r.code in seen:
+                    blocks.append(block)
+                    block, seen = [], set()
+                seen.add(r.code)
+                block.append(r)
+            blocks.append(block)
+    return blocks
+
+
+def _descendants(rows: list[Row]) -> dict[tuple[int, str], list[Row]]:
+    """(level, code) → the rows of deeper levels whose code starts with it, in table order: one pass,
+    so a long table's roll-up costs what its rows do."""
+    out: dict[tuple[int, str], list[Row]] = {}
+    for r in rows:
+        for level in range(1, r.level):
+            prefix = r.code[:CODE_LENGTH[level]]
+            if prefix != r.code:
+                out.setdefault((level, prefix), []).append(r)
+    return out
 
 
 LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
@@ -216,35 +252,33 @@ LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
 
 def _missing_levels(rule: Rule, facts: Facts, table: Table) -> Iterable[Finding]:
     """Coded rows whose children the table's own outline says are missing (one finding per row)."""
-    for seg in _segments(table):
-        for side in _sides(seg):
-            rows = [r for r in seg if r.side == side and r.code and r.level]
-            levels = {r.level for r in rows}
-            # The levels that head children somewhere in this block: the outline the table keeps.
-            heading = {p.level for p in rows for r in rows
-                       if r.level == p.level + 1 and r.code.startswith(p.code) and r.code != p.code}
-            for parent in rows:
-                if parent.level >= 3 or not any(facts.value(parent, c.column) for c in parent.cells
-                                                if c.amount is not None and not c.amount.percent):
-                    continue
-                below = [r for r in rows if r.level > parent.level and r.code.startswith(parent.code)
-                         and r.code != parent.code]
-                if any(r.level == parent.level + 1 for r in below):
-                    continue
-                child = LEVEL_NAMES.get(parent.level + 1, "下级")
-                if below:
-                    orphans = "、".join(r.code for r in below[:3])
-                    what = f"其下列有 {orphans} 但没有{child}级科目行"
-                elif parent.level in heading and parent.level + 1 in levels:
-                    what = f"其下没有{child}级科目行，而表中其他{LEVEL_NAMES.get(parent.level, '')}级科目都列有下级科目"
-                else:
-                    continue
-                located = [parent] + below[:1]
-                yield Finding(
-                    rule=rule.id, severity=rule.severity, title=rule.title,
-                    message=f"{row_label(parent)}：{what}（表中可能缺少行）",
-                    locations=[Location(line=r.line, page=r.page, table=table.kind, row=row_label(r))
-                               for r in located])
+    for rows in _coded_blocks(table):
+        levels = {r.level for r in rows}
+        by_parent = _descendants(rows)
+        # The levels that head children somewhere in this block: the outline the table keeps.
+        heading = {p.level for p in rows
+                   if any(r.level == p.level + 1 for r in by_parent.get((p.level, p.code), ()))}
+        for parent in rows:
+            if parent.level >= 3 or not any(facts.value(parent, c.column) for c in parent.cells
+                                            if c.amount is not None and not c.amount.percent):
+                continue
+            below = by_parent.get((parent.level, parent.code), [])
+            if any(r.level == parent.level + 1 for r in below):
+                continue
+            child = LEVEL_NAMES.get(parent.level + 1, "下级")
+            if below:
+                orphans = "、".join(r.code for r in below[:3])
+                what = f"其下列有 {orphans} 但没有{child}级科目行"
+            elif parent.level in heading and parent.level + 1 in levels:
+                what = f"其下没有{child}级科目行，而表中其他{LEVEL_NAMES.get(parent.level, '')}级科目都列有下级科目"
+            else:
+                continue
+            located = [parent] + below[:1]
+            yield Finding(
+                rule=rule.id, severity=rule.severity, title=rule.title,
+                message=f"{row_label(parent)}：{what}（表中可能缺少行）",
+                locations=[Location(line=r.line, page=r.page, table=table.kind, row=row_label(r))
+                           for r in located])
 
 
 def _sides(rows: list[Row]) -> list[str | None]:

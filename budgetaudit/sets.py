@@ -38,6 +38,7 @@ import yaml
 from . import reading
 from .audit import AuditResult, DocumentResult, audit, sort_key
 from .model import Document, Finding, Line, Location, TocEntry
+from .reading import tables_not_given
 from .rules import Rule
 from .rules.facts import Facts
 from .rules.kinds import get as get_kind
@@ -89,11 +90,6 @@ def gather(doc: Document, result: AuditResult, rules: list[Rule]) -> dict[str, o
     for rule in set_rules(rules):
         out[rule.id] = get_kind(rule.kind).gather(rule, facts)
     return out
-
-
-def tables_not_given(doc: Document) -> bool:
-    """A prose file whose 目录 lists tables and that prints none: its tables are published apart."""
-    return not doc.tables and not any(e.kind for e in doc.titles) and any(e.kind for e in doc.toc)
 
 
 def tables_only(doc: Document) -> bool:
@@ -153,15 +149,16 @@ class Disclosure:
     def member_of(self, path: str | None) -> DocumentResult:
         return next((m for m in self.members if m.path == path), self.primary)
 
-    def where(self, loc: Location) -> str:
-        """``《file.pdf》第3页`` / ``《file.txt》第120行`` for a located number."""
+    def where(self, loc: Location, named: bool = True) -> str:
+        """``《file.pdf》第3页`` / ``《file.txt》第120行`` for a located number (``named=False``: without
+        the file, for the file the finding is reported under)."""
         loc = self.locate(loc)
-        name = Path(loc.path or self.primary.path).name
+        name = f"《{Path(loc.path or self.primary.path).name}》" if named else ""
         if loc.page is not None:
-            return f"《{name}》第{loc.page}页"
+            return f"{name}第{loc.page}页"
         if loc.line is not None:
-            return f"《{name}》第{loc.line}行"
-        return f"《{name}》"
+            return f"{name}第{loc.line}行"
+        return name or "本文件"
 
     def title(self) -> str:
         bits = [self.entity or "单位未识别", f"{self.year} 年" if self.year else "年度未知", self.kind or "类型未知"]

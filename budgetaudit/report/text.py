@@ -78,9 +78,14 @@ def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
         text.append("  " + " · ".join(facts), style="dim")
     if item.sets:
         text.append(f"\n  同组审核：{'、'.join(item.sets)}（见文末“文件组”）", style="dim")
-    if cov is not None and cov.unread:
+    apart = [u for u in cov.unread if u.reason == "not_given"] if cov is not None else []
+    if apart:
+        text.append(f"\n  表格未随本文件提供：目录列出的 {len(apart)} 张表不在本文件中（说明与表格分开发布），"
+                    "只核对了说明；与表格文件一起审核时核对", style="yellow")
+    unread = [u for u in cov.unread if u.reason != "not_given"] if cov is not None else []
+    if unread:
         text.append("\n  未能识别（未核对）：", style="yellow")
-        text.append("、".join(_unread(u) for u in cov.unread))
+        text.append("、".join(_unread(u) for u in unread))
     text.append("\n  ")
     c = counts(shown)
     if not shown and cov is not None and (cov.unread or not cov.disclosure):

@@ -168,13 +168,14 @@ def judge(rule: Rule, later, earlier) -> Iterable[Finding]:
         verdicts = [(compare(Side.of(s), Side.of(c)), c) for c in candidates]
         if any(v.status in (OK, ROUNDING) for v, _ in verdicts):
             continue
-        verdict, closest = min(verdicts, key=lambda vc: abs(vc[0].difference))
+        # the closest; at equal distance a table's figure before the prose's
+        verdict, closest = min(verdicts, key=lambda vc: (abs(vc[0].difference), _in_prose(vc[1])))
         key = (s.location.line if s.location else None, item["name"])
         if key in seen:
             continue
         seen.add(key)
         decimals = max(s.decimals or 2, closest.decimals or 2)
-        here = later.where(s.location) if s.location is not None else Path(later.primary.path).name
+        here = later.where(s.location, named=False) if s.location is not None else "本文件"
         there = earlier.where(closest.location) if closest.location is not None else Path(earlier.primary.path).name
         label = closest.label if closest.label != item["name"] else item["name"]
         message = (f"{here}：{item['text']}；{earlier.year}年{earlier.kind}{there} {label} "
@@ -188,6 +189,10 @@ def judge(rule: Rule, later, earlier) -> Iterable[Finding]:
             expected=closest.value, actual=s.value, difference=s.value - closest.value,
             left=item["name"], right=label, decimals=decimals,
         )
+
+
+def _in_prose(t: Term) -> bool:
+    return t.location is None or t.location.table == "说明"
 
 
 def _nowhere() -> Location:

@@ -108,7 +108,7 @@ def judge(rule: Rule, dept, listed: list[tuple[str, Term | None]], found: dict) 
             where = [dept.locate(anchor)] if anchor is not None else [dept.locate(Location(line=None))]
             yield RuleFinding(
                 rule=rule.id, severity=rule.severity, title=rule.title,
-                message=(f"{dept.where(anchor) if anchor else Path(dept.primary.path).name}：{dept.entity}列出 "
+                message=(f"{dept.where(anchor, named=False) if anchor else '本文件'}：{dept.entity}列出 "
                          f"{len(listed)} 个单位，本次审核缺少 {len(missing)} 个单位的公开材料："
                          f"{'、'.join(missing)}；部门数与单位之和未核对"),
                 locations=where,
@@ -141,7 +141,7 @@ def _compare(rule: Rule, dept, total: Term, name: str, parts: list, one: bool = 
     decimals = max([total.decimals or 2] + [t.decimals or 2 for _, _, t in parts])
     listed = " + ".join(f"{unit}{d.where(t.location) if t.location else ''} {fmt(t.value, t.decimals or 2)}"
                         for d, unit, t in parts)
-    here = dept.where(total.location) if total.location is not None else Path(dept.primary.path).name
+    here = dept.where(total.location, named=False) if total.location is not None else "本文件"
     if one:
         d, unit, t = parts[0]
         message = (f"{here}：{total.label} {fmt(total.value, total.decimals or 2)} 万元 ≠ 该单位公开材料的"

@@ -59,11 +59,11 @@ def test_json_report_is_the_contract(broken_000):
     result = run("check", str(broken_000), "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert set(data) == {"tool", "version", "documents", "summary"}
+    assert set(data) == {"tool", "version", "documents", "sets", "summary"}
     assert data["tool"] == "budgetaudit"
     (doc,) = data["documents"]
     assert set(doc) == {"path", "status", "error", "kind", "year", "entity", "tables", "tables_printed",
-                        "tables_read", "tables_unread", "disclosure", "findings"}
+                        "tables_read", "tables_unread", "disclosure", "sets", "findings"}
     # the 目录 lists five tables the file does not print (CC501): printed = listed, none of them read
     assert (doc["tables_printed"], doc["tables_read"], doc["disclosure"]) == (18, 13, True)
     assert {u["reason"] for u in doc["tables_unread"]} == {"listed"} and len(doc["tables_unread"]) == 5

@@ -7,6 +7,7 @@
         against: 预算            # the kind of the earlier document
         years_before: 1          # 1: last year's; 0: the same year's (a 决算's 年初预算)
         prose: true              # "X 万元，比上年增加 d 万元": last year's figure is X − d
+        comparison: [三公经费预算对比表]   # tables printing last year's and this year's columns
         figures:                 # canonical name → where the earlier document prints it
           基本支出: 支出预算总表[@total].基本支出.小计
         stated:                  # canonical name → where this document prints the earlier figure
@@ -14,8 +15,8 @@
 
 A rule of a set of documents (sets.py): it runs when the batch holds the entity's earlier document
 (same entity after the rewrites of data/entities.yaml). What a document states about the earlier
-one — the prior a "比上年增加/减少 d" implies (X ∓ d, or the "比上年 Y 万元" it names), the figures of
-``stated`` — is compared with what the earlier document prints under the same name: its table
+one — the prior a "比上年增加/减少 d" implies (X ∓ d, "与上年持平": X, or the "比上年 Y 万元" it
+names), the earlier year's column of a ``comparison`` table, the figures of ``stated`` — is compared with what the earlier document prints under the same name: its table
 figure (``figures``, the first reference present) and, with ``prose``, its own prose figures of that
 name. The statement agrees when it matches any of them under the interval rule (DESIGN.md §2);
 when it matches none, the finding names the closest, with both documents' locations.
@@ -29,10 +30,12 @@ from pathlib import Path
 
 from ...model import Finding, Location
 from ...narrative.labels import canonical
+from .. import schema
 from ..arith import BROKEN, OK, ROUNDING, Side, Term, compare, severity_for
 from ..findings import fmt
 from ..prose import compile_sum, document_claims, location, printed, table_side, term
 from ..rule import Draft, Rule, RuleFinding
+from .prose_change import comparison_rows
 
 KEY = "previous_year"
 OPTIONS: dict[str, str] = {}
@@ -47,7 +50,7 @@ def compile(draft: Draft) -> dict:
     v = draft.value
     if not isinstance(v, dict):
         raise draft.error("previous_year: expects a mapping (against:, years_before:, prose:, figures:, stated:)", KEY)
-    unknown = set(v) - {"against", "years_before", "prose", "figures", "stated"}
+    unknown = set(v) - {"against", "years_before", "prose", "comparison", "figures", "stated"}
     if unknown:
         raise draft.error(f'previous_year: unknown key "{sorted(unknown)[0]}"', KEY)
     if v.get("against") not in ("预算", "决算"):
@@ -55,8 +58,12 @@ def compile(draft: Draft) -> dict:
     years = v.get("years_before", 1)
     if years not in (0, 1):
         raise draft.error("previous_year: years_before: must be 0 or 1", KEY)
+    comparison = v.get("comparison") or []
+    comparison = [comparison] if isinstance(comparison, str) else comparison
+    if not isinstance(comparison, list) or not all(isinstance(t, str) and schema.kind(t) for t in comparison):
+        raise draft.error("previous_year: comparison: lists table kinds with a column per year", KEY)
     out = {"against": v["against"], "years_before": years, "prose": bool(v.get("prose", False)),
-           "figures": {}, "stated": {}}
+           "comparison": tuple(comparison), "figures": {}, "stated": {}}
     for part in ("figures", "stated"):
         items = v.get(part) or {}
         if not isinstance(items, dict):
@@ -114,6 +121,11 @@ def gather(rule: Rule, facts) -> dict:
             if t is not None:
                 stated.append({"name": name, "term": t, "text": f"{t.label} {fmt(t.value, t.decimals or 2)}"})
                 break
+    if spec["comparison"]:
+        for name, (prev, _cur) in comparison_rows(facts, spec["comparison"]).items():
+            if name in spec["figures"] and prev.printed:
+                stated.append({"name": name, "term": prev,
+                               "text": f"{prev.label} {fmt(prev.value, prev.decimals or 2)} 万元"})
     if spec["prose"]:
         by = {c.id: c for c in claims}
         for ch in claims:
@@ -136,6 +148,9 @@ def _prior(ch, subject, facts) -> tuple[Term, str] | None:
         p = ch.previous
         return Term(p.value, p.value - p.tolerance, p.value + p.tolerance, subject.canonical, p.decimals, "万元",
                     location(ch)), f"{said} {p.raw}"
+    if ch.direction == "持平" and (ch.amount is None or ch.amount.value == 0):
+        return Term(cur.value, cur.low, cur.high, subject.canonical, cur.decimals, "万元", location(ch)), \
+            f"{said}持平，即上年 {printed(subject)}"
     if ch.amount is None or ch.amount.percent or ch.direction not in ("增加", "减少"):
         return None
     d = ch.amount

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...model import Finding, Location
+from .. import schema
 from ..arith import BROKEN, OK, ROUNDING, Side, Term, compare, severity_for
 from ..findings import fmt
 from ..prose import compile_sum, table_side
@@ -47,8 +48,6 @@ def compile(draft: Draft) -> dict:
     unknown = set(v) - {"check", "listed_in", "column", "figures", "row_figure"}
     if unknown:
         raise draft.error(f'units_sum: unknown key "{sorted(unknown)[0]}"', KEY)
-    from .. import schema
-
     if v.get("check") not in CHECKS:
         raise draft.error(f"units_sum: check: must be one of {', '.join(CHECKS)}", KEY)
     listed = v.get("listed_in")

@@ -217,6 +217,8 @@ def check(
                                 show_rounding=show_rounding, keep=grouping.kept(),
                                 note=lambda m: typer.echo(f"budgetaudit: note: {m}", err=True))
     sets = judge_sets(results, chosen, grouping)
+    for problem in grouping.problems:
+        typer.echo(f"budgetaudit: note: {problem}", err=True)
     results += [DocumentResult(m, error="no such file or directory") for m in inputs.missing]
     results += [DocumentResult(path, error=why) for path, why in inputs.unreadable]
     for r in results:

@@ -191,6 +191,7 @@ class Grouping:
 
     auto: bool = True
     forced: list[list[str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what the set stage could not do, one line each
 
     def kept(self) -> set[str]:
         """Files whose whole Document the workers keep for the set stage."""
@@ -245,15 +246,26 @@ def judge_sets(results: list[DocumentResult], rules: list[Rule], grouping: Group
                     [year] if year else [], forced=forced,
                     roles={m.path: ("说明" if tables_not_given(m.full) else "表格" if tables_only(m.full) else "文件")
                            for m in chosen})
-        disclosures.append(_audit_together(chosen, rules, ds, k))
+        saved = [(m, m.result) for m in chosen]
+        try:
+            disclosures.append(_audit_together(chosen, rules, ds, k))
+        except Exception as exc:  # noqa: BLE001 - a bug one set triggers leaves its files audited alone
+            for m, result in saved:
+                m.result = result
+            grouping.problems.append(f"{', '.join(ds.paths)}: could not be audited together "
+                                     f"({type(exc).__name__}: {exc}); each file is reported on its own")
+            continue
         merged_ids.update(id(m) for m in chosen)
         sets.append(ds)
     for r in items:
         if id(r) not in merged_ids:
             disclosures.append(Disclosure([r], r.document, dict(r.gathered), key_of(r)))
     disclosures.sort(key=lambda d: order[id(d.primary)])
-    sets.extend(_years(disclosures, rules))
-    sets.extend(_units(disclosures, rules))
+    for stage in (_years, _units):
+        try:
+            sets.extend(stage(disclosures, rules))
+        except Exception as exc:  # noqa: BLE001 - the documents' own findings stand
+            grouping.problems.append(f"sets of documents could not be judged ({type(exc).__name__}: {exc})")
     sets.sort(key=lambda s: min(order[id(r)] for r in items if r.path in s.paths))
     for i, s in enumerate(sets, 1):
         s.id = f"S{i}"
@@ -383,7 +395,9 @@ def _years(disclosures: list[Disclosure], rules: list[Rule]) -> list[DocSet]:
     for group in by_entity.values():
         if len({(d.kind, d.year) for d in group}) < 2:
             continue
-        ds = DocSet("", "years", [m.path for d in group for m in d.members], group[0].entity, None,
+        kinds = {d.kind for d in group}
+        ds = DocSet("", "years", [m.path for d in group for m in d.members], group[0].entity,
+                    kinds.pop() if len(kinds) == 1 else None,
                     sorted({d.year for d in group}), forced=any(str(d.key).startswith("forced:") for d in group),
                     roles={m.path: f"{d.year}年{d.kind}" for d in group for m in d.members})
         for later in group:

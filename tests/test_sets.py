@@ -269,3 +269,34 @@ def test_the_text_report_shows_the_sets(tmp_path):
     assert "文件组" in out and "S1 同一公开材料" in out
     assert f"说明：{prose}" in out and f"表格：{tables}" in out
     assert "同组审核：S1" in out
+
+
+# ---------------------------------------------------------------- a 决算 against its year's 预算 and the 决算 before
+
+S002 = SAMPLES / "002_de1423df86808f62.txt"  # 辽宁省医疗保障局(本级) 2024 决算: 三公 table with 预算数 (line 508–)
+
+
+def test_a_final_accounts_budget_column_against_that_years_budget(tmp_path):
+    final = write(tmp_path / "决算2024.txt", lines_of(S002))
+    budget = [line.replace("2025", "2023").replace("2026", "2024") for line in lines_of(S000)]
+    write(tmp_path / "预算2024.txt", budget)
+    _, data = check(str(tmp_path))
+    assert findings(data, "XD202") == []  # 三公 16.10, 接待 1.20, 用车 14.90 in both
+    edit(budget, 414, "16.10\t\t14.90\t\t14.90\t1.20", "16.40\t\t14.90\t\t14.90\t1.50")
+    write(tmp_path / "预算2024.txt", budget)
+    _, data = check(str(tmp_path))
+    got = sorted((f["actual"], f["expected"], spots(f)[0], spots(f)[1]) for f in findings(data, "XD202"))
+    assert got == [("1.20", "1.50", ("决算2024.txt", 519), ("预算2024.txt", 414)),
+                   ("16.10", "16.40", ("决算2024.txt", 517), ("预算2024.txt", 414))]
+    assert all(f in document(data, final)["findings"] for f in findings(data, "XD202"))
+
+
+def test_a_final_accounts_last_year_against_the_final_accounts_before(tmp_path):
+    write(tmp_path / "决算2024.txt", lines_of(S002))
+    # the 2023 决算 is the 2024 one a year earlier: its 收入总计 8,866.30, where the 2024 prose (line 72)
+    # says 8,866.30 is 1,448.97 less than last year's, i.e. last year's was 10,315.27
+    write(tmp_path / "决算2023.txt", [line.replace("2023", "2022").replace("2024", "2023") for line in lines_of(S002)])
+    _, data = check(str(tmp_path))
+    income = [f for f in findings(data, "XD203") if spots(f)[0] == ("决算2024.txt", 72)]
+    assert income and income[0]["actual"] == "10315.27" and income[0]["expected"] == "8866.30"
+    assert spots(income[0])[1][0] == "决算2023.txt"

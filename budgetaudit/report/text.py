@@ -73,8 +73,8 @@ def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
     if cov is not None and not cov.disclosure:
         text.append("  不是预算/决算公开材料", style="bold yellow")
     else:
-        facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别",
-                 tables_read(doc, cov)]
+        read = "表格见同组的表格文件" if item.sets and cov is not None and cov.printed == 0 else tables_read(doc, cov)
+        facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别", read]
         text.append("  " + " · ".join(facts), style="dim")
     if item.sets:
         text.append(f"\n  同组审核：{'、'.join(item.sets)}（见文末“文件组”）", style="dim")

@@ -351,7 +351,12 @@ def _audit_together(members: list[DocumentResult], rules: list[Rule], ds: DocSet
                 f.set = ds
             first = next((loc.path for loc in f.locations if loc.line is not None or loc.page is not None),
                          f.locations[0].path if f.locations else None)
-            getattr(shares[d.member_of(first).path], bucket).append(f)
+            owner = d.member_of(first).path
+            own = f"《{Path(owner).name}》"  # a page of the file the finding is reported under needs no name
+            f.message = f.message.replace(own, "")
+            if getattr(f, "where", ""):
+                f.where = f.where.replace(own, "")
+            getattr(shares[owner], bucket).append(f)
     printed = {t.kind for m in members for t in m.full.tables} | {e.kind for m in members for e in m.full.titles if e.kind}
     for m in members:
         share = shares[m.path]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import reading
 from .model import Document, Finding
@@ -61,7 +62,7 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     result.coverage = reading.coverage(doc, misread)
     result.coverage.disclosure = disclosure
     _promote_isolated_rounding(result, {r.id for r in table_rules})
-    if doc.source == "pdf":
+    if doc.source == "pdf" or doc.parts:
         for f in result.findings + result.rounding:
             f.message = pages_for_lines(f.message, doc)
             if getattr(f, "where", ""):
@@ -92,10 +93,23 @@ _LINE_REF = re.compile(r"第(\d+)行")
 
 
 def pages_for_lines(message: str, doc: Document) -> str:
-    """A PDF's reader numbers its lines, but its user finds things by page: "第431行" → "第24页"."""
+    """A PDF's reader numbers its lines, but its user finds things by page: "第431行" → "第24页".
+    In a disclosure of several files (Document.parts), a line of a file after the first is named
+    with its file and its own page or line: "《…公开表.pdf》第3页"."""
     def page(m: re.Match) -> str:
-        line = doc.line(int(m.group(1)))
-        return f"第{line.page}页" if line is not None and line.page else m.group(0)
+        number = int(m.group(1))
+        line = doc.line(number)
+        part = max((p for p in doc.parts if p[0] <= number), key=lambda p: p[0], default=None)
+        pdf = part[2] == "pdf" if part is not None else doc.source == "pdf"
+        if pdf and line is not None and line.page:
+            where = f"第{line.page}页"
+        elif part is not None:
+            where = f"第{number - part[0] + 1}行"
+        else:
+            return m.group(0)
+        if part is not None and part[0] > 1:
+            where = f"《{Path(part[1]).name}》{where}"
+        return where
     return _LINE_REF.sub(page, message)
 
 
@@ -133,6 +147,11 @@ class DocumentResult:
     document: Document | None = None
     result: AuditResult | None = None
     error: str | None = None
+    # For the set stage (sets.py), filled in the worker: what each set rule gathered of this file,
+    # and the whole Document of a file that may be half of a disclosure; then the sets it is in.
+    gathered: dict = field(default_factory=dict)
+    full: Document | None = None
+    sets: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

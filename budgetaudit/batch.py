@@ -54,11 +54,14 @@ def report_view(item: DocumentResult) -> DocumentResult:
     return replace(item, document=replace(doc, lines=[], tables=tables))
 
 
-def audit_path(path: str, rules: list) -> DocumentResult:
-    """One file as a batch reports it. A failure inside the tool (a bug a document triggers) is that
+def audit_path(path: str, rules: list, keep: bool = False) -> DocumentResult:
+    """One file as a batch reports it, with what the set stage needs of it (sets.prepare; ``keep``:
+    its whole Document too). A failure inside the tool (a bug a document triggers) is that
     document's failed input, with a one-line reason, not the end of the batch."""
+    from .sets import prepare
+
     try:
-        return report_view(audit_file(path, rules))
+        return report_view(prepare(audit_file(path, rules), rules, keep))
     except MemoryError:
         raise
     except RecursionError:
@@ -69,14 +72,18 @@ def audit_path(path: str, rules: list) -> DocumentResult:
 
 
 def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-        cache: Cache | None = None, memory: int | None = DEFAULT_MEMORY,
+        cache: Cache | None = None, memory: int | None = DEFAULT_MEMORY, keep: set[str] | None = None,
         on_result: Callable[[DocumentResult], None] | None = None,
         on_tick: Callable[[], None] | None = None) -> list[DocumentResult]:
     """Audit ``files`` with ``rules``; one DocumentResult per file, in the order given.
 
     ``on_result`` is called in the parent as each file finishes (in completion order), ``on_tick``
-    every quarter second while waiting (both for the progress bar).
+    every quarter second while waiting (both for the progress bar). ``keep``: files (normalised
+    paths, sets.Grouping.kept) whose whole Document comes back too, for a set the user forced.
     """
+    from .sets import norm_path
+
+    keep = keep or set()
     results: list[DocumentResult | None] = [None] * len(files)
     queue = deque(range(len(files)))
     count = min(jobs or default_jobs(), len(files))
@@ -97,7 +104,7 @@ def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: floa
             worker.stop()
             worker = _Worker(context, rules, cache, memory)
         index = queue.popleft()
-        worker.send(index, files[index])
+        worker.send(index, files[index], bool(keep) and norm_path(files[index]) in keep)
         return worker
 
     try:
@@ -162,11 +169,11 @@ class _Worker:
         self.index = -1
         self.started = 0.0
 
-    def send(self, index: int, path: str) -> None:
+    def send(self, index: int, path: str, keep: bool = False) -> None:
         self.index = index
         self.started = time.monotonic()
         try:
-            self.conn.send(path)
+            self.conn.send((path, keep))
         except OSError:
             pass  # it has just died: its sentinel reports that
 
@@ -201,13 +208,14 @@ def _serve(conn, rules: list, cache: Cache | None, memory: int | None) -> None:
     _limit_memory(memory)
     while True:
         try:
-            path = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return
-        if path is None:
+        if job is None:
             return
+        path, keep = job
         try:
-            payload = _payload(path, rules, cache)
+            payload = _payload(path, rules, cache, keep)
         except MemoryError:
             limit = f"more than {memory // 1024**2} MiB" if memory else "more memory than is available"
             item = DocumentResult(path, error=f"the audit needed {limit} of memory and was stopped")
@@ -215,18 +223,19 @@ def _serve(conn, rules: list, cache: Cache | None, memory: int | None) -> None:
         conn.send_bytes(payload)
 
 
-def _payload(path: str, rules: list, cache: Cache | None) -> bytes:
+def _payload(path: str, rules: list, cache: Cache | None, keep: bool = False) -> bytes:
     key = cache.key_of(path) if cache is not None else None
     if key is not None:
         payload = cache.load(key)
         if payload is not None:
             try:
-                if isinstance(pickle.loads(payload), DocumentResult):
+                cached = pickle.loads(payload)
+                if isinstance(cached, DocumentResult) and (not keep or cached.full is not None or not cached.ok):
                     return payload
             except Exception:  # noqa: BLE001 - an entry from an incompatible build is just a miss
                 pass
             cache.discard(key)
-    item = audit_path(path, rules)
+    item = audit_path(path, rules, keep)
     payload = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
     if key is not None and item.ok:  # failures are not kept: a time limit may pass on a calmer machine
         cache.store(key, payload)
@@ -241,6 +250,8 @@ def _received(path: str, payload: bytes) -> DocumentResult:
     item.path = path  # a cached entry may come from a copy of this file under another name
     if item.document is not None:
         item.document.path = path
+    if item.full is not None:
+        item.full.path = path
     return item
 
 
@@ -298,7 +309,7 @@ def _short(exc: BaseException) -> str:
 
 def audit_files(files: list[str], rules: list, *, jobs: int | None = None,
                 timeout: float = DEFAULT_TIMEOUT, use_cache: bool = True, show_rounding: bool = False,
-                progress: bool | None = None,
+                progress: bool | None = None, keep: set[str] | None = None,
                 note: Callable[[str], None] | None = None) -> list[DocumentResult]:
     """What ``budgetaudit check`` runs: the cache (unless ``use_cache`` is False), the workers and,
     when stderr is a terminal and there is more than one file, a progress bar."""
@@ -313,9 +324,9 @@ def audit_files(files: list[str], rules: list, *, jobs: int | None = None,
     if progress is None:
         progress = len(files) > 1 and _is_terminal(sys.stderr)
     if not progress:
-        return run(files, rules, jobs=jobs, timeout=timeout, cache=cache)
+        return run(files, rules, jobs=jobs, timeout=timeout, cache=cache, keep=keep)
     with ProgressBar(len(files), show_rounding) as bar:
-        return run(files, rules, jobs=jobs, timeout=timeout, cache=cache, on_result=bar.advance,
+        return run(files, rules, jobs=jobs, timeout=timeout, cache=cache, keep=keep, on_result=bar.advance,
                    on_tick=bar.refresh)
 
 

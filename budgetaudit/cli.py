@@ -164,7 +164,7 @@ def _load_rules(extra: list[Path] | None):
 
 @app.command()
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders to audit (.txt, .md, .pdf; folders recursively).")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders to audit (.txt, .md, .pdf; folders recursively).")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or prefixes (comma-separated).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or prefixes (comma-separated).")] = None,
@@ -178,13 +178,19 @@ def check(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: the number of CPUs).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=1, max=MAX_TIMEOUT, callback=_finite_seconds, help="Seconds one file may take before it is reported as failed.")] = 600.0,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit every file afresh; neither read nor write the cache.")] = False,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Files of one entity, comma-separated, to audit as a set whatever their names say (one disclosure when of the same kind and year); repeatable.")] = None,
+    no_sets: Annotated[bool, typer.Option("--no-sets", help="Audit every file on its own: no automatic sets (prose + tables files, years, 部门 + 单位).")] = False,
 ) -> None:
     """Audit disclosure documents against the rule packs and report every discrepancy."""
     from . import batch
     from .audit import DocumentResult, collect_inputs
     from .report import json as json_report
     from .report import text as text_report
+    from .sets import Grouping, judge_sets, norm_path
 
+    paths = list(paths or [])
+    if not paths and not set_:
+        _fail("name the files or folders to audit")
     if any(not p.strip() for p in paths):
         _fail('an empty path ("") names no file or folder')
     ruleset = _load_rules(rules)
@@ -192,15 +198,27 @@ def check(
         chosen = ruleset.select(_split_ids(select), _split_ids(ignore))
     except ValueError as exc:
         _fail(str(exc))
+    grouping = Grouping(auto=not no_sets, forced=_forced_sets(set_))
     inputs = collect_inputs(paths)
+    named = {norm_path(f) for f in inputs.files}
+    extra = collect_inputs([p for group in grouping.forced for p in group if norm_path(p) not in named])
+    for f in extra.files:  # the files of a --set are audited even when no PATH names them
+        if norm_path(f) not in named:
+            named.add(norm_path(f))
+            inputs.files.append(f)
+    inputs.missing += [m for m in extra.missing if m not in inputs.missing]
+    inputs.unreadable += extra.unreadable
     _check_output(output, inputs.files + _pack_files(rules))
     for skipped in inputs.skipped:
         typer.echo(f"budgetaudit: note: skipped {skipped} (not .txt, .md or .pdf)", err=True)
     if not inputs.files and not inputs.missing and not inputs.unreadable:
         _fail("no .txt, .md or .pdf files found in " + ", ".join(paths))
     results = batch.audit_files(inputs.files, chosen, jobs=jobs, timeout=timeout, use_cache=not no_cache,
-                                show_rounding=show_rounding,
+                                show_rounding=show_rounding, keep=grouping.kept(),
                                 note=lambda m: typer.echo(f"budgetaudit: note: {m}", err=True))
+    sets = judge_sets(results, chosen, grouping)
+    for problem in grouping.problems:
+        typer.echo(f"budgetaudit: note: {problem}", err=True)
     results += [DocumentResult(m, error="no such file or directory") for m in inputs.missing]
     results += [DocumentResult(path, error=why) for path, why in inputs.unreadable]
     for r in results:
@@ -208,7 +226,7 @@ def check(
             typer.echo(f"budgetaudit: {r.path}: {r.error}", err=True)
     if format is not CheckFormat.text:
         if format is CheckFormat.json:
-            text = json_report.render(results, show_rounding)
+            text = json_report.render(results, show_rounding, sets)
         else:
             text = _machine_report(format.value).render(results, chosen, show_rounding)
         if output is None:
@@ -218,13 +236,24 @@ def check(
     else:
         if output is None:
             console = text_report.make_console(color.value)
-            text_report.render(console, results, show_rounding, quiet, statistics)
+            text_report.render(console, results, show_rounding, quiet, statistics, sets)
         else:
             mode = "never" if color is ColorMode.auto else color.value
             console = text_report.make_console(mode, file=io.StringIO())
-            text_report.render(console, results, show_rounding, quiet, statistics)
+            text_report.render(console, results, show_rounding, quiet, statistics, sets)
             _write(output, console.file.getvalue())
     raise typer.Exit(_exit_code(results, fail_on.value, show_rounding))
+
+
+def _forced_sets(values: list[str] | None) -> list[list[str]]:
+    """--set a.pdf,b.pdf: each option one set of files; a set of one file is bad usage."""
+    out = []
+    for value in values or []:
+        files = [part.strip() for part in value.split(",") if part.strip()]
+        if len(files) < 2:
+            _fail(f'--set "{value}": name two or more files, separated by commas')
+        out.append(files)
+    return out
 
 
 def _pack_files(rules: list[Path] | None) -> list[str]:

@@ -144,6 +144,9 @@ class Document:
     # What the prose states (budgetaudit.narrative.Claim), read after the tables when the document
     # is loaded; None until then (a Document built by hand reads them on first use).
     claims: list | None = None
+    # A disclosure published as several files, audited as one (sets.py): (first line, path, source)
+    # of each file, in order; its lines are the files' lines one after the other.
+    parts: list[tuple[int, str, str]] = field(default_factory=list)
 
     def line(self, number: int) -> Line | None:
         if 1 <= number <= len(self.lines):
@@ -158,6 +161,7 @@ class Location:
     table: str | None = None
     row: str | None = None
     column: str | None = None
+    path: str | None = None  # the file, when a finding of a set of documents points into several
 
 
 @dataclass
@@ -170,3 +174,4 @@ class Finding:
     expected: Decimal | None = None
     actual: Decimal | None = None
     difference: Decimal | None = None
+    set: str | None = None  # the set of documents (sets.py) a cross-document finding was judged in

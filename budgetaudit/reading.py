@@ -190,7 +190,15 @@ class Unread:
 
 
 REASONS = {"unrecognised": "标题已印出，表格未能识别", "listed": "目录列出，文件中未找到",
-           "illegible": "内容无法辨认", "empty": "读出为空表且无空表说明", "misread": "未能可靠识别"}
+           "illegible": "内容无法辨认", "empty": "读出为空表且无空表说明", "misread": "未能可靠识别",
+           "not_given": "未随本文件提供（说明与表格分开发布）"}
+
+
+def tables_not_given(doc: Document) -> bool:
+    """A prose file whose 目录 lists tables and that prints none of them: its tables are published
+    as a file of their own. Audited alone, they are not given rather than missing one by one;
+    audited with that file (sets.py), they are looked for there."""
+    return not doc.tables and not any(e.kind for e in doc.titles) and any(e.kind for e in doc.toc)
 
 
 @dataclass
@@ -268,12 +276,13 @@ def coverage(doc: Document, misread: list[Misread]) -> Coverage:
         line = doc.line(entry.line)
         out.unread.append(Unread(entry.kind, entry.title, None, entry.line,
                                  [line.page] if line is not None and line.page else [], "unrecognised"))
+    apart = tables_not_given(doc)
     for entry in doc.toc:
         if entry.kind is None or entry.kind in kinds:
             continue
         kinds.add(entry.kind)
         out.printed += 1
-        out.unread.append(Unread(entry.kind, entry.title, None, None, [], "listed"))
+        out.unread.append(Unread(entry.kind, entry.title, None, None, [], "not_given" if apart else "listed"))
     return out
 
 

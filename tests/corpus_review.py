@@ -28,12 +28,24 @@ def name_of(path: Path) -> str:
 
 
 @cache
-def audited(name: str):
-    """The audit result of one corpus document, with every shipped rule."""
-    from budgetaudit.audit import audit_file
+def audited_batch() -> tuple[dict, list]:
+    """The whole corpus audited as one batch, with every shipped rule, the way ``budgetaudit check
+    ../shared/corpus`` audits it: its sets judged (a prose file with its tables file as one
+    disclosure, each department's years against each other). Results by name, and the sets."""
+    from budgetaudit.batch import run
     from budgetaudit.rules import load_rules
+    from budgetaudit.sets import judge_sets
 
-    return audit_file(str(CORPUS / name), load_rules().rules)
+    rules = load_rules().rules
+    files = corpus_files()
+    results = run([str(f) for f in files], rules, jobs=2)
+    sets = judge_sets(results, rules)
+    return {name_of(f): r for f, r in zip(files, results, strict=True)}, sets
+
+
+def audited(name: str):
+    """The audit result of one corpus document, in the corpus batch (with its sets)."""
+    return audited_batch()[0][name]
 
 
 def errors_of(name: str) -> list[tuple[str, str]]:

@@ -59,11 +59,11 @@ def test_json_report_is_the_contract(broken_000):
     result = run("check", str(broken_000), "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert set(data) == {"tool", "version", "documents", "summary"}
+    assert set(data) == {"tool", "version", "documents", "sets", "summary"}
     assert data["tool"] == "budgetaudit"
     (doc,) = data["documents"]
     assert set(doc) == {"path", "status", "error", "kind", "year", "entity", "tables", "tables_printed",
-                        "tables_read", "tables_unread", "disclosure", "findings"}
+                        "tables_read", "tables_unread", "disclosure", "sets", "findings"}
     # the 目录 lists five tables the file does not print (CC501): printed = listed, none of them read
     assert (doc["tables_printed"], doc["tables_read"], doc["disclosure"]) == (18, 13, True)
     assert {u["reason"] for u in doc["tables_unread"]} == {"listed"} and len(doc["tables_unread"]) == 5
@@ -73,8 +73,8 @@ def test_json_report_is_the_contract(broken_000):
     assert bt101["severity"] == "error"
     assert bt101["message"] == "收入总计 7,676.28 ≠ 支出总计 7,667.28（差 9.00 万元）"
     assert (bt101["expected"], bt101["actual"], bt101["difference"]) == ("7676.28", "7667.28", "9.00")
-    assert bt101["locations"][0] == {"line": 252, "page": None, "table": "收支预算总表", "row": "收 入 总 计",
-                                     "column": "预算数"}
+    assert bt101["locations"][0] == {"path": str(broken_000), "line": 252, "page": None, "table": "收支预算总表",
+                                     "row": "收 入 总 计", "column": "预算数"}
     assert data["summary"]["documents"] == 1 and data["summary"]["failed"] == 0
     assert data["summary"]["error"] == sum(f["severity"] == "error" for f in doc["findings"])
 

@@ -46,7 +46,7 @@ def annotation(path: str, f: Finding) -> str:
             others.append(spot)
     if others:
         message += f"（另见{'、'.join(others)}）"
-    return command(LEVEL.get(f.severity, "warning"), message, file=path,
+    return command(LEVEL.get(f.severity, "warning"), message, file=(primary.path if primary is not None else None) or path,
                    line=primary.line if primary is not None else None, title=f"{f.rule} {f.title}")
 
 

@@ -17,12 +17,13 @@ def _number(value: Decimal | None) -> str | None:
     return text[1:] if text.startswith("-") and value == 0 else text
 
 
-def _location(loc: Location) -> dict:
-    return {"line": loc.line, "page": loc.page, "table": loc.table, "row": loc.row, "column": loc.column}
+def _location(loc: Location, path: str) -> dict:
+    return {"path": loc.path or path, "line": loc.line, "page": loc.page, "table": loc.table, "row": loc.row,
+            "column": loc.column}
 
 
-def _finding(f: Finding) -> dict:
-    return {
+def _finding(f: Finding, path: str) -> dict:
+    out = {
         "rule": f.rule,
         "severity": f.severity,
         "title": f.title,
@@ -30,8 +31,11 @@ def _finding(f: Finding) -> dict:
         "expected": _number(f.expected),
         "actual": _number(f.actual),
         "difference": _number(f.difference),
-        "locations": [_location(loc) for loc in f.locations],
+        "locations": [_location(loc, path) for loc in f.locations],
     }
+    if f.set is not None:
+        out["set"] = f.set
+    return out
 
 
 def _unread(u) -> dict:
@@ -55,11 +59,18 @@ def _document(item: DocumentResult, show_rounding: bool) -> dict:
         "tables_read": cov.read if cov else 0,
         "tables_unread": [_unread(u) for u in cov.unread] if cov else [],
         "disclosure": cov.disclosure if cov else None,
-        "findings": [_finding(f) for f in findings],
+        "sets": list(item.sets),
+        "findings": [_finding(f, item.path) for f in findings],
     }
 
 
-def render(results: list[DocumentResult], show_rounding: bool = False) -> str:
+def _set(s) -> dict:
+    return {"id": s.id, "kind": s.kind, "entity": s.entity, "doc_kind": s.doc_kind, "years": s.years,
+            "forced": s.forced, "documents": [{"path": p, "role": s.roles.get(p)} for p in s.paths],
+            "missing": s.missing}
+
+
+def render(results: list[DocumentResult], show_rounding: bool = False, sets: list | None = None) -> str:
     documents = [_document(r, show_rounding) for r in results]
     counts = {"error": 0, "warning": 0, "info": 0}
     for d in documents:
@@ -69,11 +80,13 @@ def render(results: list[DocumentResult], show_rounding: bool = False) -> str:
         "tool": "budgetaudit",
         "version": __version__,
         "documents": documents,
+        "sets": [_set(s) for s in sets or []],
         "summary": {
             "documents": len(documents),
             "failed": sum(1 for r in results if not r.ok),
             "not_disclosures": sum(1 for r in results if r.result and not r.result.coverage.disclosure),
             "incompletely_read": sum(1 for r in results if r.result and r.result.coverage.unread),
+            "sets": len(sets or []),
             **counts,
         },
     }

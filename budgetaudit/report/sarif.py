@@ -35,7 +35,7 @@ def _pages(locs: list[Location]) -> str:
 
 
 def _location(path: str, loc: Location, index: int | None = None) -> dict:
-    physical: dict = {"artifactLocation": artifact_uri(path)}
+    physical: dict = {"artifactLocation": artifact_uri(loc.path or path)}
     page = {"properties": {"page": loc.page}} if loc.page is not None else {}
     if loc.line is not None:
         physical["region"] = {"startLine": loc.line, **page}

@@ -43,21 +43,20 @@ def counts(findings: list[Finding]) -> Counter:
 
 
 def locations_text(path: str, locs: list[Location]) -> str:
-    """``samples/x.txt:252, 286`` — each line once, in order; ``x.pdf:p7, p10`` for PDFs."""
-    parts: list[str] = []
-    seen = set()
+    """``samples/x.txt:252, 286`` — each line once, in order; ``x.pdf:p7, p10`` for PDFs; a finding
+    of a set names each file it points into: ``a.pdf:p7; b.pdf:p3``."""
+    files: dict[str, list[str]] = {}
     for loc in locs:
+        where = files.setdefault(loc.path or path, [])
         if loc.line is None and loc.page is None:
             continue
         # a PDF's user finds a number by its page (file.pdf:p12); a text's by its line
         part = f"p{loc.page}" if loc.page is not None else f"{loc.line}"
-        if part in seen:
-            continue
-        seen.add(part)
-        parts.append(part)
-    if not parts:
+        if part not in where:
+            where.append(part)
+    if not files:
         return path
-    return f"{path}:{', '.join(parts)}"
+    return "; ".join(f"{p}:{', '.join(parts)}" if parts else p for p, parts in files.items())
 
 
 def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
@@ -74,12 +73,19 @@ def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
     if cov is not None and not cov.disclosure:
         text.append("  不是预算/决算公开材料", style="bold yellow")
     else:
-        facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别",
-                 tables_read(doc, cov)]
+        read = "表格见同组的表格文件" if item.sets and cov is not None and cov.printed == 0 else tables_read(doc, cov)
+        facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别", read]
         text.append("  " + " · ".join(facts), style="dim")
-    if cov is not None and cov.unread:
+    if item.sets:
+        text.append(f"\n  同组审核：{'、'.join(item.sets)}（见文末“文件组”）", style="dim")
+    apart = [u for u in cov.unread if u.reason == "not_given"] if cov is not None else []
+    if apart:
+        text.append(f"\n  表格未随本文件提供：目录列出的 {len(apart)} 张表不在本文件中（说明与表格分开发布），"
+                    "只核对了说明；与表格文件一起审核时核对", style="yellow")
+    unread = [u for u in cov.unread if u.reason != "not_given"] if cov is not None else []
+    if unread:
         text.append("\n  未能识别（未核对）：", style="yellow")
-        text.append("、".join(_unread(u) for u in cov.unread))
+        text.append("、".join(_unread(u) for u in unread))
     text.append("\n  ")
     c = counts(shown)
     if not shown and cov is not None and (cov.unread or not cov.disclosure):
@@ -140,7 +146,7 @@ def _finding_block(path: str, f: Finding) -> list:
     head.append(f.title)
     parts = [head]
     left, right = getattr(f, "left", ""), getattr(f, "right", "")
-    if left and right and f.expected is not None and f.actual is not None:
+    if left and right and f.expected is not None and f.actual is not None and f.set is None:
         decimals = getattr(f, "decimals", 2)
         grid = RichTable.grid(padding=(0, 3))
         grid.add_column(no_wrap=False)
@@ -302,8 +308,32 @@ def print_statistics(console: Console, results: list[DocumentResult], show_round
     console.print(Text(line, style="yellow" if read < printed or others else "dim"))
 
 
+def print_sets(console: Console, sets: list) -> None:
+    """The sets of documents judged together: id, kind, entity, years and each file's role."""
+    console.print(Text("文件组", style="bold"))
+    for s in sets:
+        head = Text()
+        head.append(f"  {s.id} ", style="bold")
+        head.append(s.label, style="bold magenta")
+        facts = [s.entity or "单位未识别"]
+        if s.years:
+            facts.append("、".join(str(y) for y in s.years) + " 年")
+        if s.doc_kind:
+            facts.append(s.doc_kind)
+        if s.forced:
+            facts.append("按 --set 指定")
+        head.append("  " + " · ".join(facts), style="dim")
+        console.print(head, soft_wrap=True)
+        for path in s.paths:
+            role = s.roles.get(path)
+            console.print(Text(f"      {role + '：' if role else ''}{path}"), soft_wrap=True)
+        if s.missing:
+            console.print(Text(f"      不在本次审核中的单位：{'、'.join(s.missing)}", style="yellow"), soft_wrap=True)
+    console.print()
+
+
 def render(console: Console, results: list[DocumentResult], show_rounding: bool = False,
-           quiet: bool = False, statistics: bool = False) -> None:
+           quiet: bool = False, statistics: bool = False, sets: list | None = None) -> None:
     if statistics:
         print_statistics(console, results, show_rounding)
         return
@@ -312,5 +342,7 @@ def render(console: Console, results: list[DocumentResult], show_rounding: bool 
             print_quiet(console, item, show_rounding)
         else:
             print_document(console, item, show_rounding)
+    if sets and not quiet:
+        print_sets(console, sets)
     if len(results) > 1 and not quiet:
         print_summary(console, results, show_rounding)

@@ -95,7 +95,8 @@ def _absent(rule: Rule, doc) -> Iterable[Finding]:
         yield finding(
             rule,
             f"目录第{first.line}行起列出 {len(missing)} 张表（{first.title.strip()}等），本文件中一张也没有："
-            "如另行公开，请核对对应的表格文件",
+            "表格未随本文件提供，本文件只核对了说明；表格如另行公开，请与该表格文件一起审核"
+            "（同一单位、类型和年度的文件自动合为一份公开材料，或用 --set 指定）",
             [Location(line=first.line, table=first.kind, row=first.title.strip())],
             severity="warning",
         )

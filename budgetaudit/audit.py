@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import reading
+from . import evidence, reading
 from .model import Document, Finding
 from .rules import Rule
 from .rules.facts import Facts
@@ -68,6 +68,7 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
                 f.where = pages_for_lines(f.where, doc)
     result.findings.sort(key=sort_key)
     result.rounding.sort(key=sort_key)
+    evidence.attach(doc, result.findings + result.rounding)
     return result
 
 

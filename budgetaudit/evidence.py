@@ -14,6 +14,7 @@ label; a location that names nothing resolvable simply has no excerpt.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .model import Box, Document, Finding, Line, Location, Row, Table
@@ -112,7 +113,12 @@ def _find(line: Line, printed: str | None) -> tuple[int, int] | None:
     if not printed:
         return None
     at = line.text.find(printed)
-    return (at, at + len(printed)) if at >= 0 else None
+    if at >= 0:
+        return at, at + len(printed)
+    # quoted with its spaces taken out ("2025年" for "2025 年"): match the characters, any spacing
+    chars = [re.escape(ch) for ch in printed if not ch.isspace()][:200]
+    m = re.search(r"\s*".join(chars), line.text) if chars else None
+    return (m.start(), m.end()) if m else None
 
 
 def _shorten(t: TextExcerpt) -> None:

@@ -283,3 +283,14 @@ def test_in_a_browser_the_findings_highlighted_cells_and_page_images_are_visible
     shot = ARTIFACTS / "report.png"
     run_browser(exe, report.as_uri(), "--window-size=1100,1600", f"--screenshot={shot}")
     assert shot.is_file() and shot.stat().st_size > 20_000  # kept as the test's artefact
+
+
+@needs_pdfs
+def test_the_cache_never_changes_the_html_report(tmp_path):
+    """Boxes and evidence travel in the cached result: a cached run writes the same page as a fresh one."""
+    fresh, first, cached = tmp_path / "fresh.html", tmp_path / "first.html", tmp_path / "cached.html"
+    check(str(PLAN_PDF), "--format", "html", "-o", str(fresh), "--no-cache", cache=tmp_path / "cache")
+    check(str(PLAN_PDF), "--format", "html", "-o", str(first), cache=tmp_path / "cache")
+    check(str(PLAN_PDF), "--format", "html", "-o", str(cached), cache=tmp_path / "cache")
+    assert fresh.read_bytes() == first.read_bytes() == cached.read_bytes()
+    assert b'class="box"' in cached.read_bytes()

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import reading
+from . import evidence, reading
 from .model import Document, Finding
 from .rules import Rule
 from .rules.facts import Facts
@@ -69,6 +69,7 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
                 f.where = pages_for_lines(f.where, doc)
     result.findings.sort(key=sort_key)
     result.rounding.sort(key=sort_key)
+    evidence.attach(doc, result.findings + result.rounding)
     return result
 
 

@@ -69,7 +69,7 @@ def _check_output(output: Path | None, inputs: list[str] | None = None) -> None:
         _fail(str(exc))
 
 
-def _write(output: Path, text: str) -> None:
+def _write(output: Path, text: str | bytes) -> None:
     try:
         write_report(output, text)
     except OutputError as exc:
@@ -135,6 +135,8 @@ class CheckFormat(str, Enum):
     sarif = "sarif"
     junit = "junit"
     github = "github"
+    html = "html"
+    xlsx = "xlsx"
 
 
 class FailOn(str, Enum):
@@ -168,7 +170,7 @@ def check(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or prefixes (comma-separated).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or prefixes (comma-separated).")] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json, sarif, junit or github.")] = CheckFormat.text,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json, sarif, junit, github, html (one self-contained page) or xlsx (a workbook).")] = CheckFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity.")] = FailOn.error,
     show_rounding: Annotated[bool, typer.Option("--show-rounding", help="Also show differences within rounding.")] = False,
@@ -230,7 +232,14 @@ def check(
         else:
             text = _machine_report(format.value).render(results, chosen, show_rounding)
         if output is None:
-            sys.stdout.write(text)
+            if isinstance(text, bytes):
+                write_bytes = getattr(sys.stdout, "write_bytes", None)  # the guarded stdout (report.output)
+                if write_bytes is not None:
+                    write_bytes(text)
+                else:
+                    sys.stdout.buffer.write(text)
+            else:
+                sys.stdout.write(text)
         else:
             _write(output, text)
     else:

@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+# A rectangle on a PDF page: (x0, top, x1, bottom) in PDF points from the page's top-left corner, in
+# the page as displayed (its /Rotate applied): what a renderer draws and a reviewer sees.
+Box = tuple[float, float, float, float]
+
+# A piece of a Line's ``raw`` text and where it is printed: (start, end, box), offsets into ``raw``.
+Span = tuple[int, int, Box]
+
 # How many 万元 one printed unit is worth.
 UNIT_FACTORS: dict[str, Decimal] = {
     "元": Decimal("0.0001"),
@@ -53,6 +60,87 @@ class Line:
     text: str
     raw: str
     page: int | None = None
+    # Read from a PDF: where its pieces are printed on ``page``. A table row has one span per
+    # tab-separated field (a cell); a paragraph one per printed line. Empty for text files.
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def box(self) -> Box | None:
+        """The whole line's box on its page (None when not read from a PDF)."""
+        return union([s[2] for s in self.spans])
+
+    def field_box(self, index: int) -> Box | None:
+        """The box of the ``index``-th tab-separated field of the line."""
+        start = 0
+        for _ in range(index):
+            tab = self.raw.find("\t", start)
+            if tab < 0:
+                return None
+            start = tab + 1
+        end = self.raw.find("\t", start)
+        return self.raw_box(start, len(self.raw) if end < 0 else end)
+
+    def raw_box(self, start: int, end: int) -> Box | None:
+        """The box of ``raw[start:end]``; inside a printed line of a paragraph the characters' share
+        of the line's width (a CJK character counts twice a Latin one) places the left and right edges."""
+        boxes = []
+        for s0, s1, box in self.spans:
+            if s1 <= start or s0 >= end or s0 >= s1:
+                continue
+            if (s0, s1) == (start, end) or "\t" in self.raw[s0:s1]:
+                boxes.append(box)
+                continue
+            weights = [2 if ord(ch) > 0x2E7F else 1 for ch in self.raw[s0:s1]]
+            total = sum(weights) or 1
+            a, b = max(start, s0) - s0, min(end, s1) - s0
+            x0, top, x1, bottom = box
+            left = x0 + (x1 - x0) * sum(weights[:a]) / total
+            right = x0 + (x1 - x0) * sum(weights[:b]) / total
+            boxes.append((left, top, right, bottom))
+        return union(boxes)
+
+    def text_box(self, start: int, end: int) -> Box | None:
+        """The box of ``text[start:end]`` (normalised text: its offsets are mapped onto ``raw``)."""
+        if not self.spans:
+            return None
+        if self.text == self.raw:
+            return self.raw_box(start, end)
+        mapping = _offsets(self.text, self.raw)
+        a = mapping[min(start, len(mapping) - 1)]
+        b = mapping[min(max(end - 1, start), len(mapping) - 1)] + 1
+        return self.raw_box(a, b)
+
+    def find_box(self, printed: str) -> Box | None:
+        """The box of the first place ``printed`` appears in the line (raw or normalised text)."""
+        printed = printed.strip()
+        if not printed or not self.spans:
+            return None
+        at = self.raw.find(printed)
+        if at >= 0:
+            return self.raw_box(at, at + len(printed))
+        at = self.text.find(printed)
+        if at >= 0:
+            return self.text_box(at, at + len(printed))
+        return None
+
+
+def union(boxes: list[Box]) -> Box | None:
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _offsets(text: str, raw: str) -> list[int]:
+    """For each character of the normalised ``text``, the offset in ``raw`` it came from. Normalising
+    maps characters one to one and drops spaces (inside numbers): raw's extra spaces are skipped."""
+    out = []
+    j = 0
+    for ch in text:
+        while j < len(raw) - 1 and raw[j].isspace() and not ch.isspace():
+            j += 1
+        out.append(min(j, max(len(raw) - 1, 0)))
+        j = min(j + 1, len(raw))
+    return out or [0]
 
 
 @dataclass
@@ -77,6 +165,7 @@ class Cell:
     line: int
     raw: str = ""
     page: int | None = None
+    box: Box | None = None  # where it is printed on ``page`` (read from a PDF), see Box
 
 
 @dataclass
@@ -162,6 +251,11 @@ class Location:
     row: str | None = None
     column: str | None = None
     path: str | None = None  # the file, when a finding of a set of documents points into several
+    # Where the number is printed on ``page`` (PDF only; see Box): a cell's box, or a figure's in its
+    # paragraph. Filled by evidence.attach when the audit ends.
+    box: Box | None = None
+    # Columns of the figure in its line's normalised text (prose findings), for marking it.
+    span: tuple[int, int] | None = None
 
 
 @dataclass
@@ -175,3 +269,6 @@ class Finding:
     actual: Decimal | None = None
     difference: Decimal | None = None
     set: str | None = None  # the set of documents (sets.py) a cross-document finding was judged in
+    # What a reviewer looks at to confirm it (evidence.Excerpt: the table rows with the cells it
+    # uses, the sentence with the figure); filled by evidence.attach when the audit ends.
+    evidence: list = field(default_factory=list)

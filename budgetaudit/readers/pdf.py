@@ -178,6 +178,7 @@ def assemble(pages: list[PageContent]) -> list[Line]:
     paged = [(c, blocks(c, columns.get(c.key))) for c in pages]
     furniture = _repeated_band_texts([b for _, bs in paged for b in bs if b.band], len(pages))
     raw: list[tuple[str, int]] = []
+    spans: dict[int, tuple] = {}  # index in raw → the Line's spans, on the page as printed
     previous: tuple[PageContent, Block] | None = None
     header: list[str] = []  # the header rows of the last table read
     for content, page_blocks in paged:
@@ -192,10 +193,25 @@ def assemble(pages: list[PageContent]) -> list[Line]:
         for index, block in enumerate(kept):
             if raw and not (index == 0 and previous and _carried(previous, (content, block), columns)):
                 raw.append(("", raw[-1][1]))
-            raw.extend((row, content.number) for row in block.rows)
+            for row in block.rows:
+                if getattr(row, "spans", None):
+                    spans[len(raw)] = _on_page(row.spans, content)
+                raw.append((str(row), content.number))
         if kept:
             previous = (content, kept[-1])
-    return [Line(number=i, text=normalize(text), raw=text, page=page) for i, (text, page) in enumerate(raw, 1)]
+    return [Line(number=i, text=normalize(text), raw=text, page=page, spans=spans.get(i - 1, ()))
+            for i, (text, page) in enumerate(raw, 1)]
+
+
+def _on_page(spans: tuple, content: PageContent) -> tuple:
+    """Spans in the page's reading frame → on the page as printed (rounded to 0.1 pt)."""
+    frame = content.frame
+    out = []
+    for start, end, box in spans:
+        if frame is not None:
+            box = frame.unbox(box)
+        out.append((start, end, tuple(round(v, 1) for v in box)))
+    return tuple(out)
 
 
 # An amount (decimals or thousands separators) or a nil mark: what a 栏次 row (1 2 3 …) has not.

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..amounts import is_nil, parse_number, unit_of
-from .pdf_lines import Glyph, TextLine, join_wrapped, line_of
+from .pdf_lines import Glyph, TextLine, join_wrapped, line_of, placed_fields, union_box
 
 # Glyphs closer than this many ems belong to one word (with a blank glyph between them, the wider
 # SPACED_GAP_EMS); next to a digit a narrower gap splits
@@ -201,7 +201,7 @@ def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
     bounds = _bounds(columns)
     attached_at = {key: max(range(len(bounds)), key=lambda c: min(span[1], bounds[c][1]) - max(span[0], bounds[c][0]))
                    for key, span in attached.items()}
-    # Each printed line's cells: column → the pieces (baseline, text) printed in it.
+    # Each printed line's cells: column → the pieces (baseline, text, box) printed in it.
     cells: list[dict[int, list[tuple[float, str]]]] = []
     covered: dict[tuple[int, int], set[int]] = {}  # (line, column) → the columns its cell covers (merged)
     for i, ws in enumerate(table_words):
@@ -218,14 +218,15 @@ def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
         for c, gs in glyphs.items():
             printed = line_of(sorted(gs, key=lambda g: g.x0))
             if printed:
-                row[c] = [(lines[i].base, printed.text.replace("\t", " "))]
+                row[c] = [(lines[i].base, printed.text.replace("\t", " "), printed.box)]
         cells.append(row)
     _join_wrapped_headings(lines[:n_header], cells[:n_header], covered)
     headings = _header_rows(lines, cells, covered, n_header)
     rows = []
     for row in headings + [cells[i] for i in _join_wrapped_names(lines, cells, n_header)]:
-        fields = [join_wrapped([t for _, t in sorted(row.get(c, []))]) for c in range(len(columns))]
-        rows.append("\t".join(fields))
+        fields = [join_wrapped([p[1] for p in sorted(row.get(c, []))]) for c in range(len(columns))]
+        boxes = [union_box([p[2] for p in row.get(c, [])]) for c in range(len(columns))]
+        rows.append(placed_fields(fields, boxes))
     return rows
 
 
@@ -326,7 +327,7 @@ def _header_rows(lines: list[TextLine], cells: list[dict], covered: dict, n_head
     placed = []  # (middle, line, column)
     for i in range(n_header):
         for c, pieces in cells[i].items():
-            bases = [b for b, _ in pieces]
+            bases = [p[0] for p in pieces]
             placed.append(((min(bases) + max(bases)) / 2, i, c))
     placed.sort()
     levels: list[list[tuple[float, int, int]]] = []
@@ -357,7 +358,7 @@ def _join_wrapped_names(lines: list[TextLine], cells: list[dict], n_header: int)
     body = range(n_header, len(lines))
     figures = {i for i in body if _has_figure(lines[i])}
     figure_columns = {c for i in figures for c, pieces in cells[i].items()
-                      if any(_is_figure(t.strip(), False) for _, t in pieces)}
+                      if any(_is_figure(p[1].strip(), False) for p in pieces)}
     anchors = sorted(figures)
     gaps = sorted(lines[b].base - lines[a].base for a, b in zip(anchors, anchors[1:], strict=False))
     if not gaps:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .pdf_orientation import Frame, direction
+from .pdf_orientation import Box, Frame, direction
 
 # A gap wider than this many ems between two glyphs of one line separates fields (a tab); between
 # two numbers a narrower gap does (right-aligned amount columns of an unruled table sit close).
@@ -39,6 +39,11 @@ class Glyph(NamedTuple):
     def middle(self) -> float:
         """Vertical middle of the em box: what decides which table cell a glyph belongs to."""
         return self.base - 0.38 * self.size
+
+    @property
+    def box(self) -> Box:
+        """The glyph's em box (reading frame): a size above the baseline to a fifth below."""
+        return (self.x0, self.base - self.size, self.x1, self.base + 0.2 * self.size)
 
 
 def glyphs_of(chars: Iterable[dict[str, Any]], frame: Frame | None = None) -> list[Glyph]:
@@ -83,10 +88,17 @@ class TextLine:
     cid_glyphs: int  # glyphs pdfminer could not map to Unicode ("(cid:123)")
     visible: int
     glyphs: list[Glyph] = field(default_factory=list, repr=False)  # its glyphs, blanks too, left to right
+    # For each tab-separated field of ``text``: its box (reading frame), None for an empty field.
+    field_boxes: list[Box | None] = field(default_factory=list, repr=False)
 
     @property
     def top(self) -> float:
         return self.base - self.size
+
+    @property
+    def box(self) -> Box:
+        """The printed line's box in the reading frame."""
+        return (self.x0, self.base - self.size, self.x1, self.base + 0.2 * self.size)
 
     @property
     def center(self) -> float:
@@ -131,6 +143,7 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
     fields = 1
     cid = 0
     visible: list[Glyph] = []
+    field_boxes: list[list[Box]] = [[]]
     for g in glyphs:
         if not g.text.strip():
             pending_space = prev is not None
@@ -143,12 +156,14 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
             if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(prev.text) and _numeric(g.text)):
                 parts.append("\t")
                 fields += 1
+                field_boxes.append([])
             elif pending_space or gap > min(SPACE_GAP_POINTS, SPACE_GAP_EMS * em):
                 parts.append(" ")
         parts.append(g.text)
         if g.text.startswith("(cid:"):
             cid += 1
         visible.append(g)
+        field_boxes[-1].append(g.box)
         prev = g
         pending_space = False
     if not visible:
@@ -165,6 +180,7 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
         cid_glyphs=cid,
         visible=len(visible),
         glyphs=list(glyphs),
+        field_boxes=[union_box(b) for b in field_boxes],
     )
 
 
@@ -188,3 +204,57 @@ def join_wrapped(pieces: list[str]) -> str:
             out += " "
         out += piece
     return out
+
+
+# ---------------------------------------------------------------- where text is printed
+
+
+class Placed(str):
+    """Text (a table row's tab-separated fields, or a paragraph) that knows where its pieces are
+    printed: ``spans`` are (start, end, box) with offsets into the text and boxes in the page's
+    reading frame. It is a str, so everything that reads rows as text reads it unchanged; the
+    assembler turns the spans into the Line's (model.Line.spans), in page coordinates."""
+
+    __slots__ = ("spans",)
+
+    def __new__(cls, text: str, spans: tuple = ()):
+        obj = super().__new__(cls, text)
+        obj.spans = tuple(spans)
+        return obj
+
+
+def union_box(boxes: Iterable[Box | None]) -> Box | None:
+    got = [b for b in boxes if b is not None]
+    if not got:
+        return None
+    return (min(b[0] for b in got), min(b[1] for b in got), max(b[2] for b in got), max(b[3] for b in got))
+
+
+def placed_fields(fields: list[str], boxes: list[Box | None]) -> Placed:
+    """Fields joined with tabs, each with its box (an empty field or one with no box has no span)."""
+    spans = []
+    at = 0
+    for text, box in zip(fields, boxes, strict=False):
+        if text and box is not None:
+            spans.append((at, at + len(text), box))
+        at += len(text) + 1
+    return Placed("\t".join(fields), spans)
+
+
+def placed_line(line: TextLine) -> Placed:
+    """A printed line with wide gaps, its fields placed."""
+    return placed_fields(line.text.split("\t"), line.field_boxes)
+
+
+def placed_paragraph(lines: list[TextLine]) -> Placed:
+    """Printed lines of one paragraph joined as ``join_wrapped`` joins them, each line a span."""
+    text = join_wrapped([line.text for line in lines])
+    spans = []
+    at = 0
+    for line in lines:
+        piece = line.text.strip()
+        found = text.find(piece, at) if piece else -1
+        if found >= 0:
+            spans.append((found, found + len(piece), line.box))
+            at = found + len(piece)
+    return Placed(text, spans)

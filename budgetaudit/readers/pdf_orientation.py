@@ -56,6 +56,18 @@ class Frame:
             return (w - x1, h - bottom, w - x0, h - top)
         return b
 
+    def unbox(self, b: Box) -> Box:
+        """The inverse of ``box``: a box in the reading frame → on the page as printed."""
+        x0, top, x1, bottom = b
+        w, h = self.width, self.height
+        if self.angle == 90:
+            return (top, h - x1, bottom, h - x0)
+        if self.angle == 270:
+            return (w - bottom, x0, w - top, x1)
+        if self.angle == 180:
+            return (w - x1, h - bottom, w - x0, h - top)
+        return b
+
     def point(self, x: float, top: float) -> tuple[float, float]:
         x0, t0, _, _ = self.box((x, top, x, top))
         return x0, t0

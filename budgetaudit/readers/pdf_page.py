@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .pdf_columns import Memory, align_tables
-from .pdf_lines import TextLine, glyphs_of, join_wrapped, text_lines
+from .pdf_lines import TextLine, glyphs_of, placed_line, placed_paragraph, text_lines
 from .pdf_orientation import Frame, reading_frame
 from .pdf_tables import GridTable
 
@@ -49,6 +49,7 @@ class PageContent:
     glyphs: int = 0  # visible glyphs on the page
     cid_glyphs: int = 0  # glyphs without a Unicode mapping
     images: int = 0
+    frame: Frame | None = None  # the reading frame the page's boxes are in (Placed spans)
 
     @property
     def key(self) -> int:
@@ -73,7 +74,7 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
     frame = reading_frame(page.chars, float(page.width), float(page.height))
     glyphs = glyphs_of(page.chars, frame)
     width, height = frame.size
-    content = PageContent(number=number, width=width, height=height, images=len(page.images))
+    content = PageContent(number=number, width=width, height=height, images=len(page.images), frame=frame)
     visible = [g for g in glyphs if g.text.strip()]
     content.glyphs = len(visible)
     content.cid_glyphs = sum(1 for g in visible if g.text.startswith("(cid:"))
@@ -95,9 +96,9 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
 
     placed: list[tuple[float, int, TextLine | list[str]]] = []
     for t in tables:
-        rows = t.rows()
+        rows = t.placed_rows()
         if rows:
-            placed.append((t.bbox[1], 0, ["\t".join(r) for r in rows]))
+            placed.append((t.bbox[1], 0, rows))
     memory = memory if memory is not None else Memory()
     unruled = []
     lines = text_lines(prose)
@@ -153,7 +154,7 @@ def blocks(content: PageContent, column: Column | None) -> list[Block]:
     def flush() -> None:
         if paragraph:
             first = paragraph[0]
-            block = Block("prose", [join_wrapped([p.text for p in paragraph])], first, paragraph[-1])
+            block = Block("prose", [placed_paragraph(paragraph)], first, paragraph[-1])
             block.band = len(paragraph) == 1 and _in_band(first, content.height)
             out.append(block)
             paragraph.clear()
@@ -168,10 +169,10 @@ def blocks(content: PageContent, column: Column | None) -> list[Block]:
             flush()
             previous = out[-1] if out else None
             if previous and previous.kind == "columns" and previous.last:
-                previous.rows.append(item.text)
+                previous.rows.append(placed_line(item))
                 previous.last = item
             else:
-                out.append(Block("columns", [item.text], item, item))
+                out.append(Block("columns", [placed_line(item)], item, item))
             continue
         if paragraph and not continues(paragraph[-1], item, column):
             flush()

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .pdf_lines import Glyph, join_wrapped, text_lines
+from .pdf_lines import Glyph, Placed, join_wrapped, placed_fields, text_lines
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -105,4 +105,13 @@ class GridTable:
             fields = ["" if (r, c) not in self.cells else self.cell_text((r, c)) for c in range(self.n_cols)]
             if any(fields):
                 out.append(fields)
+        return out
+
+    def placed_rows(self) -> list[Placed]:
+        """``rows()`` as tab rows, each field placed at its cell's box."""
+        out = []
+        for r in range(self.n_rows):
+            fields = ["" if (r, c) not in self.cells else self.cell_text((r, c)) for c in range(self.n_cols)]
+            if any(fields):
+                out.append(placed_fields(fields, [self.cells.get((r, c)) for c in range(self.n_cols)]))
         return out

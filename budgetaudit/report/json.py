@@ -18,8 +18,11 @@ def _number(value: Decimal | None) -> str | None:
 
 
 def _location(loc: Location, path: str) -> dict:
-    return {"path": loc.path or path, "line": loc.line, "page": loc.page, "table": loc.table, "row": loc.row,
-            "column": loc.column}
+    out = {"path": loc.path or path, "line": loc.line, "page": loc.page, "table": loc.table, "row": loc.row,
+           "column": loc.column}
+    if loc.box is not None:  # PDFs only: where the number is printed on its page (model.Box)
+        out["box"] = [round(v, 1) for v in loc.box]
+    return out
 
 
 def _finding(f: Finding, path: str) -> dict:

@@ -59,9 +59,10 @@ def refuse_inputs(output: str | Path, inputs: Iterable[str | Path]) -> None:
             continue
 
 
-def write_report(output: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``output`` atomically; OutputError naming the file on any failure."""
-    data = text.encode("utf-8")
+def write_report(output: str | Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; bytes as they are, e.g. a workbook) to ``output`` atomically;
+    OutputError naming the file on any failure."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     target = os.path.realpath(output)  # write through a link to where it points, keep the link
     try:
         mode = os.stat(target).st_mode
@@ -144,6 +145,27 @@ class _GuardedStdout(io.TextIOBase):
 
     def write(self, text: str) -> int:
         return self._call("write", text)
+
+    def write_bytes(self, data: bytes) -> None:
+        """A binary report (a workbook): refused on a terminal, where it would only garble the screen."""
+        if self._stream is None:
+            raise StdoutFailed("standard output is closed; write the report with --output FILE")
+        if self.isatty():
+            raise StdoutFailed("a binary report is not shown on a terminal; write it with --output FILE "
+                               "or redirect standard output to a file")
+        buffer = getattr(self._stream, "buffer", None)
+        if buffer is None:
+            raise StdoutFailed("standard output takes no binary data; write the report with --output FILE")
+        self.flush()
+        try:
+            buffer.write(data)
+            buffer.flush()
+        except BrokenPipeError:
+            raise StdoutClosed() from None
+        except OSError as exc:
+            raise StdoutFailed(f"cannot write to standard output ({_reason(exc)})") from None
+        except ValueError as exc:
+            raise StdoutFailed(f"cannot write to standard output ({exc})") from None
 
     def flush(self) -> None:
         if self._stream is not None:

@@ -247,6 +247,7 @@ class Facts:
             table=table.kind,
             row=row_label(row),
             column=column_label(column.path) if column else None,
+            box=cell.box if cell else None,
         )
         if cell is None or cell.amount is None:
             return blank_term(label, loc)

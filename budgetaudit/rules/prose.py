@@ -34,7 +34,8 @@ def by_id(all_claims: list[Claim]) -> dict[int, Claim]:
 
 
 def location(claim: Claim, row: str | None = None) -> Location:
-    return Location(line=claim.line, page=claim.page, table=PROSE, row=row or claim.label or claim.canonical)
+    return Location(line=claim.line, page=claim.page, table=PROSE, row=row or claim.label or claim.canonical,
+                    span=claim.span if claim.span != (0, 0) else None)
 
 
 def term(claim: Claim, label: str | None = None, facts: Facts | None = None) -> Term:

@@ -52,7 +52,8 @@ def parse_blocks(table: Table, lines: list[Line], unit: str) -> None:
             if value and is_number_token(value):
                 amount = to_amount(value, unit)
                 if amount is not None:
-                    row.cells = [Cell(column=0, amount=amount, line=line.number, raw=value, page=line.page)]
+                    row.cells = [Cell(column=0, amount=amount, line=line.number, raw=value, page=line.page,
+                                      box=line.find_box(value))]
             table.rows.append(row)
 
 
@@ -183,7 +184,8 @@ def parse_space_blocks(table: Table, lines: list[Line], unit: str) -> None:
                       role="total" if key.endswith("合计") else "item")
             amount = to_amount(e.value, unit) if e.value else None
             if amount is not None:
-                row.cells = [Cell(column=0, amount=amount, line=e.line.number, raw=e.value, page=e.line.page)]
+                row.cells = [Cell(column=0, amount=amount, line=e.line.number, raw=e.value, page=e.line.page,
+                                  box=e.line.find_box(e.value))]
             table.rows.append(row)
 
 

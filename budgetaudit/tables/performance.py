@@ -32,7 +32,7 @@ def _amount_cell(cells: list[str], line: Line, unit: str) -> Cell | None:
         if text and is_number_token(text):
             amount = to_amount(text, unit)
             if amount is not None:
-                return Cell(column=0, amount=amount, line=line.number, raw=text, page=line.page)
+                return Cell(column=0, amount=amount, line=line.number, raw=text, page=line.page, box=line.find_box(text))
     return None
 
 
@@ -79,7 +79,8 @@ def _parse_overall(table: Table, lines: list[Line], unit: str) -> None:
         if m is not None:
             amount = to_amount(m.group(), unit)
             if amount is not None:
-                row.cells = [Cell(column=0, amount=amount, line=line.number, raw=m.group(), page=line.page)]
+                row.cells = [Cell(column=0, amount=amount, line=line.number, raw=m.group(), page=line.page,
+                                 box=line.find_box(m.group()))]
         table.rows.append(row)
 
 

@@ -80,14 +80,14 @@ def build_row(pending: PendingRow, n_columns: int, ids: list[Identity], unit: st
         printed = None
     chosen, alternatives = place(amounts, n_columns, ids, printed)  # type: ignore[arg-type]
     cells = [
-        Cell(column=c, amount=a, line=s.line.number, raw=s.text, page=s.line.page)
+        Cell(column=c, amount=a, line=s.line.number, raw=s.text, page=s.line.page, box=printed_box(s))
         for c, a, s in zip(chosen, amounts, sources, strict=False)
     ]
     taken = {c.column for c in cells}
     for nil in nils:
         if nil.position is not None and nil.position < n_columns and nil.position not in taken:
             cells.append(Cell(column=nil.position, amount=None, line=nil.line.number, raw=nil.text,
-                              page=nil.line.page))
+                              page=nil.line.page, box=printed_box(nil)))
     cells.sort(key=lambda c: c.column)
     name = collapse(pending.label)
     role = pending.role or role_of(name, pending.code)
@@ -103,6 +103,17 @@ def build_row(pending: PendingRow, n_columns: int, ids: list[Identity], unit: st
         page=pending.line.page,
     )
     return row, alternatives
+
+
+def printed_box(p: Printed):
+    """Where the number is printed (PDF lines only): its cell's box, else where its text appears."""
+    if not p.line.spans:
+        return None
+    if p.cell is not None:
+        box = p.line.field_box(p.cell)
+        if box is not None:
+            return box
+    return p.line.find_box(p.text)
 
 
 def role_of(name: str, code: str | None) -> str:

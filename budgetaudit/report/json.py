@@ -7,7 +7,10 @@ from decimal import Decimal
 
 from .. import __version__
 from ..audit import DocumentResult
+from ..baseline import fingerprints
 from ..model import Finding, Location
+from .coverage import unchecked
+from .places import public_finding
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -21,7 +24,7 @@ def _location(loc: Location) -> dict:
     return {"line": loc.line, "page": loc.page, "table": loc.table, "row": loc.row, "column": loc.column}
 
 
-def _finding(f: Finding) -> dict:
+def _finding(f: Finding, fingerprint: str) -> dict:
     return {
         "rule": f.rule,
         "severity": f.severity,
@@ -31,6 +34,7 @@ def _finding(f: Finding) -> dict:
         "actual": _number(f.actual),
         "difference": _number(f.difference),
         "locations": [_location(loc) for loc in f.locations],
+        "fingerprint": fingerprint,
     }
 
 
@@ -39,9 +43,10 @@ def _unread(u) -> dict:
             "reason": u.reason}
 
 
-def _document(item: DocumentResult, show_rounding: bool) -> dict:
+def _document(item: DocumentResult, show_rounding: bool, rules: list | None) -> dict:
     doc = item.document
     findings = item.result.shown(show_rounding) if item.result else []
+    prints = fingerprints(item.path, doc, findings)
     cov = item.result.coverage if item.result else None
     return {
         "path": item.path,
@@ -55,12 +60,23 @@ def _document(item: DocumentResult, show_rounding: bool) -> dict:
         "tables_read": cov.read if cov else 0,
         "tables_unread": [_unread(u) for u in cov.unread] if cov else [],
         "disclosure": cov.disclosure if cov else None,
-        "findings": [_finding(f) for f in findings],
+        "unchecked": [{"rule": r, "reason": why} for r, why in unchecked(item, rules or [])],
+        "findings": [_finding(public_finding(item, f), fp) for f, fp in zip(findings, prints, strict=True)],
     }
 
 
-def render(results: list[DocumentResult], show_rounding: bool = False) -> str:
-    documents = [_document(r, show_rounding) for r in results]
+def _baseline(applied) -> dict:
+    return {
+        "file": applied.file,
+        "accepted": [{"path": path, "rule": f.rule, "fingerprint": fp, "reason": reason, "message": f.message}
+                     for path, f, fp, reason in applied.accepted],
+        "stale": [{"document": e.document, "rule": e.rule, "fingerprint": e.fingerprint, "reason": e.reason,
+                   "message": e.message} for e in applied.stale],
+    }
+
+
+def render(results: list[DocumentResult], show_rounding: bool = False, applied=None, rules: list | None = None) -> str:
+    documents = [_document(r, show_rounding, rules) for r in results]
     counts = {"error": 0, "warning": 0, "info": 0}
     for d in documents:
         for f in d["findings"]:
@@ -77,4 +93,6 @@ def render(results: list[DocumentResult], show_rounding: bool = False) -> str:
             **counts,
         },
     }
+    if applied is not None:
+        payload["baseline"] = _baseline(applied)
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

@@ -51,6 +51,8 @@ def sort_key(f: Finding):
 def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     chosen = [r for r in rules if applies(r, doc)]
     disclosure = reading.is_disclosure(doc)
+    if not disclosure:  # nothing of a disclosure to check: say once that it is none
+        chosen = [r for r in chosen if r.kind == "completeness" and r.compiled == "disclosure"]
     table_rules = [r for r in chosen if r.kind in TABLE_KINDS]
     first = _run(table_rules, Facts(doc))
     misread = reading.misread_tables(doc, first.findings)
@@ -61,6 +63,7 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
         result = _run([r for r in chosen if r.kind not in TABLE_KINDS], facts, first)
     result.coverage = reading.coverage(doc, misread)
     result.coverage.disclosure = disclosure
+    result.coverage.latin = not disclosure and reading.written_in_latin(doc)
     _promote_isolated_rounding(result, {r.id for r in table_rules})
     if doc.source == "pdf" or doc.parts:
         for f in result.findings + result.rounding:
@@ -137,9 +140,6 @@ def _promote_isolated_rounding(result: AuditResult, table_rules: set[str]) -> No
 
 # ---------------------------------------------------------------- documents of a batch
 
-SUPPORTED = (".txt", ".md", ".pdf")
-
-
 @dataclass
 class DocumentResult:
     """One input of a batch: its document and findings, or why it could not be read."""
@@ -157,61 +157,6 @@ class DocumentResult:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-@dataclass
-class Inputs:
-    files: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files of other types found in folders
-    missing: list[str] = field(default_factory=list)  # paths that do not exist
-    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why) for paths that cannot be read
-
-
-def collect_inputs(paths: list[str]) -> Inputs:
-    """Files to audit: the files named, and .txt/.md/.pdf files under folders (recursively).
-
-    Folders are walked following links, each folder once (a link back up is no loop); a folder or
-    path that cannot be read is an input that failed, with its reason, never silently left out.
-    """
-    import errno
-    import os
-    import stat
-    from pathlib import Path
-
-    out = Inputs()
-    for raw in paths:
-        try:
-            mode = os.stat(raw).st_mode
-        except OSError as exc:
-            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                out.missing.append(raw)
-            else:
-                out.unreadable.append((raw, f"cannot be read ({exc.strerror or exc})"))
-            continue
-        if not stat.S_ISDIR(mode):
-            out.files.append(raw)
-            continue
-        found: list[Path] = []
-        seen: set[tuple[int, int]] = set()
-
-        def refused(exc: OSError, top: str = raw) -> None:
-            out.unreadable.append((exc.filename or top, f"folder cannot be read ({exc.strerror or exc})"))
-
-        for folder, dirs, names in os.walk(raw, onerror=refused, followlinks=True):
-            try:
-                st = os.stat(folder)
-            except OSError:
-                dirs[:] = []
-                continue
-            if (st.st_dev, st.st_ino) in seen:
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found += [Path(folder, n) for n in names if not n.startswith(".") and os.path.isfile(os.path.join(folder, n))]
-        for f in sorted(found):
-            (out.files if f.suffix.lower() in SUPPORTED else out.skipped).append(str(f))
-    return out
 
 
 def audit_file(path: str, rules: list[Rule]) -> DocumentResult:

@@ -25,7 +25,6 @@ from .report.output import (
 )
 
 app = typer.Typer(
-    add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Audit Chinese government budget and final-account disclosures (预算/决算公开).",
@@ -38,6 +37,12 @@ MAX_TIMEOUT = 7 * 24 * 3600.0  # a week per file
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader stopped reading
 
 
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class TablesFormat(str, Enum):
     text = "text"
     json = "json"
@@ -45,7 +50,8 @@ class TablesFormat(str, Enum):
 
 
 def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"budgetaudit: {message}", err=True)
+    for line in message.splitlines() or [""]:  # several problems (a rule pack's): a line each
+        typer.echo(f"budgetaudit: {line}", err=True)
     raise typer.Exit(code)
 
 
@@ -82,6 +88,10 @@ def _finite_seconds(value: float) -> float:
     return value
 
 
+def _finite_seconds_or_none(value: float | None) -> float | None:
+    return None if value is None else _finite_seconds(value)
+
+
 @app.callback(invoke_without_command=True)
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
@@ -96,7 +106,7 @@ def tables(
     file: Path = typer.Argument(..., help="A .txt/.md or .pdf disclosure document."),
     format: TablesFormat = typer.Option(TablesFormat.text, "--format", "-f", help="text, json or csv."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
-    color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    color: ColorMode = typer.Option("auto", "--color", help="auto, always or never."),
 ) -> None:
     """Show the tables recognised in FILE, with their line numbers."""
     from .loader import load_document
@@ -116,7 +126,7 @@ def tables(
         text = tables_view.to_csv(doc)
     else:
         if output is None:
-            tables_view.print_rich(doc, color=color)
+            tables_view.print_rich(doc, color=color.value)
             return
         text = tables_view.to_plain(doc)
     if output is None:
@@ -144,12 +154,6 @@ class FailOn(str, Enum):
     warning = "warning"
 
 
-class ColorMode(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
 def _split_ids(values: list[str] | None) -> list[str]:
     return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
 
@@ -164,30 +168,36 @@ def _load_rules(extra: list[Path] | None):
         _fail(str(exc))
 
 
-@app.command()
-def check(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders to audit (.txt, .md, .pdf; folders recursively).")] = None,
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or prefixes (comma-separated).")] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or prefixes (comma-separated).")] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json, sarif, junit, github, html (one self-contained page) or xlsx (a workbook).")] = CheckFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity.")] = FailOn.error,
-    show_rounding: Annotated[bool, typer.Option("--show-rounding", help="Also show differences within rounding.")] = False,
-    color: Annotated[ColorMode, typer.Option("--color", help="auto, always or never.")] = ColorMode.auto,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="One line per finding, no headers or summary.")] = False,
-    statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead of findings.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: the number of CPUs).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, max=MAX_TIMEOUT, callback=_finite_seconds, help="Seconds one file may take before it is reported as failed.")] = 600.0,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit every file afresh; neither read nor write the cache.")] = False,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Files of one entity, comma-separated, to audit as a set whatever their names say (one disclosure when of the same kind and year); repeatable.")] = None,
-    no_sets: Annotated[bool, typer.Option("--no-sets", help="Audit every file on its own: no automatic sets (prose + tables files, years, 部门 + 单位).")] = False,
-) -> None:
-    """Audit disclosure documents against the rule packs and report every discrepancy."""
+CONFIG_OPTION = typer.Option("--config", help="Use this budgetaudit.toml or pyproject.toml instead of the one found "
+                                                "from the current folder upward.")
+ISOLATED_OPTION = typer.Option("--isolated", help="Ignore every settings file.")
+
+
+def _settings(config: Path | None, isolated: bool):
+    from .config import ConfigError, find, load
+
+    if config is not None and isolated:
+        _fail("--config and --isolated: choose one")
+    try:
+        if isolated:
+            return load(None)
+        if config is not None:
+            if not config.is_file():
+                _fail(f"{config}: no such settings file")
+            return load(config)
+        return load(find())
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude, jobs, timeout, no_cache,
+               show_rounding, output, set_=None, no_sets=False):
+    """The batch both `check` and `baseline` run: settings and options merged, inputs walked, audited,
+    sets judged. Returns the results, the rules chosen and the sets."""
     from . import batch
-    from .audit import DocumentResult, collect_inputs
-    from .report import json as json_report
-    from .report import text as text_report
+    from .audit import DocumentResult
+    from .inputs import collect_inputs
+    from .inputs import default_exclude as builtin_exclude
     from .sets import Grouping, judge_sets, norm_path
 
     paths = list(paths or [])
@@ -195,13 +205,18 @@ def check(
         _fail("name the files or folders to audit")
     if any(not p.strip() for p in paths):
         _fail('an empty path ("") names no file or folder')
-    ruleset = _load_rules(rules)
+    packs = list(settings.rules) + list(rules or [])
+    ruleset = _load_rules(packs)
     try:
-        chosen = ruleset.select(_split_ids(select), _split_ids(ignore))
+        chosen = ruleset.select(_split_ids(select) or settings.select, _split_ids(ignore) or settings.ignore)
     except ValueError as exc:
         _fail(str(exc))
+    walk_default = settings.default_exclude if default_exclude is None else default_exclude
+    patterns = (builtin_exclude() if walk_default else []) + settings.exclude + _split_ids(exclude)
     grouping = Grouping(auto=not no_sets, forced=_forced_sets(set_))
-    inputs = collect_inputs(paths)
+    stdin = _stdin_document(paths)
+    files_named = [stdin.name if p == "-" and stdin else p for p in paths]
+    inputs = collect_inputs(files_named, exclude=patterns)
     named = {norm_path(f) for f in inputs.files}
     extra = collect_inputs([p for group in grouping.forced for p in group if norm_path(p) not in named])
     for f in extra.files:  # the files of a --set are audited even when no PATH names them
@@ -210,12 +225,13 @@ def check(
             inputs.files.append(f)
     inputs.missing += [m for m in extra.missing if m not in inputs.missing]
     inputs.unreadable += extra.unreadable
-    _check_output(output, inputs.files + _pack_files(rules))
-    for skipped in inputs.skipped:
-        typer.echo(f"budgetaudit: note: skipped {skipped} (not .txt, .md or .pdf)", err=True)
+    _check_output(output, inputs.files + _pack_files(packs))
+    if inputs.skipped:
+        typer.echo(f"budgetaudit: note: skipped {inputs.skipped_summary()}", err=True)
     if not inputs.files and not inputs.missing and not inputs.unreadable:
         _fail("no .txt, .md or .pdf files found in " + ", ".join(paths))
-    results = batch.audit_files(inputs.files, chosen, jobs=jobs, timeout=timeout, use_cache=not no_cache,
+    results = batch.audit_files(inputs.files, chosen, jobs=jobs or settings.jobs,
+                                timeout=timeout or settings.timeout or DEFAULT_TIMEOUT, use_cache=not no_cache,
                                 show_rounding=show_rounding, keep=grouping.kept(),
                                 note=lambda m: typer.echo(f"budgetaudit: note: {m}", err=True))
     sets = judge_sets(results, chosen, grouping)
@@ -223,14 +239,111 @@ def check(
         typer.echo(f"budgetaudit: note: {problem}", err=True)
     results += [DocumentResult(m, error="no such file or directory") for m in inputs.missing]
     results += [DocumentResult(path, error=why) for path, why in inputs.unreadable]
+    kept = []
     for r in results:
+        if stdin and r.path == stdin.name:
+            r.path = "-"
+        if r.ok and r.path in inputs.walked and r.result.coverage.latin:
+            # Found by walking a folder, and written in Latin letters: a README or a manual beside the
+            # disclosures. (A Chinese file with nothing of a disclosure may be one read as nothing:
+            # that stays in the report, as CC507.)
+            typer.echo(f"budgetaudit: note: skipped {r.path} (not a 预算/决算 disclosure: written in Latin letters)",
+                       err=True)
+            continue
+        if r.ok:
+            off = [i.upper() for i in settings.ignored_for(r.path)]
+            if off:
+                r.result.findings = [f for f in r.result.findings if not any(f.rule.startswith(i) for i in off)]
+                r.result.rounding = [f for f in r.result.rounding if not any(f.rule.startswith(i) for i in off)]
+        kept.append(r)
+    for r in kept:
         if not r.ok:
             typer.echo(f"budgetaudit: {r.path}: {r.error}", err=True)
-    if format is not CheckFormat.text:
-        if format is CheckFormat.json:
-            text = json_report.render(results, show_rounding, sets)
+    return kept, chosen, sets
+
+
+DEFAULT_TIMEOUT = 600.0
+STDIN_LIMIT = 64 * 1024**2
+
+
+class _Stdin:
+    """A document read from standard input, kept in a temporary file for the readers."""
+
+    def __init__(self, name: str, folder):
+        self.name = name
+        self.folder = folder
+
+
+def _stdin_document(paths: list[str]) -> _Stdin | None:
+    import tempfile
+
+    if "-" not in paths:
+        return None
+    if paths.count("-") > 1:
+        _fail('"-" (standard input) can be given once')
+    data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    if len(data) > STDIN_LIMIT:
+        _fail(f"-: standard input over {STDIN_LIMIT // 1024**2} MiB")
+    folder = tempfile.TemporaryDirectory(prefix="budgetaudit-stdin-")
+    suffix = ".pdf" if data.lstrip()[:5] == b"%PDF-" else ".txt"
+    path = Path(folder.name) / f"stdin{suffix}"
+    path.write_bytes(data)
+    return _Stdin(str(path), folder)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders to audit (.txt, .md, .pdf; folders recursively; - for standard input).")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or prefixes (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or prefixes (comma-separated).")] = None,
+    format: Annotated[CheckFormat | None, typer.Option("--format", "-f", help="text, json, sarif, junit, github, html (one self-contained page) or xlsx (a workbook); default text.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity (default: error).")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (2 still means an input or usage failed).")] = False,
+    show_rounding: Annotated[bool | None, typer.Option("--show-rounding/--hide-rounding", help="Also show differences within rounding.", show_default=False)] = None,
+    color: Annotated[ColorMode, typer.Option("--color", help="auto, always or never.")] = ColorMode.auto,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="One line per finding, no headers or summary.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule, and the rules that could not be evaluated, instead of findings.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: the number of CPUs).")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=1, max=MAX_TIMEOUT, callback=_finite_seconds_or_none, help="Seconds one file may take before it is reported as failed (default: 600).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit every file afresh; neither read nor write the cache.")] = False,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files and folders matching these globs when walking folders (comma-separated; repeatable).")] = None,
+    default_exclude: Annotated[bool | None, typer.Option("--default-exclude/--no-default-exclude", help="Skip tooling and build folders (.git, *.egg-info, node_modules …) when walking folders.", show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Hide the findings accepted in this baseline file (see `budgetaudit baseline`).")] = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore the baseline named in the settings.")] = False,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Files of one entity, comma-separated, to audit as a set whatever their names say (one disclosure when of the same kind and year); repeatable.")] = None,
+    no_sets: Annotated[bool, typer.Option("--no-sets", help="Audit every file on its own: no automatic sets (prose + tables files, years, 部门 + 单位).")] = False,
+    config: Annotated[Path | None, CONFIG_OPTION] = None,
+    isolated: Annotated[bool, ISOLATED_OPTION] = False,
+) -> None:
+    """Audit disclosure documents against the rule packs and report every discrepancy."""
+    from .report import json as json_report
+    from .report import text as text_report
+
+    settings = _settings(config, isolated)
+    rounding = settings.show_rounding if show_rounding is None else show_rounding
+    rounding = bool(rounding)
+    fmt = format or CheckFormat(settings.format or "text")
+    severity = (fail_on.value if fail_on else None) or settings.fail_on or "error"
+    accepted = _load_baseline(None if no_baseline else baseline or settings.baseline)
+    results, chosen, sets = _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude, jobs,
+                                       timeout, no_cache, rounding, output, set_, no_sets)
+    from .report.coverage import never_bound, rule_tables
+
+    for rule in never_bound(results, chosen):
+        typer.echo(f"budgetaudit: note: rule {rule.id} ({rule.source}) was checked against no document: "
+                   f"its tables ({'、'.join(sorted(rule_tables(rule))) or '—'}) were read in none", err=True)
+    applied = None
+    if accepted is not None:
+        from . import baseline as baseline_module
+
+        applied = baseline_module.apply(accepted, results)
+    if fmt is not CheckFormat.text:
+        if fmt is CheckFormat.json:
+            text = json_report.render(results, rounding, sets, applied, chosen)
         else:
-            text = _machine_report(format.value).render(results, chosen, show_rounding)
+            text = _machine_report(fmt.value).render(results, chosen, rounding, applied)
         if output is None:
             if isinstance(text, bytes):
                 write_bytes = getattr(sys.stdout, "write_bytes", None)  # the guarded stdout (report.output)
@@ -245,13 +358,69 @@ def check(
     else:
         if output is None:
             console = text_report.make_console(color.value)
-            text_report.render(console, results, show_rounding, quiet, statistics, sets)
+            text_report.render(console, results, rounding, quiet, statistics, sets, applied, chosen)
         else:
             mode = "never" if color is ColorMode.auto else color.value
             console = text_report.make_console(mode, file=io.StringIO())
-            text_report.render(console, results, show_rounding, quiet, statistics, sets)
+            text_report.render(console, results, rounding, quiet, statistics, sets, applied, chosen)
             _write(output, console.file.getvalue())
-    raise typer.Exit(_exit_code(results, fail_on.value, show_rounding))
+    code = _exit_code(results, severity, rounding)
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
+
+
+def _load_baseline(path: Path | None):
+    from .baseline import BaselineError, load
+
+    if path is None:
+        return None
+    try:
+        return load(path)
+    except BaselineError as exc:
+        _fail(str(exc))
+
+
+@app.command("baseline")
+def write_baseline(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to audit, as for `check`.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The baseline file (default: the settings' `baseline`, else budgetaudit-baseline.yaml).")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule pack (file or folder); repeatable.")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or prefixes (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or prefixes (comma-separated).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files and folders matching these globs when walking folders.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit every file afresh.")] = False,
+    config: Annotated[Path | None, CONFIG_OPTION] = None,
+    isolated: Annotated[bool, ISOLATED_OPTION] = False,
+) -> None:
+    """Write the current findings to a baseline file, each with an empty `reason` to fill (出错说明).
+
+    Reasons already written for findings that still occur are kept."""
+    from .baseline import BaselineError, load, write
+
+    settings = _settings(config, isolated)
+    target = output or settings.baseline or Path("budgetaudit-baseline.yaml")
+    results, _, _ = _audit_run(paths, settings, rules, select, ignore, exclude, None, jobs, None, no_cache, False,
+                               target)
+    previous = None
+    if target.is_file():
+        try:
+            previous = load(target)
+        except BaselineError:
+            previous = None  # entries without reasons yet: start again from the findings
+    text, count = write(target, results, previous)
+    _write(target, text)
+    typer.echo(f"budgetaudit: wrote {count} finding(s) to {target}; fill each `reason` (出错说明) to accept it",
+               err=True)
+    raise typer.Exit(2 if any(not r.ok for r in results) else 0)
+
+
+@app.command("config")
+def show_config(
+    config: Annotated[Path | None, CONFIG_OPTION] = None,
+    isolated: Annotated[bool, ISOLATED_OPTION] = False,
+) -> None:
+    """Show the settings a `check` run here would use, and the file they come from."""
+    sys.stdout.write(_settings(config, isolated).shown())
 
 
 def _forced_sets(values: list[str] | None) -> list[list[str]]:
@@ -309,7 +478,10 @@ def list_rules(
         table.add_column(name)
     for r in ruleset.rules:
         table.add_row(r.id, r.severity, r.title, r.pack)
-    Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    console.print(table)
+    console.print("severity 为规则的默认级别：差额只有末位一个单位（尾差）、表格可能缺行或口径可能不同时，"
+                  "该条发现降一级报告（error → warning），仅为舍入差异的为 info（--show-rounding 显示）。")
 
 
 @app.command()

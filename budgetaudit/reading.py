@@ -208,6 +208,7 @@ class Coverage:
     unread: list[Unread] = field(default_factory=list)
     disclosure: bool = True
     read_kinds: set[str] = field(default_factory=set)
+    latin: bool = False  # written mostly in Latin letters: some other document (a README), not a failed disclosure
 
     def unchecked(self, kinds) -> bool:
         """True when the tables of ``kinds`` are printed but none of them was read (or the file is
@@ -289,10 +290,24 @@ def coverage(doc: Document, misread: list[Misread]) -> Coverage:
 # ---------------------------------------------------------------- not a disclosure
 
 def is_disclosure(doc: Document) -> bool:
-    """A 预算/决算 disclosure prints tables, or writes a 情况说明 in its vocabulary."""
+    """A 预算/决算 disclosure is written in Chinese, and prints tables or writes a 情况说明 in its
+    vocabulary. A text mostly in Latin letters (a README, a manual) only quotes table titles."""
+    if written_in_latin(doc):
+        return False
     if doc.tables or any(e.kind for e in doc.titles) or any(e.kind for e in doc.toc):
         return True
     words = vocabulary()["disclosure_words"]
     text = "".join(line.text for line in doc.lines)
     hits = sum(1 for w in words if w in text)
     return hits >= vocabulary()["disclosure_min_words"]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def written_in_latin(doc: Document) -> bool:
+    """Whether Latin letters are more than ``latin_share_max`` of the document's letters."""
+    text = "".join(line.text for line in doc.lines)
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    return latin > 0 and latin / (cjk + latin) > vocabulary()["latin_share_max"]

@@ -63,13 +63,14 @@ def test_json_report_is_the_contract(broken_000):
     assert data["tool"] == "budgetaudit"
     (doc,) = data["documents"]
     assert set(doc) == {"path", "status", "error", "kind", "year", "entity", "tables", "tables_printed",
-                        "tables_read", "tables_unread", "disclosure", "sets", "findings"}
+                        "tables_read", "tables_unread", "disclosure", "sets", "unchecked", "findings"}
     # the 目录 lists five tables the file does not print (CC501): printed = listed, none of them read
     assert (doc["tables_printed"], doc["tables_read"], doc["disclosure"]) == (18, 13, True)
     assert {u["reason"] for u in doc["tables_unread"]} == {"listed"} and len(doc["tables_unread"]) == 5
     assert (doc["status"], doc["kind"], doc["year"], doc["entity"]) == ("ok", "预算", 2026, "辽宁省医疗保障局本级")
     bt101 = next(f for f in doc["findings"] if f["rule"] == "BT101")
-    assert set(bt101) == {"rule", "severity", "title", "message", "expected", "actual", "difference", "locations"}
+    assert set(bt101) == {"rule", "severity", "title", "message", "expected", "actual", "difference", "locations",
+                          "fingerprint"}
     assert bt101["severity"] == "error"
     assert bt101["message"] == "收入总计 7,676.28 ≠ 支出总计 7,667.28（差 9.00 万元）"
     assert (bt101["expected"], bt101["actual"], bt101["difference"]) == ("7676.28", "7667.28", "9.00")

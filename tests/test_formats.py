@@ -97,11 +97,12 @@ def test_sarif_maps_severity_and_puts_pdf_pages_in_the_region():
     run = json.loads(sarif.render([pdf_result()], rules))["runs"][0]
     error, warning, note = run["results"]
     assert (error["level"], warning["level"], note["level"]) == ("error", "warning", "note")
-    region = error["locations"][0]["physicalLocation"]["region"]
-    assert region == {"startLine": 118, "properties": {"page": 7}}
+    # a PDF's findings name pages, never the reader's internal line numbers (118 here)
+    physical = error["locations"][0]["physicalLocation"]
+    assert "region" not in physical and physical["properties"] == {"page": 7}
     assert error["message"]["text"].endswith("（第 7、10 页）")
     (related,) = error["relatedLocations"]
-    assert related["physicalLocation"]["region"] == {"startLine": 190, "properties": {"page": 10}}
+    assert "region" not in related["physicalLocation"] and related["physicalLocation"]["properties"] == {"page": 10}
     assert related["message"]["text"] == "支出决算表·210 卫生健康支出·本年支出合计"
     assert warning["locations"][0]["physicalLocation"] == {  # no line: no region, which needs a start
         "artifactLocation": {"uri": "%E5%86%B3%E7%AE%97.pdf", "uriBaseId": "%SRCROOT%"},
@@ -151,8 +152,8 @@ def test_junit_puts_every_finding_of_a_rule_in_its_failure():
     assert failure.get("type") == "error"
     assert failure.get("message") == "九、卫生健康支出：236.63 ≠ 236.64（另有 1 处）"
     assert failure.text.splitlines() == [
-        "决算.pdf:118（第7页）, 190（第10页）: error FT203 九、卫生健康支出：236.63 ≠ 236.64",
-        "决算.pdf:130（第8页）: warning FT203 第二处"]
+        "决算.pdf:第7页, 第10页: error FT203 九、卫生健康支出：236.63 ≠ 236.64",
+        "决算.pdf:第8页: warning FT203 第二处"]
 
 
 # ---------------------------------------------------------------- GitHub
@@ -180,8 +181,8 @@ def test_github_annotations_name_file_line_and_rule(batch):
 
 def test_github_maps_severity_escapes_and_names_pages():
     lines = github.render([pdf_result()]).splitlines()
-    assert lines[0] == ("::error file=决算.pdf,line=118,title=FT203 各表支出合计一致::"
-                        "第7页：九、卫生健康支出：236.63 ≠ 236.64（另见第190行（第10页））")
+    assert lines[0] == ("::error file=决算.pdf,title=FT203 各表支出合计一致::"
+                        "第7页：九、卫生健康支出：236.63 ≠ 236.64（另见第10页）")
     assert lines[1] == "::warning file=决算.pdf,title=FN302 说明与表格一致::第20页：说明, 第一段:%0A数字不符"
     assert lines[2] == "::notice file=决算.pdf,title=CN409 提示::仅供参考"
     assert github.command("error", "100%", file="a,b:c.txt") == "::error file=a%2Cb%3Ac.txt::100%25"

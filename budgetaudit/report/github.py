@@ -2,7 +2,8 @@
 
 ``::error file=samples/x.txt,line=252,title=BT101 收入总计等于支出总计::收入总计 7,676.28 ≠ …``
 Severity maps error→error, warning→warning, info→notice. The annotation sits on the line of the
-finding's first number; its other lines, and a PDF's pages, are named in the message. An input
+finding's first number (a PDF's: on the file, its page first in the message — a PDF has no
+lines to open); its other lines, and a PDF's pages, are named in the message. An input
 that could not be read is an error annotation on that file.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from ..audit import DocumentResult
 from ..model import Finding, Location
+from .places import public_finding
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -50,11 +52,12 @@ def annotation(path: str, f: Finding) -> str:
                    line=primary.line if primary is not None else None, title=f"{f.rule} {f.title}")
 
 
-def render(results: list[DocumentResult], rules: list | None = None, show_rounding: bool = False) -> str:
+def render(results: list[DocumentResult], rules: list | None = None, show_rounding: bool = False,
+           applied=None) -> str:
     lines = []
     for item in results:
         if not item.ok:
             lines.append(command("error", f"无法读取：{item.error}", file=item.path, title="budgetaudit"))
             continue
-        lines.extend(annotation(item.path, f) for f in item.result.shown(show_rounding))
+        lines.extend(annotation(item.path, public_finding(item, f)) for f in item.result.shown(show_rounding))
     return "".join(line + "\n" for line in lines)

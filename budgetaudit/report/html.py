@@ -438,7 +438,7 @@ document.addEventListener('keydown',function(e){
 """
 
 
-def render(results: list[DocumentResult], rules=None, show_rounding: bool = False) -> str:
+def render(results: list[DocumentResult], rules=None, show_rounding: bool = False, applied=None) -> str:
     sections = []
     styles = []
     for n, item in enumerate(results, 1):

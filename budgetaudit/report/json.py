@@ -7,7 +7,10 @@ from decimal import Decimal
 
 from .. import __version__
 from ..audit import DocumentResult
+from ..baseline import fingerprints
 from ..model import Finding, Location
+from .coverage import unchecked
+from .places import public_finding
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -25,7 +28,7 @@ def _location(loc: Location, path: str) -> dict:
     return out
 
 
-def _finding(f: Finding, path: str) -> dict:
+def _finding(f: Finding, path: str, fingerprint: str) -> dict:
     out = {
         "rule": f.rule,
         "severity": f.severity,
@@ -35,6 +38,7 @@ def _finding(f: Finding, path: str) -> dict:
         "actual": _number(f.actual),
         "difference": _number(f.difference),
         "locations": [_location(loc, path) for loc in f.locations],
+        "fingerprint": fingerprint,
     }
     if f.set is not None:
         out["set"] = f.set
@@ -46,9 +50,10 @@ def _unread(u) -> dict:
             "reason": u.reason}
 
 
-def _document(item: DocumentResult, show_rounding: bool) -> dict:
+def _document(item: DocumentResult, show_rounding: bool, rules: list | None) -> dict:
     doc = item.document
     findings = item.result.shown(show_rounding) if item.result else []
+    prints = fingerprints(item.path, doc, findings)
     cov = item.result.coverage if item.result else None
     return {
         "path": item.path,
@@ -63,7 +68,8 @@ def _document(item: DocumentResult, show_rounding: bool) -> dict:
         "tables_unread": [_unread(u) for u in cov.unread] if cov else [],
         "disclosure": cov.disclosure if cov else None,
         "sets": list(item.sets),
-        "findings": [_finding(f, item.path) for f in findings],
+        "unchecked": [{"rule": r, "reason": why} for r, why in unchecked(item, rules or [])],
+        "findings": [_finding(public_finding(item, f), item.path, fp) for f, fp in zip(findings, prints, strict=True)],
     }
 
 
@@ -73,8 +79,19 @@ def _set(s) -> dict:
             "missing": s.missing}
 
 
-def render(results: list[DocumentResult], show_rounding: bool = False, sets: list | None = None) -> str:
-    documents = [_document(r, show_rounding) for r in results]
+def _baseline(applied) -> dict:
+    return {
+        "file": applied.file,
+        "accepted": [{"path": path, "rule": f.rule, "fingerprint": fp, "reason": reason, "message": f.message}
+                     for path, f, fp, reason in applied.accepted],
+        "stale": [{"document": e.document, "rule": e.rule, "fingerprint": e.fingerprint, "reason": e.reason,
+                   "message": e.message} for e in applied.stale],
+    }
+
+
+def render(results: list[DocumentResult], show_rounding: bool = False, sets: list | None = None, applied=None,
+           rules: list | None = None) -> str:
+    documents = [_document(r, show_rounding, rules) for r in results]
     counts = {"error": 0, "warning": 0, "info": 0}
     for d in documents:
         for f in d["findings"]:
@@ -93,4 +110,6 @@ def render(results: list[DocumentResult], show_rounding: bool = False, sets: lis
             **counts,
         },
     }
+    if applied is not None:
+        payload["baseline"] = _baseline(applied)
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

@@ -16,6 +16,8 @@ from collections import Counter
 
 from ..audit import DocumentResult, applies
 from ..model import Finding
+from .coverage import unchecked_reason as _unchecked
+from .places import public_finding
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 # Characters XML 1.0 cannot carry even escaped (a form feed from a PDF's text would make the file unreadable).
@@ -67,7 +69,7 @@ def _suite(item: DocumentResult, rules: list, show_rounding: bool) -> ET.Element
             ET.SubElement(props, "property", {"name": name, "value": _xml(str(value))})
     by_rule: dict[str, list[Finding]] = {}
     for f in item.result.shown(show_rounding):
-        by_rule.setdefault(f.rule, []).append(f)
+        by_rule.setdefault(f.rule, []).append(public_finding(item, f))
     ran = [r for r in rules if applies(r, doc)]
     cov = item.result.coverage
     cases = [_testcase(item.path, r.id, r.title, by_rule.pop(r.id, []), _unchecked(r, cov)) for r in ran]
@@ -80,25 +82,7 @@ def _suite(item: DocumentResult, rules: list, show_rounding: bool) -> ET.Element
     return suite
 
 
-def _unchecked(rule, cov) -> str:
-    """Why a rule was not checked on this document ("" when it was): its tables were printed but
-    not read, or the file is no disclosure. Such a rule is skipped, never shown as passed."""
-    if not cov.disclosure:
-        return "" if rule.kind == "completeness" else "不是预算/决算公开材料"
-    if rule.kind == "completeness":
-        return ""
-    kinds = set(rule.tables)
-    compiled = rule.compiled
-    for side in ("left", "right"):
-        table = getattr(getattr(compiled, side, None), "table", None)
-        if isinstance(table, str):
-            kinds.add(table)
-    if kinds and cov.unchecked(kinds):
-        return "所涉表格已印出但未能识别，未核对"
-    return ""
-
-
-def render(results: list[DocumentResult], rules: list, show_rounding: bool = False) -> str:
+def render(results: list[DocumentResult], rules: list, show_rounding: bool = False, applied=None) -> str:
     root = ET.Element("testsuites", {"name": "budgetaudit"})
     totals: Counter = Counter()
     for item in results:

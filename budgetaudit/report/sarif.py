@@ -2,8 +2,10 @@
 
 One run; the driver lists every rule that was selected, with its title; each finding is a result at
 the file and line where its first number is printed, its other numbers as related locations. A
-PDF's page goes into the region's properties (the location's when no line is known, since a region
-needs a start) and into the message, since SARIF has no pages. Inputs
+PDF's findings name pages, never the reader's internal lines: the page goes into the location's
+properties and into the message, since SARIF has no pages. Each result carries the baseline's
+fingerprint (``partialFingerprints``); findings a baseline accepted are results with a suppression
+whose justification is the reviewer's reason. Inputs
 that could not be read are tool execution notifications, and make the invocation unsuccessful.
 """
 
@@ -15,10 +17,13 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..audit import DocumentResult
+from ..baseline import fingerprints
 from ..model import Finding, Location
+from .places import public_finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+FINGERPRINT = "budgetaudit/v1"  # the baseline's fingerprint (budgetaudit.baseline)
 
 
 def artifact_uri(path: str) -> dict:
@@ -85,7 +90,7 @@ def _rule(rule) -> dict:
     return out
 
 
-def render(results: list[DocumentResult], rules: list, show_rounding: bool = False) -> str:
+def render(results: list[DocumentResult], rules: list, show_rounding: bool = False, applied=None) -> str:
     driver_rules = [_rule(r) for r in rules]
     rule_index = {r.id: i for i, r in enumerate(rules)}
     notifications = []
@@ -98,8 +103,18 @@ def render(results: list[DocumentResult], rules: list, show_rounding: bool = Fal
                 "locations": [{"physicalLocation": {"artifactLocation": artifact_uri(item.path)}}],
             })
             continue
-        for f in item.result.shown(show_rounding):
-            findings.append(_result(item.path, f, rule_index))
+        shown = item.result.shown(show_rounding)
+        for f, fp in zip(shown, fingerprints(item.path, item.document, shown), strict=True):
+            result = _result(item.path, public_finding(item, f), rule_index)
+            result["partialFingerprints"] = {FINGERPRINT: fp}
+            findings.append(result)
+    for path, f, fp, reason in applied.accepted if applied else []:
+        item = next((r for r in results if r.path == path), None)
+        result = _result(path, public_finding(item, f) if item else f, rule_index)
+        result["partialFingerprints"] = {FINGERPRINT: fp}
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": reason,
+                                   "location": {"physicalLocation": {"artifactLocation": artifact_uri(applied.file)}}}]
+        findings.append(result)
     run = {
         "tool": {"driver": {"name": "budgetaudit", "version": __version__, "semanticVersion": __version__,
                             "rules": driver_rules}},

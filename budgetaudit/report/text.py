@@ -279,7 +279,8 @@ def _count(c: Counter, severity: str) -> Text:
     return Text(str(n), style=SEVERITY_STYLE[severity] if n else "dim")
 
 
-def print_statistics(console: Console, results: list[DocumentResult], show_rounding: bool = False) -> None:
+def print_statistics(console: Console, results: list[DocumentResult], show_rounding: bool = False,
+                     rules: list | None = None) -> None:
     """Counts per rule over the batch (like ruff --statistics)."""
     per_rule: Counter = Counter()
     info: dict[str, tuple[str, str]] = {}
@@ -306,6 +307,37 @@ def print_statistics(console: Console, results: list[DocumentResult], show_round
     if others:
         line += f"；{others} 个文件不是预算/决算公开材料"
     console.print(Text(line, style="yellow" if read < printed or others else "dim"))
+    print_unchecked(console, results, rules or [])
+
+
+def print_unchecked(console: Console, results: list[DocumentResult], rules: list) -> None:
+    """The rules that could not be checked, by reason, over the batch: not checked is not passed."""
+    from .coverage import unchecked
+
+    per: Counter = Counter()
+    for item in results:
+        for _, why in unchecked(item, rules):
+            per[why] += 1
+    if not per:
+        return
+    table = RichTable(header_style="bold", title="未能核对的规则", title_justify="left")
+    table.add_column("次数", justify="right")
+    table.add_column("原因")
+    for why, n in per.most_common():
+        table.add_row(str(n), why)
+    console.print(table)
+
+
+def print_baseline(console: Console, applied) -> None:
+    """What the baseline hid, and the accepted findings that no longer occur."""
+    if applied is None:
+        return
+    line = f"基线 {applied.file}：已接受 {len(applied.accepted)} 条发现（不再显示）"
+    if applied.stale:
+        line += f"；{len(applied.stale)} 条已接受的发现不再出现，可从基线中删除："
+    console.print(Text(line, style="yellow" if applied.stale else "dim"))
+    for e in applied.stale:
+        console.print(Text(f"  {e.rule}  {e.document}  {e.message}", style="yellow"))
 
 
 def print_sets(console: Console, sets: list) -> None:
@@ -333,9 +365,11 @@ def print_sets(console: Console, sets: list) -> None:
 
 
 def render(console: Console, results: list[DocumentResult], show_rounding: bool = False,
-           quiet: bool = False, statistics: bool = False, sets: list | None = None) -> None:
+           quiet: bool = False, statistics: bool = False, sets: list | None = None, applied=None,
+           rules: list | None = None) -> None:
     if statistics:
-        print_statistics(console, results, show_rounding)
+        print_statistics(console, results, show_rounding, rules)
+        print_baseline(console, applied)
         return
     for item in results:
         if quiet:
@@ -346,3 +380,5 @@ def render(console: Console, results: list[DocumentResult], show_rounding: bool 
         print_sets(console, sets)
     if len(results) > 1 and not quiet:
         print_summary(console, results, show_rounding)
+    if not quiet:
+        print_baseline(console, applied)

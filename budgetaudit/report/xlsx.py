@@ -45,7 +45,7 @@ def _number(value: Decimal | None, decimals: int):
     return value, fmt
 
 
-def render(results: list[DocumentResult], rules=None, show_rounding: bool = False) -> bytes:
+def render(results: list[DocumentResult], rules=None, show_rounding: bool = False, applied=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

@@ -52,26 +52,36 @@ class RuleSet:
 def load_rules(extra: list[str | Path] | None = None, shipped: bool = True) -> RuleSet:
     """The shipped packs plus every pack under ``extra``; raises RulePackError on any problem."""
     packs: list[Pack] = []
+    problems: list[str] = []
     if shipped:
         for f in shipped_pack_files():
             packs.append(load_pack(f.read_text("utf-8"), f"rules/{f.name}"))
     for path in extra or []:
-        for f in user_pack_files(path):
+        try:
+            files = user_pack_files(path)
+        except RulePackError as exc:
+            problems.append(str(exc))
+            continue
+        for f in files:
             try:
                 text = read_regular(f, MAX_PACK_BYTES, "rule pack").decode("utf-8")
+                packs.append(load_pack(text, str(f)))
             except InputError as exc:
-                raise RulePackError(f"{f}: cannot read rule pack: {exc.problem}") from None
+                problems.append(f"{f}: cannot read rule pack: {exc.problem}")
             except UnicodeDecodeError as exc:
-                raise RulePackError(f"{f}: cannot read rule pack ({exc})") from None
-            packs.append(load_pack(text, str(f)))
+                problems.append(f"{f}: cannot read rule pack ({exc})")
+            except RulePackError as exc:
+                problems.append(str(exc))
     seen: dict[str, Pack] = {}
     for pack in packs:
         for rule in pack.rules:
             if rule.id in seen:
                 other = seen[rule.id]
-                raise RulePackError(f"{pack.source}:{rule.line}: rule {rule.id}: id already used in "
-                                    f"{other.source}")
+                problems.append(f"{pack.source}:{rule.line}: rule {rule.id}: id already used in {other.source}")
+                continue
             seen[rule.id] = pack
+    if problems:
+        raise RulePackError("\n".join(problems))
     return RuleSet(packs)
 
 

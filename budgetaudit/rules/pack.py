@@ -1,6 +1,6 @@
 """Loading rule packs: the shipped ones (package budgetaudit.packs) and any --rules PATH.
 
-Every pack is validated completely when it loads; the first problem becomes a RulePackError
+Every pack is validated completely when it loads; its problems (every rule's) become a RulePackError
 ``file:line: rule ID: problem`` (the CLI prints it and exits with 2).
 
 A pack::
@@ -97,15 +97,32 @@ def load_pack(text: str, source: str) -> Pack:
     extend_vocabulary(vocabulary)  # before the rules, which may name these figures (说明.培训费)
     lines = text.splitlines()
     seen: set[str] = set()
+    problems: list[str] = []  # every rule's problem, not only the first: one fix-and-reload cycle
     for i, raw in enumerate(rules):
         line = rules.lines[i] if hasattr(rules, "lines") else data.line_of("rules")
-        rule = _load_rule(raw, pack, source, line, lines)
+        try:
+            rule = _load_rule(raw, pack, source, line, lines)
+        except RulePackError as exc:
+            problems.append(str(exc))
+            continue
         if rule.id in seen:
-            raise RulePackError(f"{source}:{line}: rule {rule.id}: duplicate id")
+            problems.append(f"{source}:{line}: rule {rule.id}: duplicate id")
+            continue
         seen.add(rule.id)
         rule.vocabulary = vocabulary
         pack.rules.append(rule)
+    if problems:
+        raise RulePackError(_listed(problems))
     return pack
+
+
+MAX_LISTED = 20
+
+
+def _listed(problems: list[str]) -> str:
+    """Several problems: one per line (the first ``MAX_LISTED``), the count of the others."""
+    more = len(problems) - MAX_LISTED
+    return "\n".join(problems[:MAX_LISTED]) + (f"\n… and {more} more problems" if more > 0 else "")
 
 
 def _prose_vocabulary(value, source: str, line: int) -> dict[str, tuple[str, ...]]:

@@ -202,7 +202,7 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
             found.severity = "warning"
             found.message += "（同一行的另一列印有此数，请核对是否取错列）"
         if c.scope and found.severity != "info":
-            found.message += f"。{c.scope}"
+            found.message += f"；{c.scope}"
         yield found
 
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 
 from ...model import Finding, Location
-from ...reading import misread_message, unrecognised_titles
+from ...reading import misread_message, unrecognised_titles, written_in_latin
 from ...tables.catalogue import by_kind, specs
 from ..prose import finding
 from ..rule import Draft, Rule
@@ -51,7 +51,9 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     if check == "disclosure":
         if not facts.disclosure:
             where = [Location(line=1, page=doc.lines[0].page if doc.lines else None)]
-            yield finding(rule, "文件中没有预算/决算公开表格，也几乎没有情况说明的用语：这不是一份预算/决算公开材料", where)
+            why = ("文件主要以英文等拉丁字母书写，其中的表格名称和数字只是引用" if written_in_latin(doc)
+                   else "文件中没有预算/决算公开表格，也几乎没有情况说明的用语")
+            yield finding(rule, f"{why}：这不是一份预算/决算公开材料", where)
         return
     if check == "misread":
         for m in facts.misread:

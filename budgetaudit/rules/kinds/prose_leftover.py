@@ -56,6 +56,15 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                 line = para.line_at(m.start())
                 yield finding(
                     rule,
-                    f"第{line}行：“{m.group(0)}”是{name}，公开前应删除或填写",
+                    f"第{line}行：“{m.group(0)}”是{name}，公开前应删除或填写（原文：“{_quote(para.text, m)}”）",
                     [Location(line=line, page=para.page_at(m.start()), table=None, row=m.group(0))],
                 )
+
+
+QUOTE = 16  # characters of context on each side: enough to tell one leftover from the next
+
+
+def _quote(text: str, m: re.Match) -> str:
+    """The printed words around a match, so that repeated leftovers can be told apart."""
+    start, end = max(0, m.start() - QUOTE), min(len(text), m.end() + QUOTE)
+    return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")

@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path, PurePath
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 FILE_NAME = "budgetaudit.toml"
 FORMATS = ("text", "json", "sarif", "junit", "github")

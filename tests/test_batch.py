@@ -22,6 +22,8 @@ from budgetaudit import batch, loader
 from budgetaudit.cli import app
 from budgetaudit.rules import load_rules
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 S000 = SAMPLES / "000_d725a45abd8d67de.txt"
 S002 = SAMPLES / "002_de1423df86808f62.txt"

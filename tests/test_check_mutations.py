@@ -30,6 +30,8 @@ from budgetaudit.readers.text import read_lines
 from budgetaudit.rules import load_rules
 from budgetaudit.tables import recognize
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 

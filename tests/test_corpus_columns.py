@@ -15,6 +15,8 @@ from budgetaudit.audit import audit
 from budgetaudit.loader import load_document
 from budgetaudit.rules import load_rules
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 RENDA_2017 = CORPUS / "jiangsu" / "江苏省人大办公厅" / "江苏省人大办公厅2017年度预算公开.pdf"
 JIANCHA_2017 = CORPUS / "jiangsu" / "江苏省人民检察院" / "2017年省检察院部门预算.pdf"

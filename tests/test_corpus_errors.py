@@ -11,7 +11,7 @@ import pytest
 from corpus_review import corpus_files, errors_of, expected, name_of
 
 FILES = corpus_files()
-pytestmark = pytest.mark.skipif(not FILES, reason="../shared/corpus is absent")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not FILES, reason="../shared/corpus is absent")]
 
 
 def _listed(name: str) -> list[tuple[str, str]]:

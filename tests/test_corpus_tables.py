@@ -19,6 +19,8 @@ from budgetaudit.loader import load_document
 from budgetaudit.model import Document
 from budgetaudit.rules import load_rules
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 RD = "jiangsu/江苏省人大办公厅/"

@@ -19,6 +19,8 @@ from fuzz.hostile import pdf_of
 
 from budgetaudit.report.output import OutputError, write_report
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "000_d725a45abd8d67de.txt"
 PDFS = ROOT.parent / "shared" / "pdfs"

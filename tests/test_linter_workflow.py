@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 ROOT = Path(__file__).resolve().parent.parent
 S000 = ROOT / "samples" / "000_d725a45abd8d67de.txt"
 PDFS = ROOT.parent / "shared" / "pdfs"

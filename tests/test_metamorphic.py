@@ -30,6 +30,8 @@ from budgetaudit.loader import load_document
 from budgetaudit.model import Document
 from budgetaudit.rules import load_rules
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob("*.txt"))
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 pytest.importorskip("reportlab")
 
 from pdf_drawing import Grid, Spec, Style, as_text, clean, draw, seed_grid  # noqa: E402

@@ -10,6 +10,8 @@ import pytest
 from budgetaudit.amounts import normalize
 from budgetaudit.readers.pdf import read_pdf
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 PDFS = Path(__file__).resolve().parent.parent.parent / "shared" / "pdfs"
 WORD = PDFS / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 WPS = PDFS / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"

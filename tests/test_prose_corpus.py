@@ -17,7 +17,7 @@ from budgetaudit.loader import load_document
 from budgetaudit.rules import load_rules
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not available")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not available")]
 PROSE_ONLY = ("CN401", "CN403", "CN406", "CN409", "CN411", "CN412")
 
 

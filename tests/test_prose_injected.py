@@ -46,6 +46,8 @@ from budgetaudit.readers.text import read_lines
 from budgetaudit.rules import load_rules
 from budgetaudit.tables import recognize
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 PDFS = ROOT.parent / "shared" / "pdfs"

@@ -31,6 +31,8 @@ from budgetaudit.rules.kinds.prose_check import pairings
 from budgetaudit.rules.prose import document_claims
 from budgetaudit.tables import recognize
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 

@@ -15,6 +15,8 @@ from budgetaudit.audit import audit
 from budgetaudit.loader import load_document
 from budgetaudit.rules import load_rules
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 PDFS = Path(__file__).resolve().parent.parent.parent / "shared" / "pdfs"
 PLANNING = PDFS / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 SOCIAL = PDFS / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from budgetaudit.cli import app
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 S000 = SAMPLES / "000_d725a45abd8d67de.txt"  # 辽宁省医疗保障局本级 2026 单位预算: prose, then tables
 S003 = SAMPLES / "003_9486bdcb24e3dd0a.txt"  # 抚顺市医疗保障局 2025 部门预算: its 收入预算总表 lists 2 单位

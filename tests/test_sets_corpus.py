@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from corpus_review import CORPUS, audited_batch, corpus_files
 
-pytestmark = pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is absent")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is absent")]
 
 PAIRS = [  # as ../shared/corpus/README.md lists them: (prose, tables)
     ("jiangsu/江苏省人大办公厅/江苏省人大常委会2019年度部门预算公开.pdf",

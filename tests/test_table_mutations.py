@@ -45,6 +45,8 @@ from budgetaudit.rules.facts import CellRef, ColumnRef, Facts, row_label
 from budgetaudit.rules.kinds import rollup
 from budgetaudit.tables import recognize
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_FILES = sorted((ROOT / "samples").glob("*.txt"))
 PDFS = ROOT.parent / "shared" / "pdfs"

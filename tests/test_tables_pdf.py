@@ -14,7 +14,7 @@ PLANNING = PDFS / "上海市普陀区规划和自然资源局 2024 年度部门�
 SOCIAL = PDFS / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
 TEMPLATE = PDFS / "附件2：部门决算模板.pdf"
 
-pytestmark = pytest.mark.skipif(not PLANNING.exists(), reason="../shared/pdfs is not available")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not PLANNING.exists(), reason="../shared/pdfs is not available")]
 
 NINE = ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
         "一般公共预算财政拨款基本支出决算表", "三公经费支出决算表", "政府性基金预算财政拨款收入支出决算表",

@@ -12,6 +12,8 @@ import pytest
 from budgetaudit.loader import load_document
 from budgetaudit.model import Document, Row, Table
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from .hostile import SAMPLES, run_many
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 CASES = int(os.environ.get("BUDGETAUDIT_FUZZ_CASES", "60"))
 SEED = int(os.environ.get("BUDGETAUDIT_FUZZ_SEED", "11"))
 

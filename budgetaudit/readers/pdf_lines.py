@@ -9,6 +9,7 @@ own. The baseline is what the producer laid the text out on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -22,6 +23,10 @@ NUMBER_GAP_EMS = 1.0
 # A gap wider than this (in points, and at most this share of an em) is a word space.
 SPACE_GAP_POINTS = 3.0
 SPACE_GAP_EMS = 0.3
+# Positions carry rounding noise (PDFium keeps them in single precision, pdfminer adds them up in
+# double): a gap passes a threshold only by more than this many points, so a gap of exactly 3 pt
+# reads the same in both readers.
+NOISE_POINTS = 0.01
 # Glyphs whose baselines differ by less than this share of an em share a line.
 BASELINE_TOLERANCE_EMS = 0.3
 
@@ -65,8 +70,20 @@ def glyphs_of(chars: Iterable[dict[str, Any]], frame: Frame | None = None) -> li
             size = float(c["x1"] - c["x0"]) or 1.0
         else:
             size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
-        out.append(Glyph(c["text"], x0, x1, base, size, str(c.get("fontname", "")), upright))
+        out.append(Glyph(c["text"], x0, x1, base, size, typeface(c.get("fontname")), upright))
     return out
+
+
+_SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+
+
+def typeface(fontname: str | bytes | None) -> str:
+    """The font's name without its subset tag ("ABCDEF+SimSun" → "SimSun"): a producer that embeds
+    the CJK glyphs and the digits of one typeface as two subsets prints one font; which name a
+    reader reports (the descriptor's or /BaseFont) then makes no difference."""
+    if isinstance(fontname, bytes):
+        fontname = fontname.decode("latin-1")
+    return _SUBSET_TAG.sub("", fontname or "")
 
 
 @dataclass
@@ -138,7 +155,7 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
         if prev is not None:
             if _is_fake_bold(prev, g):
                 continue
-            gap = g.x0 - prev.x1
+            gap = g.x0 - prev.x1 - NOISE_POINTS
             em = max(g.size, prev.size)
             if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(prev.text) and _numeric(g.text)):
                 parts.append("\t")

@@ -1,0 +1,361 @@
+"""PDF pages read with PDFium (pypdfium2): the characters, ruling lines and rectangles the page
+model is built from, in the coordinates pdfplumber gives them.
+
+PDFium parses a page's content in C++; what is read here through its C API is only the result:
+each character's code point, loose box (advance width × font ascent/descent), origin, text matrix,
+font size and font, and each path object's segments. ``PdfiumPage`` offers them as the attributes
+the page model reads (``chars``, ``width``, ``height``, ``images``, ``rects``/``lines``/``curves``
+and ``find_tables()``), so everything after this step is the same code for both readers.
+
+What is made to match pdfminer/pdfplumber:
+
+* coordinates: top-down from the page top, the page turned by its /Rotate entry (pdfminer's
+  device matrix for 0/90/180/270), relative to the MediaBox;
+* a character's box is pdfminer's: along the text its advance (PDFium's loose box), across it the
+  font's descent to descent + font size; ``size`` is that height, ``matrix`` the text matrix with
+  the origin as translation;
+* characters PDFium generates (spaces and line breaks it infers) are left out; a run of space
+  glyphs may come as one (PDFium merges them): downstream only asks whether a space was printed;
+* glyphs without a Unicode mapping read as ``(cid:N)``, the way pdfminer prints them;
+* paths: each subpath classified as pdfminer does (a two-point line, an axis-aligned four-point
+  closed rectangle, another four-point polygon; other shapes, curves included, are no rules),
+  and turned into pdfplumber's edges in pdfplumber's order (lines, then rectangles, then
+  polygons), inside form XObjects too; the cells come from pdf_rules (pdfplumber's algorithm).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as R
+
+from ..errors import InputError
+from .pdf_rules import Edge, find_tables
+
+_TEXT, _PATH, _IMAGE, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
+_MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def open_document(path: str, name: str) -> pdfium.PdfDocument:
+    """The document, or InputError with the reason PDFium gives."""
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == R.FPDF_ERR_PASSWORD:
+            raise InputError(name, "the PDF is encrypted and needs a password; not read") from None
+        if code == R.FPDF_ERR_SECURITY:
+            raise InputError(name, "the PDF is encrypted in a way the reader does not support") from None
+        if code == R.FPDF_ERR_FILE:
+            raise InputError(name, "cannot be read") from None
+        raise InputError(name, "damaged PDF: PDFium cannot parse its structure") from None
+
+
+def _mul(m: Matrix, n: Matrix) -> Matrix:
+    """m then n (row-vector convention, as in PDF)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _device(rotation: int, box: tuple[float, float, float, float]) -> Matrix:
+    """pdfminer's page matrix: the MediaBox's corner to the origin, the page turned by /Rotate."""
+    x0, y0, x1, y1 = box
+    if rotation == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotation == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotation == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+@dataclass
+class PdfiumPage:
+    """One page's primitives, in pdfplumber's coordinates."""
+
+    width: float
+    height: float
+    chars: list[dict] = field(default_factory=list)
+    images: list[None] = field(default_factory=list)
+    rects: list[Edge] = field(default_factory=list)  # the edges of all rules: read_page only asks whether any
+    lines: list[Edge] = field(default_factory=list)
+    curves: list[Edge] = field(default_factory=list)
+
+    def find_tables(self) -> list[_Table]:
+        return [_Table(cells) for cells in find_tables(self.lines + self.rects + self.curves)]
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class _Table:
+    cells: list[tuple[float, float, float, float]]
+
+
+def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
+    raw = page.raw
+    rotation = R.FPDFPage_GetRotation(raw) * 90 % 360
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not R.FPDFPage_GetMediaBox(raw, left, bottom, right, top):
+        left.value, bottom.value = 0.0, 0.0
+        right.value, top.value = R.FPDF_GetPageWidthF(raw), R.FPDF_GetPageHeightF(raw)
+    x0, x1 = sorted((left.value, right.value))
+    y0, y1 = sorted((bottom.value, top.value))
+    device = _device(rotation, (x0, y0, x1, y1))
+    # pdfplumber's box: the MediaBox turned; top measured down from its top edge.
+    if rotation in (90, 270):
+        bx0, by0, bx1, by1 = y0, x0, y1, x1
+    else:
+        bx0, by0, bx1, by1 = x0, y0, x1, y1
+    width, height = bx1 - bx0, by1 - by0
+    out = PdfiumPage(width=width, height=height)
+    geometry = _Geometry(device, height, bx0, -by0)
+    texts: list[tuple[int, Matrix, float]] = []
+    _objects(raw, None, geometry, out, texts)
+    textpage = R.FPDFText_LoadPage(raw)
+    try:
+        out.chars = _chars(textpage, geometry, texts)
+    finally:
+        R.FPDFText_ClosePage(textpage)
+    return out
+
+
+@dataclass
+class _Geometry:
+    device: Matrix
+    height: float
+    dx: float  # pdfplumber adds the MediaBox's corner back
+    dtop: float
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """User space → (x, top)."""
+        a, b, c, d, e, f = self.device
+        return (a * x + c * y + e + self.dx, self.height - (b * x + d * y + f) + self.dtop)
+
+    def user_to_device(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.device
+        return (a * x + c * y + e, b * x + d * y + f)
+
+
+# ------------------------------------------------------------------------------------ characters
+
+
+def _chars(textpage, geo: _Geometry, texts: list[tuple[int, Matrix, float]]) -> list[dict]:
+    n = max(R.FPDFText_CountChars(textpage), 0)
+    box = R.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    m = R.FS_MATRIX()
+    fonts: dict[int, str] = {}
+    a_, b_, c_, d_, e_, f_ = geo.device
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
+    is_generated = R.FPDFText_IsGenerated
+    get_unicode = R.FPDFText_GetUnicode
+    loose = R.FPDFText_GetLooseCharBox
+    origin = R.FPDFText_GetCharOrigin
+    get_matrix = R.FPDFText_GetMatrix
+    font_size = R.FPDFText_GetFontSize
+    text_object = R.FPDFText_GetTextObject
+    map_error = R.FPDFText_HasUnicodeMapError
+    out = []
+    used: set[int] = set()
+    for i in range(n):
+        if is_generated(textpage, i):
+            continue
+        code = get_unicode(textpage, i)
+        if code in (0x0D, 0x0A, 0xFFFE, 0):
+            continue
+        text = f"(cid:{code})" if map_error(textpage, i) == 1 else chr(code)
+        loose(textpage, i, box)
+        origin(textpage, i, ox, oy)
+        get_matrix(textpage, i, m)
+        fs = font_size(textpage, i)
+        obj = text_object(textpage, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        used.add(key)
+        font = fonts.get(key)
+        if font is None:
+            font = fonts[key] = _font_name(obj)
+        a, b, c, d = m.a, m.b, m.c, m.d
+        left, right, bottom, top = box.left, box.right, box.bottom, box.top
+        # pdfminer's box: the advance along the text (the loose box), descent to descent + size
+        # across it.
+        if abs(b) <= abs(a):
+            if a >= 0:
+                top = bottom + fs * abs(d)
+            else:
+                bottom = top - fs * abs(d)
+        elif b > 0:
+            left = right - fs * abs(c)
+        else:
+            right = left + fs * abs(c)
+        # into pdfminer's device space (the page turned), then pdfplumber's top-down coordinates
+        px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
+        px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        ex, ey = ox.value, oy.value
+        matrix = (a * a_ + b * c_, a * b_ + b * d_, c * a_ + d * c_, c * b_ + d * d_,
+                  a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_)
+        out.append({
+            "text": text,
+            "x0": px0 + dx,
+            "x1": px1 + dx,
+            "top": height - py1 + dtop,
+            "bottom": height - py0 + dtop,
+            "y0": py0,
+            "y1": py1,
+            "size": py1 - py0,  # pdfminer's: the box's height, whichever way the text runs
+            "matrix": matrix,
+            "fontname": font,
+        })
+    for key, (a, b, c, d, e, f), fs in texts:
+        if key not in used:
+            out.append(_blank(a, b, c, d, e, f, fs, geo))
+    return out
+
+
+def _blank(a: float, b: float, c: float, d: float, e: float, f: float, fs: float, geo: _Geometry) -> dict:
+    """A text object PDFium leaves out of the page's text: one of spaces only (a producer that
+    sets each run in its own object prints the space between "增长" and "13.56" as one). pdfminer
+    reads the space; what the page model needs of it is that a space was printed there, so it is
+    a blank glyph of no width at the object's origin."""
+    a_, b_, c_, d_, e_, f_ = geo.device
+    x, y = a_ * e + c_ * f + e_, b_ * e + d_ * f + f_
+    size = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
+    matrix = (a * a_ + b * c_, a * b_ + b * d_, c * a_ + d * c_, c * b_ + d * d_, x, y)
+    return {"text": " ", "x0": x + geo.dx, "x1": x + geo.dx, "top": geo.height - y - size + geo.dtop,
+            "bottom": geo.height - y + geo.dtop, "y0": y, "y1": y + size, "size": size, "matrix": matrix,
+            "fontname": ""}
+
+
+def _font_name(obj) -> str:
+    if not obj:
+        return ""
+    font = R.FPDFTextObj_GetFont(obj)
+    if not font:
+        return ""
+    size = R.FPDFFont_GetBaseFontName(font, None, 0)
+    if size <= 0:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    R.FPDFFont_GetBaseFontName(font, buf, size)
+    return buf.value.decode("latin-1")  # the bytes as pdfminer keeps them (often GBK)
+
+
+# ----------------------------------------------------------------------------------------- paths
+
+
+def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: list[tuple[int, Matrix, float]],
+             outer: Matrix | None = None, depth: int = 0) -> None:
+    """Path and image objects of a page or a form XObject, in content order; the text objects'
+    matrices and font sizes (for the blanks, see ``_blank``)."""
+    if form is None:
+        count = R.FPDFPage_CountObjects(parent)
+        get = R.FPDFPage_GetObject
+        owner = parent
+    else:
+        count = R.FPDFFormObj_CountObjects(form)
+        get = R.FPDFFormObj_GetObject
+        owner = form
+    m = R.FS_MATRIX()
+    size = ctypes.c_float()
+    for i in range(count):
+        obj = get(owner, i)
+        if not obj:
+            continue
+        kind = R.FPDFPageObj_GetType(obj)
+        if kind == _TEXT:
+            R.FPDFPageObj_GetMatrix(obj, m)
+            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            if outer is not None:
+                matrix = _mul(matrix, outer)
+            R.FPDFTextObj_GetFontSize(obj, size)
+            texts.append((ctypes.cast(obj, ctypes.c_void_p).value or 0, matrix, size.value))
+        elif kind == _IMAGE:
+            out.images.append(None)
+        elif kind == _PATH:
+            R.FPDFPageObj_GetMatrix(obj, m)
+            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            if outer is not None:
+                matrix = _mul(matrix, outer)
+            _path(obj, matrix, geo, out)
+        elif kind == _FORM and depth < 32:
+            R.FPDFPageObj_GetMatrix(obj, m)
+            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            if outer is not None:
+                matrix = _mul(matrix, outer)
+            _objects(parent, obj, geo, out, texts, matrix, depth + 1)
+
+
+def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if R.FPDFPath_GetDrawMode(obj, fill, stroke) and not fill.value and not stroke.value:
+        return  # ended with n: a clipping path, never painted
+    n = R.FPDFPath_CountSegments(obj)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = matrix
+    subpaths: list[tuple[str, list[tuple[float, float]]]] = []
+    shape: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    for i in range(n):
+        seg = R.FPDFPath_GetPathSegment(obj, i)
+        kind = R.FPDFPathSegment_GetType(seg)
+        R.FPDFPathSegment_GetPoint(seg, x, y)
+        px, py = x.value, y.value
+        point = geo.point(a * px + c * py + e, b * px + d * py + f)
+        if kind == _MOVE:
+            if shape:
+                subpaths.append(("".join(shape), pts))
+            shape, pts, bezier = ["m"], [point], 0
+        elif kind == _LINE:
+            shape.append("l")
+            pts.append(point)
+        elif kind == _BEZIER:
+            bezier += 1
+            if bezier % 3 == 0:  # PDFium gives a curve as its three points
+                shape.append("c")
+                pts.append(point)
+        if R.FPDFPathSegment_GetClose(seg) and shape:
+            shape.append("h")
+            pts.append(pts[0])
+    if shape:
+        subpaths.append(("".join(shape), pts))
+    for s, p in subpaths:
+        _classify(s, p, out)
+
+
+def _classify(shape: str, pts: list[tuple[float, float]], out: PdfiumPage) -> None:
+    """pdfminer's paint_path on one subpath (points already in top-down page coordinates)."""
+    if not shape.startswith("m"):
+        return
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts = pts[:-2] + pts[-1:]
+    if shape in ("mlh", "ml"):
+        (x0, t0), (x1, t1) = pts[0], pts[1]
+        top, bottom = min(t0, t1), max(t0, t1)
+        out.lines.append(("h" if top == bottom else "v", min(x0, x1), top, max(x0, x1), bottom))
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        closed = pts[0] == pts[4]
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if closed and square:
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = min(y0, y2), max(y0, y2)
+            out.rects.extend([("h", left, top, right, top), ("h", left, bottom, right, bottom),
+                              ("v", left, top, left, bottom), ("v", right, top, right, bottom)])
+        else:
+            for (px, pt), (qx, qt) in zip(pts, pts[1:], strict=False):
+                if px == qx:
+                    out.curves.append(("v", px, min(pt, qt), qx, max(pt, qt)))
+                elif pt == qt:
+                    out.curves.append(("h", min(px, qx), pt, max(px, qx), qt))

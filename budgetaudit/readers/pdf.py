@@ -169,10 +169,11 @@ def _extract(p: Path, name: str, limits: Limits) -> list[Line]:
 def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
     import pypdfium2 as pdfium
 
-    from .pdf_pdfium import open_document, read_pdfium_page
+    from .pdf_pdfium import Unmeasured, open_document, read_pdfium_page
 
     doc = open_document(str(p), name)
     pages: list[PageContent] = []
+    fallback = _PlumberPages(p, name)
     try:
         count = len(doc)
         if count > limits.pages:
@@ -186,15 +187,45 @@ def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
             except pdfium.PdfiumError:
                 raise InputError(name, f"damaged PDF: page {i + 1} cannot be read") from None
             try:
-                pages.append(read_page(read_pdfium_page(page), i + 1, memory))
+                primitives = read_pdfium_page(page)
+            except Unmeasured:
+                primitives = fallback.page(i)
             finally:
                 page.close()
+            pages.append(read_page(primitives, i + 1, memory))
     finally:
         doc.close()
+        fallback.close()
     if not pages:
         raise InputError(name, "damaged PDF: no pages could be found in it")
     _check_text_layer(pages, name)
     return assemble(pages)
+
+
+class _PlumberPages:
+    """pdfplumber's reading of single pages, for the pages PDFium cannot measure all text on
+    (glyphs of a CJK font neither embedded nor installed: see pdf_pdfium.Unmeasured)."""
+
+    def __init__(self, p: Path, name: str):
+        self.p, self.name = p, name
+        self.pdf = None
+
+    def page(self, index: int):
+        import pdfplumber
+        from pdfplumber.utils.exceptions import PdfminerException
+
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        try:
+            if self.pdf is None:
+                bound_reference_chains()
+                self.pdf = pdfplumber.open(self.p)
+            return self.pdf.pages[index]
+        except (PdfminerException, IndexError) as exc:
+            raise InputError(self.name, f"damaged PDF: page {index + 1} cannot be read ({_short(exc)})") from None
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
 
 
 def _declared_pages(pdf: object, resolve1: object) -> int | None:

@@ -102,7 +102,8 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
     if not data:
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
-            if sig == signal.SIGKILL:
+            # PDFium ends the process (abort) when an allocation fails under the memory limit.
+            if sig == signal.SIGKILL or sig == signal.SIGABRT:
                 raise InputError(path, f"reading was stopped: it needed more than {_mib(limits.memory_bytes)} "
                                        "of memory (a decompression bomb?)")
             raise InputError(path, f"the PDF reader crashed on this file (signal {sig})")

@@ -116,7 +116,7 @@ def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
     width, height = bx1 - bx0, by1 - by0
     out = PdfiumPage(width=width, height=height)
     geometry = _Geometry(device, height, bx0, -by0)
-    texts: list[tuple[int, Matrix, float]] = []
+    texts: list[tuple[object, Matrix, float]] = []
     _objects(raw, None, geometry, out, texts)
     textpage = R.FPDFText_LoadPage(raw)
     try:
@@ -146,7 +146,7 @@ class _Geometry:
 # ------------------------------------------------------------------------------------ characters
 
 
-def _chars(textpage, geo: _Geometry, texts: list[tuple[int, Matrix, float]]) -> list[dict]:
+def _chars(textpage, geo: _Geometry, texts: list[tuple[object, Matrix, float]]) -> list[dict]:
     n = max(R.FPDFText_CountChars(textpage), 0)
     box = R.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -163,24 +163,28 @@ def _chars(textpage, geo: _Geometry, texts: list[tuple[int, Matrix, float]]) -> 
     text_object = R.FPDFText_GetTextObject
     map_error = R.FPDFText_HasUnicodeMapError
     out = []
-    used: set[int] = set()
+    used: dict[int, int] = {}  # text object → the index of its first character
+    indices: list[int] = []  # of each character in ``out``
     for i in range(n):
         if is_generated(textpage, i):
             continue
         code = get_unicode(textpage, i)
         if code in (0x0D, 0x0A, 0xFFFE, 0):
             continue
-        text = f"(cid:{code})" if map_error(textpage, i) == 1 else chr(code)
+        if code == 0x02:  # PDFium marks a hyphen that ends a line so
+            text = "-"
+        else:
+            text = f"(cid:{code})" if map_error(textpage, i) == 1 else chr(code)
         loose(textpage, i, box)
         origin(textpage, i, ox, oy)
         get_matrix(textpage, i, m)
         fs = font_size(textpage, i)
         obj = text_object(textpage, i)
         key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        used.add(key)
         font = fonts.get(key)
         if font is None:
             font = fonts[key] = _font_name(obj)
+            used[key] = i
         a, b, c, d = m.a, m.b, m.c, m.d
         left, right, bottom, top = box.left, box.right, box.bottom, box.top
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
@@ -216,10 +220,53 @@ def _chars(textpage, geo: _Geometry, texts: list[tuple[int, Matrix, float]]) -> 
             "matrix": matrix,
             "fontname": font,
         })
-    for key, (a, b, c, d, e, f), fs in texts:
-        if key not in used:
+        indices.append(i)
+    if len(used) < len(texts):
+        measured: dict[str, bool] = {}
+        for obj, (a, b, c, d, e, f), fs in texts:
+            if (ctypes.cast(obj, ctypes.c_void_p).value or 0) in used:
+                continue
+            font = R.FPDFTextObj_GetFont(obj)
+            if font and not R.FPDFFont_GetIsEmbedded(font):
+                name = _font_name(obj)
+                if name not in measured:
+                    measured[name] = _latin(font) and _measured(textpage, name, out, indices)
+                if not measured[name]:
+                    raise Unmeasured
             out.append(_blank(a, b, c, d, e, f, fs, geo))
     return out
+
+
+class Unmeasured(Exception):
+    """PDFium left out a text object that may hold glyphs: the page is read with pdfplumber."""
+
+
+_NONSYMBOLIC = 1 << 5  # font descriptor flag: the standard Latin character set
+
+
+def _latin(font) -> bool:
+    """A font flagged as using the standard Latin character set: PDFium's own fonts stand in for
+    it when it is not embedded (Times New Roman → a Times of PDFium's), so it measures its glyphs.
+    A CJK font (flagged symbolic) has no such stand-in on a machine without CJK fonts."""
+    return bool(R.FPDFFont_GetFlags(font) & _NONSYMBOLIC)
+
+
+def _measured(textpage, name: str, chars: list[dict], indices: list[int]) -> bool:
+    """Whether PDFium measures the glyphs of a font that is not embedded, so that a text object of
+    it was left out for having no width (spaces only), not for glyphs PDFium cannot measure.
+
+    PDFium drops a text object whose box has no width. A font it has (embedded, or replaced by one
+    it knows, as Times New Roman is) makes such a box of blanks only. A CJK font neither embedded
+    nor installed has no outlines: its glyph boxes are a thousandth of the font size high and a
+    one-character object ("出" wrapped alone on a cell's second line) has no width either. The
+    evidence is on the page: a visible character of the font with a flat box."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for char, index in zip(chars, indices, strict=False):
+        if char["fontname"] == name and char["text"].strip():
+            R.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+            if top.value - bottom.value < 0.01 * char["size"] or right.value - left.value < 0.01 * char["size"]:
+                return False
+    return True
 
 
 def _blank(a: float, b: float, c: float, d: float, e: float, f: float, fs: float, geo: _Geometry) -> dict:
@@ -253,7 +300,7 @@ def _font_name(obj) -> str:
 # ----------------------------------------------------------------------------------------- paths
 
 
-def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: list[tuple[int, Matrix, float]],
+def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: list[tuple[object, Matrix, float]],
              outer: Matrix | None = None, depth: int = 0) -> None:
     """Path and image objects of a page or a form XObject, in content order; the text objects'
     matrices and font sizes (for the blanks, see ``_blank``)."""
@@ -278,7 +325,7 @@ def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: list[tuple[in
             if outer is not None:
                 matrix = _mul(matrix, outer)
             R.FPDFTextObj_GetFontSize(obj, size)
-            texts.append((ctypes.cast(obj, ctypes.c_void_p).value or 0, matrix, size.value))
+            texts.append((obj, matrix, size.value))
         elif kind == _IMAGE:
             out.images.append(None)
         elif kind == _PATH:

@@ -26,18 +26,49 @@ What is made to match pdfminer/pdfplumber:
 from __future__ import annotations
 
 import ctypes
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
 
 from ..errors import InputError
+from .pdf_lines import Glyph, typeface
+from .pdf_orientation import Frame, direction
 from .pdf_rules import Edge, find_tables
 
 _TEXT, _PATH, _IMAGE, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
 _MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
 
 Matrix = tuple[float, float, float, float, float, float]
+
+
+def _fast(name: str, restype, *argtypes):
+    """The C function ``name`` with handles as plain integers (c_void_p): pypdfium2's own
+    prototypes return pointer objects, and turning each into a number to key it costs more than
+    the call."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(R, name), ctypes.c_void_p).value)
+
+
+_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+_text_object = _fast("FPDFText_GetTextObject", _P, _P, _I)
+_count_objects = _fast("FPDFPage_CountObjects", _I, _P)
+_page_object = _fast("FPDFPage_GetObject", _P, _P, _I)
+_count_form_objects = _fast("FPDFFormObj_CountObjects", _I, _P)
+_form_object = _fast("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+_object_type = _fast("FPDFPageObj_GetType", _I, _P)
+_object_matrix = _fast("FPDFPageObj_GetMatrix", _I, _P, ctypes.POINTER(R.FS_MATRIX))
+_font_size = _fast("FPDFTextObj_GetFontSize", _I, _P, ctypes.POINTER(_F))
+_text_font = _fast("FPDFTextObj_GetFont", _P, _P)
+_font_embedded = _fast("FPDFFont_GetIsEmbedded", _I, _P)
+_font_flags = _fast("FPDFFont_GetFlags", _I, _P)
+_font_base_name = _fast("FPDFFont_GetBaseFontName", ctypes.c_size_t, _P, ctypes.c_char_p, ctypes.c_size_t)
+_draw_mode = _fast("FPDFPath_GetDrawMode", _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
+_count_segments = _fast("FPDFPath_CountSegments", _I, _P)
+_segment = _fast("FPDFPath_GetPathSegment", _P, _P, _I)
+_segment_type = _fast("FPDFPathSegment_GetType", _I, _P)
+_segment_point = _fast("FPDFPathSegment_GetPoint", _I, _P, ctypes.POINTER(_F), ctypes.POINTER(_F))
+_segment_close = _fast("FPDFPathSegment_GetClose", _I, _P)
 
 
 def open_document(path: str, name: str) -> pdfium.PdfDocument:
@@ -80,11 +111,43 @@ class PdfiumPage:
 
     width: float
     height: float
-    chars: list[dict] = field(default_factory=list)
+    characters: list[Char] = field(default_factory=list)
+    dtop: float = 0.0  # pdfplumber's shift of ``top`` for a MediaBox that does not start at 0
     images: list[None] = field(default_factory=list)
     rects: list[Edge] = field(default_factory=list)  # the edges of all rules: read_page only asks whether any
     lines: list[Edge] = field(default_factory=list)
     curves: list[Edge] = field(default_factory=list)
+
+    @property
+    def chars(self) -> list[dict]:
+        """The characters as pdfplumber's dicts (what pdf_lines.glyphs_of reads)."""
+        return [{"text": t, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
+                 "y0": self.height - bottom, "y1": self.height - top,
+                 "matrix": (a, b, 0.0, 0.0, e, f), "fontname": font}
+                for t, x0, x1, top, bottom, size, a, b, e, f, font in self.characters]
+
+    def glyphs(self) -> tuple[Frame, list[Glyph]]:
+        """The page's reading frame and its glyphs in it: pdf_orientation.reading_frame and
+        pdf_lines.glyphs_of on the characters, without making dicts of them first."""
+        turns = [direction((a, b)) for _, _, _, _, _, _, a, b, _, _, _ in self.characters]
+        votes = Counter(t for t, c in zip(turns, self.characters, strict=True) if c[0].strip())
+        votes.pop(-1, None)
+        frame = Frame(votes.most_common(1)[0][0] if votes else 0, float(self.width), float(self.height))
+        angle = frame.angle
+        out = []
+        for turn, (text, x0, x1, top, bottom, size, _, _, e, f, font) in zip(turns, self.characters, strict=True):
+            if turn in (90, 270):
+                size = (x1 - x0) or 1.0
+            else:
+                size = size or (bottom - top) or 1.0
+            # the origin's height, top-down: top + (y1 - f), y1 = height - top
+            if angle:
+                bx0, _, bx1, _ = frame.box((x0, top, x1, bottom))
+                base = frame.point(e, self.height - f + self.dtop)[1]
+            else:
+                bx0, bx1, base = x0, x1, self.height - f + self.dtop
+            out.append(Glyph(text, bx0, bx1, base, size, typeface(font), turn == angle))
+        return frame, out
 
     def find_tables(self) -> list[_Table]:
         return [_Table(cells) for cells in find_tables(self.lines + self.rects + self.curves)]
@@ -114,13 +177,13 @@ def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
     else:
         bx0, by0, bx1, by1 = x0, y0, x1, y1
     width, height = bx1 - bx0, by1 - by0
-    out = PdfiumPage(width=width, height=height)
+    out = PdfiumPage(width=width, height=height, dtop=-by0)
     geometry = _Geometry(device, height, bx0, -by0)
-    texts: list[tuple[object, Matrix, float]] = []
-    _objects(raw, None, geometry, out, texts)
+    texts: dict[int, tuple[object, Matrix, float, str]] = {}
+    _objects(raw, None, geometry, out, texts, {})
     textpage = R.FPDFText_LoadPage(raw)
     try:
-        out.chars = _chars(textpage, geometry, texts)
+        out.characters = _chars(textpage, geometry, texts)
     finally:
         R.FPDFText_ClosePage(textpage)
     return out
@@ -146,58 +209,72 @@ class _Geometry:
 # ------------------------------------------------------------------------------------ characters
 
 
-def _chars(textpage, geo: _Geometry, texts: list[tuple[object, Matrix, float]]) -> list[dict]:
+# A character as read: text, x0, x1, top, bottom, size (pdfplumber's), the direction of its text
+# matrix (a, b in pdfminer's device space), its origin there (e, f) and its font.
+Char = tuple[str, float, float, float, float, float, float, float, float, float, str]
+
+
+def _text(textpage, n: int) -> list[str] | None:
+    """The page's characters in one call; None when a character lies outside the BMP (then
+    PDFium's indices and the UTF-16 text part ways)."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = R.FPDFText_GetText(textpage, 0, n, buf)
+    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    if len(text) != n or any("\ud800" <= ch <= "\udfff" for ch in text):
+        return None
+    return list(text)
+
+
+def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]]) -> list[Char]:
     n = max(R.FPDFText_CountChars(textpage), 0)
+    if n == 0 and not texts:
+        return []
     box = R.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    m = R.FS_MATRIX()
-    fonts: dict[int, str] = {}
     a_, b_, c_, d_, e_, f_ = geo.device
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     is_generated = R.FPDFText_IsGenerated
-    get_unicode = R.FPDFText_GetUnicode
     loose = R.FPDFText_GetLooseCharBox
     origin = R.FPDFText_GetCharOrigin
-    get_matrix = R.FPDFText_GetMatrix
-    font_size = R.FPDFText_GetFontSize
-    text_object = R.FPDFText_GetTextObject
+    text_object = _text_object
     map_error = R.FPDFText_HasUnicodeMapError
-    out = []
+    bulk = _text(textpage, n)
+    if bulk is None:
+        bulk = [chr(R.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
+    out: list[Char] = []
     used: dict[int, int] = {}  # text object → the index of its first character
     indices: list[int] = []  # of each character in ``out``
+    prepared: dict[int, tuple] = {}
     for i in range(n):
-        if is_generated(textpage, i):
+        ch = bulk[i]
+        if ch in _GENERATED and (ch != " " or is_generated(textpage, i)):
+            continue  # PDFium's own line breaks and word spaces; a real space stays
+        if ch in _SKIPPED:
             continue
-        code = get_unicode(textpage, i)
-        if code in (0x0D, 0x0A, 0xFFFE, 0):
-            continue
-        if code == 0x02:  # PDFium marks a hyphen that ends a line so
-            text = "-"
-        else:
-            text = f"(cid:{code})" if map_error(textpage, i) == 1 else chr(code)
+        key = text_object(textpage, i) or 0
+        spec = prepared.get(key)
+        if spec is None:
+            spec = prepared[key] = _prepare(texts.get(key), geo)
+            used[key] = i
+        a, b, c, d, fs, across, ma, mb, font = spec
+        if ch == "\x02":  # PDFium marks a hyphen that ends a line so
+            ch = "-"
+        elif map_error(textpage, i) == 1:
+            ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
         loose(textpage, i, box)
         origin(textpage, i, ox, oy)
-        get_matrix(textpage, i, m)
-        fs = font_size(textpage, i)
-        obj = text_object(textpage, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        font = fonts.get(key)
-        if font is None:
-            font = fonts[key] = _font_name(obj)
-            used[key] = i
-        a, b, c, d = m.a, m.b, m.c, m.d
         left, right, bottom, top = box.left, box.right, box.bottom, box.top
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
         # across it.
         if abs(b) <= abs(a):
             if a >= 0:
-                top = bottom + fs * abs(d)
+                top = bottom + across
             else:
-                bottom = top - fs * abs(d)
+                bottom = top - across
         elif b > 0:
-            left = right - fs * abs(c)
+            left = right - across
         else:
-            right = left + fs * abs(c)
+            right = left + across
         # into pdfminer's device space (the page turned), then pdfplumber's top-down coordinates
         px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
         px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
@@ -206,35 +283,36 @@ def _chars(textpage, geo: _Geometry, texts: list[tuple[object, Matrix, float]]) 
         if py1 < py0:
             py0, py1 = py1, py0
         ex, ey = ox.value, oy.value
-        matrix = (a * a_ + b * c_, a * b_ + b * d_, c * a_ + d * c_, c * b_ + d * d_,
-                  a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_)
-        out.append({
-            "text": text,
-            "x0": px0 + dx,
-            "x1": px1 + dx,
-            "top": height - py1 + dtop,
-            "bottom": height - py0 + dtop,
-            "y0": py0,
-            "y1": py1,
-            "size": py1 - py0,  # pdfminer's: the box's height, whichever way the text runs
-            "matrix": matrix,
-            "fontname": font,
-        })
+        out.append((ch, px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
+                    a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_, font))
         indices.append(i)
     if len(used) < len(texts):
         measured: dict[str, bool] = {}
-        for obj, (a, b, c, d, e, f), fs in texts:
-            if (ctypes.cast(obj, ctypes.c_void_p).value or 0) in used:
+        for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
+            if key in used:
                 continue
-            font = R.FPDFTextObj_GetFont(obj)
-            if font and not R.FPDFFont_GetIsEmbedded(font):
-                name = _font_name(obj)
+            font = _text_font(obj)
+            if font and not _font_embedded(font):
                 if name not in measured:
                     measured[name] = _latin(font) and _measured(textpage, name, out, indices)
                 if not measured[name]:
                     raise Unmeasured
             out.append(_blank(a, b, c, d, e, f, fs, geo))
     return out
+
+
+_GENERATED = frozenset(" \r\n")
+_SKIPPED = frozenset("\r\n\ufffe\x00")
+
+
+def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> tuple:
+    """What every character of one text object shares: its matrix, font size and font."""
+    if spec is None:
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0, geo.device[0], geo.device[1], "")
+    _, (a, b, c, d, _e, _f), fs, name = spec
+    a_, b_, c_, d_, _, _ = geo.device
+    across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
+    return (a, b, c, d, fs, across, a * a_ + b * c_, a * b_ + b * d_, name)
 
 
 class Unmeasured(Exception):
@@ -248,10 +326,10 @@ def _latin(font) -> bool:
     """A font flagged as using the standard Latin character set: PDFium's own fonts stand in for
     it when it is not embedded (Times New Roman → a Times of PDFium's), so it measures its glyphs.
     A CJK font (flagged symbolic) has no such stand-in on a machine without CJK fonts."""
-    return bool(R.FPDFFont_GetFlags(font) & _NONSYMBOLIC)
+    return bool(_font_flags(font) & _NONSYMBOLIC)
 
 
-def _measured(textpage, name: str, chars: list[dict], indices: list[int]) -> bool:
+def _measured(textpage, name: str, chars: list[Char], indices: list[int]) -> bool:
     """Whether PDFium measures the glyphs of a font that is not embedded, so that a text object of
     it was left out for having no width (spaces only), not for glyphs PDFium cannot measure.
 
@@ -262,14 +340,14 @@ def _measured(textpage, name: str, chars: list[dict], indices: list[int]) -> boo
     evidence is on the page: a visible character of the font with a flat box."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     for char, index in zip(chars, indices, strict=False):
-        if char["fontname"] == name and char["text"].strip():
+        if char[10] == name and char[0].strip():
             R.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
-            if top.value - bottom.value < 0.01 * char["size"] or right.value - left.value < 0.01 * char["size"]:
+            if top.value - bottom.value < 0.01 * char[5] or right.value - left.value < 0.01 * char[5]:
                 return False
     return True
 
 
-def _blank(a: float, b: float, c: float, d: float, e: float, f: float, fs: float, geo: _Geometry) -> dict:
+def _blank(a: float, b: float, c: float, d: float, e: float, f: float, fs: float, geo: _Geometry) -> Char:
     """A text object PDFium leaves out of the page's text: one of spaces only (a producer that
     sets each run in its own object prints the space between "增长" and "13.56" as one). pdfminer
     reads the space; what the page model needs of it is that a space was printed there, so it is
@@ -277,40 +355,35 @@ def _blank(a: float, b: float, c: float, d: float, e: float, f: float, fs: float
     a_, b_, c_, d_, e_, f_ = geo.device
     x, y = a_ * e + c_ * f + e_, b_ * e + d_ * f + f_
     size = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
-    matrix = (a * a_ + b * c_, a * b_ + b * d_, c * a_ + d * c_, c * b_ + d * d_, x, y)
-    return {"text": " ", "x0": x + geo.dx, "x1": x + geo.dx, "top": geo.height - y - size + geo.dtop,
-            "bottom": geo.height - y + geo.dtop, "y0": y, "y1": y + size, "size": size, "matrix": matrix,
-            "fontname": ""}
+    return (" ", x + geo.dx, x + geo.dx, geo.height - y - size + geo.dtop, geo.height - y + geo.dtop, size,
+            a * a_ + b * c_, a * b_ + b * d_, x, y, "")
 
 
-def _font_name(obj) -> str:
-    if not obj:
-        return ""
-    font = R.FPDFTextObj_GetFont(obj)
+def _font_name(font) -> str:
     if not font:
         return ""
-    size = R.FPDFFont_GetBaseFontName(font, None, 0)
+    size = _font_base_name(font, None, 0)
     if size <= 0:
         return ""
     buf = ctypes.create_string_buffer(size)
-    R.FPDFFont_GetBaseFontName(font, buf, size)
+    _font_base_name(font, buf, size)
     return buf.value.decode("latin-1")  # the bytes as pdfminer keeps them (often GBK)
 
 
 # ----------------------------------------------------------------------------------------- paths
 
 
-def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: list[tuple[object, Matrix, float]],
-             outer: Matrix | None = None, depth: int = 0) -> None:
+def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: dict[int, tuple[object, Matrix, float, str]],
+             fonts: dict[int, str], outer: Matrix | None = None, depth: int = 0) -> None:
     """Path and image objects of a page or a form XObject, in content order; the text objects'
     matrices and font sizes (for the blanks, see ``_blank``)."""
     if form is None:
-        count = R.FPDFPage_CountObjects(parent)
-        get = R.FPDFPage_GetObject
+        count = _count_objects(parent)
+        get = _page_object
         owner = parent
     else:
-        count = R.FPDFFormObj_CountObjects(form)
-        get = R.FPDFFormObj_GetObject
+        count = _count_form_objects(form)
+        get = _form_object
         owner = form
     m = R.FS_MATRIX()
     size = ctypes.c_float()
@@ -318,35 +391,39 @@ def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: list[tuple[ob
         obj = get(owner, i)
         if not obj:
             continue
-        kind = R.FPDFPageObj_GetType(obj)
+        kind = _object_type(obj)
         if kind == _TEXT:
-            R.FPDFPageObj_GetMatrix(obj, m)
+            _object_matrix(obj, m)
             matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
             if outer is not None:
                 matrix = _mul(matrix, outer)
-            R.FPDFTextObj_GetFontSize(obj, size)
-            texts.append((obj, matrix, size.value))
+            _font_size(obj, size)
+            font = _text_font(obj) or 0
+            name = fonts.get(font)
+            if name is None:
+                name = fonts[font] = _font_name(font)
+            texts[obj] = (obj, matrix, size.value, name)
         elif kind == _IMAGE:
             out.images.append(None)
         elif kind == _PATH:
-            R.FPDFPageObj_GetMatrix(obj, m)
+            _object_matrix(obj, m)
             matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
             if outer is not None:
                 matrix = _mul(matrix, outer)
             _path(obj, matrix, geo, out)
         elif kind == _FORM and depth < 32:
-            R.FPDFPageObj_GetMatrix(obj, m)
+            _object_matrix(obj, m)
             matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
             if outer is not None:
                 matrix = _mul(matrix, outer)
-            _objects(parent, obj, geo, out, texts, matrix, depth + 1)
+            _objects(parent, obj, geo, out, texts, fonts, matrix, depth + 1)
 
 
 def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if R.FPDFPath_GetDrawMode(obj, fill, stroke) and not fill.value and not stroke.value:
+    if _draw_mode(obj, fill, stroke) and not fill.value and not stroke.value:
         return  # ended with n: a clipping path, never painted
-    n = R.FPDFPath_CountSegments(obj)
+    n = _count_segments(obj)
     x, y = ctypes.c_float(), ctypes.c_float()
     a, b, c, d, e, f = matrix
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
@@ -354,9 +431,9 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     pts: list[tuple[float, float]] = []
     bezier = 0
     for i in range(n):
-        seg = R.FPDFPath_GetPathSegment(obj, i)
-        kind = R.FPDFPathSegment_GetType(seg)
-        R.FPDFPathSegment_GetPoint(seg, x, y)
+        seg = _segment(obj, i)
+        kind = _segment_type(seg)
+        _segment_point(seg, x, y)
         px, py = x.value, y.value
         point = geo.point(a * px + c * py + e, b * px + d * py + f)
         if kind == _MOVE:
@@ -371,7 +448,7 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
             if bezier % 3 == 0:  # PDFium gives a curve as its three points
                 shape.append("c")
                 pts.append(point)
-        if R.FPDFPathSegment_GetClose(seg) and shape:
+        if _segment_close(seg) and shape:
             shape.append("h")
             pts.append(pts[0])
     if shape:

@@ -44,6 +44,19 @@ class TablesFormat(str, Enum):
     csv = "csv"
 
 
+class PdfReader(str, Enum):
+    pdfium = "pdfium"
+    pdfplumber = "pdfplumber"
+
+
+def _use_pdf_reader(reader: PdfReader | None) -> None:
+    """The reader for PDFs, for this process and the workers it starts (they inherit the environment)."""
+    if reader is not None:
+        from .readers.pdf import READER_ENV
+
+        os.environ[READER_ENV] = reader.value
+
+
 def _fail(message: str, code: int = 2) -> None:
     typer.echo(f"budgetaudit: {message}", err=True)
     raise typer.Exit(code)
@@ -97,10 +110,13 @@ def tables(
     format: TablesFormat = typer.Option(TablesFormat.text, "--format", "-f", help="text, json or csv."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
     color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    pdf_reader: PdfReader | None = typer.Option(None, "--pdf-reader", help="pdfium (default) or pdfplumber (the older, slower reader)."),
 ) -> None:
     """Show the tables recognised in FILE, with their line numbers."""
     from .loader import load_document
     from .report import tables_view
+
+    _use_pdf_reader(pdf_reader)
 
     if not str(file).strip():
         _fail('an empty path ("") names no file')
@@ -178,8 +194,10 @@ def check(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: the number of CPUs).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=1, max=MAX_TIMEOUT, callback=_finite_seconds, help="Seconds one file may take before it is reported as failed.")] = 600.0,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit every file afresh; neither read nor write the cache.")] = False,
+    pdf_reader: Annotated[PdfReader | None, typer.Option("--pdf-reader", help="pdfium (default) or pdfplumber (the older, slower reader).")] = None,
 ) -> None:
     """Audit disclosure documents against the rule packs and report every discrepancy."""
+    _use_pdf_reader(pdf_reader)
     from . import batch
     from .audit import DocumentResult, collect_inputs
     from .report import json as json_report

@@ -148,25 +148,30 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
     fields = 1
     cid = 0
     visible: list[Glyph] = []
+    px0 = px1 = pbase = psize = 0.0
+    ptext = ""
     for g in glyphs:
-        if not g.text.strip():
+        text, x0, x1, base, size = g[0], g[1], g[2], g[3], g[4]
+        if not text.strip():
             pending_space = prev is not None
             continue
         if prev is not None:
-            if _is_fake_bold(prev, g):
+            # fake bold (_is_fake_bold): the same glyph drawn twice a fraction of a point apart
+            if text == ptext and abs(x0 - px0) < 0.15 * size and abs(base - pbase) < 0.15 * size:
                 continue
-            gap = g.x0 - prev.x1 - NOISE_POINTS
-            em = max(g.size, prev.size)
-            if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(prev.text) and _numeric(g.text)):
+            gap = x0 - px1 - NOISE_POINTS
+            em = size if size > psize else psize
+            if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
             elif pending_space or gap > min(SPACE_GAP_POINTS, SPACE_GAP_EMS * em):
                 parts.append(" ")
-        parts.append(g.text)
-        if g.text.startswith("(cid:"):
+        parts.append(text)
+        if text.startswith("(cid:"):
             cid += 1
         visible.append(g)
         prev = g
+        ptext, px0, px1, pbase, psize = text, x0, x1, base, size
         pending_space = False
     if not visible:
         return None

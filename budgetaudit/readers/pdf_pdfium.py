@@ -129,24 +129,37 @@ class PdfiumPage:
     def glyphs(self) -> tuple[Frame, list[Glyph]]:
         """The page's reading frame and its glyphs in it: pdf_orientation.reading_frame and
         pdf_lines.glyphs_of on the characters, without making dicts of them first."""
-        turns = [direction((a, b)) for _, _, _, _, _, _, a, b, _, _, _ in self.characters]
-        votes = Counter(t for t, c in zip(turns, self.characters, strict=True) if c[0].strip())
+        directions: dict[tuple[float, float], int] = {}
+        faces: dict[str, str] = {}
+        turns = []
+        votes: Counter[int] = Counter()
+        for c in self.characters:
+            ab = (c[6], c[7])
+            turn = directions.get(ab)
+            if turn is None:
+                turn = directions[ab] = direction(ab)
+            turns.append(turn)
+            if c[0].strip():
+                votes[turn] += 1
         votes.pop(-1, None)
         frame = Frame(votes.most_common(1)[0][0] if votes else 0, float(self.width), float(self.height))
         angle = frame.angle
+        origin_top = self.height + self.dtop
         out = []
         for turn, (text, x0, x1, top, bottom, size, _, _, e, f, font) in zip(turns, self.characters, strict=True):
             if turn in (90, 270):
                 size = (x1 - x0) or 1.0
             else:
                 size = size or (bottom - top) or 1.0
+            face = faces.get(font)
+            if face is None:
+                face = faces[font] = typeface(font)
             # the origin's height, top-down: top + (y1 - f), y1 = height - top
             if angle:
                 bx0, _, bx1, _ = frame.box((x0, top, x1, bottom))
-                base = frame.point(e, self.height - f + self.dtop)[1]
+                out.append(Glyph(text, bx0, bx1, frame.point(e, origin_top - f)[1], size, face, turn == angle))
             else:
-                bx0, bx1, base = x0, x1, self.height - f + self.dtop
-            out.append(Glyph(text, bx0, bx1, base, size, typeface(font), turn == angle))
+                out.append(Glyph(text, x0, x1, origin_top - f, size, face, turn == 0))
         return frame, out
 
     def find_tables(self) -> list[_Table]:
@@ -230,12 +243,10 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     if n == 0 and not texts:
         return []
     box = R.FS_RECTF()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
     a_, b_, c_, d_, e_, f_ = geo.device
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     is_generated = R.FPDFText_IsGenerated
     loose = R.FPDFText_GetLooseCharBox
-    origin = R.FPDFText_GetCharOrigin
     text_object = _text_object
     map_error = R.FPDFText_HasUnicodeMapError
     bulk = _text(textpage, n)
@@ -245,6 +256,9 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     used: dict[int, int] = {}  # text object → the index of its first character
     indices: list[int] = []  # of each character in ``out``
     prepared: dict[int, tuple] = {}
+    # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
+    # checked, all of them once one lacks it.
+    mapped: dict[str, int] = {}
     for i in range(n):
         ch = bulk[i]
         if ch in _GENERATED and (ch != " " or is_generated(textpage, i)):
@@ -256,25 +270,33 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         if spec is None:
             spec = prepared[key] = _prepare(texts.get(key), geo)
             used[key] = i
-        a, b, c, d, fs, across, ma, mb, font = spec
+        a, b, c, d, across, ma, mb, oe, of, font = spec
         if ch == "\x02":  # PDFium marks a hyphen that ends a line so
             ch = "-"
-        elif map_error(textpage, i) == 1:
-            ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
+        elif mapped.get(font, 0) < _MAPPED_ENOUGH:
+            if map_error(textpage, i) == 1:
+                ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
+                mapped[font] = -(1 << 30)
+            else:
+                mapped[font] = mapped.get(font, 0) + 1
         loose(textpage, i, box)
-        origin(textpage, i, ox, oy)
         left, right, bottom, top = box.left, box.right, box.bottom, box.top
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
-        # across it.
+        # across it. The origin: across the text the text object's (one show operator sets its
+        # characters on one baseline), along it where the advance starts.
         if abs(b) <= abs(a):
             if a >= 0:
                 top = bottom + across
+                ex, ey = left, of
             else:
                 bottom = top - across
+                ex, ey = right, of
         elif b > 0:
             left = right - across
+            ex, ey = oe, bottom
         else:
             right = left + across
+            ex, ey = oe, top
         # into pdfminer's device space (the page turned), then pdfplumber's top-down coordinates
         px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
         px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
@@ -282,7 +304,6 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             px0, px1 = px1, px0
         if py1 < py0:
             py0, py1 = py1, py0
-        ex, ey = ox.value, oy.value
         out.append((ch, px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
                     a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_, font))
         indices.append(i)
@@ -302,17 +323,19 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
 
 
 _GENERATED = frozenset(" \r\n")
+_MAPPED_ENOUGH = 16
 _SKIPPED = frozenset("\r\n\ufffe\x00")
 
 
 def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> tuple:
-    """What every character of one text object shares: its matrix, font size and font."""
+    """What every character of one text object shares: its matrix, its height across the text,
+    its origin and its font."""
     if spec is None:
-        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0, geo.device[0], geo.device[1], "")
-    _, (a, b, c, d, _e, _f), fs, name = spec
+        return (1.0, 0.0, 0.0, 1.0, 0.0, geo.device[0], geo.device[1], 0.0, 0.0, "")
+    _, (a, b, c, d, e, f), fs, name = spec
     a_, b_, c_, d_, _, _ = geo.device
     across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
-    return (a, b, c, d, fs, across, a * a_ + b * c_, a * b_ + b * d_, name)
+    return (a, b, c, d, across, a * a_ + b * c_, a * b_ + b * d_, e, f, name)
 
 
 class Unmeasured(Exception):

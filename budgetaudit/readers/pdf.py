@@ -81,7 +81,7 @@ def read_pdf(path: str | Path, reader: str | None = None) -> list[Line]:
         bound_reference_chains()
         extract = _extract
     else:
-        import pypdfium2  # noqa: F401 - loaded (and PDFium initialised) before the fork
+        from . import pdf_pdfium  # noqa: F401 - loaded (and PDFium initialised) before the fork
 
         extract = _extract_pdfium
 

@@ -26,6 +26,7 @@ What is made to match pdfminer/pdfplumber:
 from __future__ import annotations
 
 import ctypes
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -113,6 +114,8 @@ class PdfiumPage:
     height: float
     characters: list[Char] = field(default_factory=list)
     dtop: float = 0.0  # pdfplumber's shift of ``top`` for a MediaBox that does not start at 0
+    upright: list[Glyph] = field(default_factory=list)  # the glyphs when the page reads upright
+    votes: Counter[int] = field(default_factory=Counter)
     images: list[None] = field(default_factory=list)
     rects: list[Edge] = field(default_factory=list)  # the edges of all rules: read_page only asks whether any
     lines: list[Edge] = field(default_factory=list)
@@ -129,6 +132,10 @@ class PdfiumPage:
     def glyphs(self) -> tuple[Frame, list[Glyph]]:
         """The page's reading frame and its glyphs in it: pdf_orientation.reading_frame and
         pdf_lines.glyphs_of on the characters, without making dicts of them first."""
+        votes = Counter(self.votes)
+        votes.pop(-1, None)
+        if not votes or votes.most_common(1)[0][0] == 0:
+            return Frame(0, float(self.width), float(self.height)), self.upright
         directions: dict[tuple[float, float], int] = {}
         faces: dict[str, str] = {}
         turns = []
@@ -196,7 +203,7 @@ def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
     _objects(raw, None, geometry, out, texts, {})
     textpage = R.FPDFText_LoadPage(raw)
     try:
-        out.characters = _chars(textpage, geometry, texts)
+        out.characters, out.upright, out.votes = _chars(textpage, geometry, texts)
     finally:
         R.FPDFText_ClosePage(textpage)
     return out
@@ -233,15 +240,18 @@ def _text(textpage, n: int) -> list[str] | None:
     buf = (ctypes.c_ushort * (n + 1))()
     got = R.FPDFText_GetText(textpage, 0, n, buf)
     text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
-    if len(text) != n or any("\ud800" <= ch <= "\udfff" for ch in text):
+    if len(text) != n or _SURROGATE.search(text):
         return None
     return list(text)
 
 
-def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]]) -> list[Char]:
+def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]]
+           ) -> tuple[list[Char], list[Glyph], Counter[int]]:
+    """The page's characters, their glyphs in an upright reading frame and the directions their
+    text runs in (one vote per visible character)."""
     n = max(R.FPDFText_CountChars(textpage), 0)
     if n == 0 and not texts:
-        return []
+        return [], [], Counter()
     box = R.FS_RECTF()
     a_, b_, c_, d_, e_, f_ = geo.device
     height, dx, dtop = geo.height, geo.dx, geo.dtop
@@ -256,6 +266,9 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     used: dict[int, int] = {}  # text object → the index of its first character
     indices: list[int] = []  # of each character in ``out``
     prepared: dict[int, tuple] = {}
+    votes: Counter[int] = Counter()
+    upright: list[Glyph] = []
+    origin_top = height + dtop
     # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
     # checked, all of them once one lacks it.
     mapped: dict[str, int] = {}
@@ -270,7 +283,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         if spec is None:
             spec = prepared[key] = _prepare(texts.get(key), geo)
             used[key] = i
-        a, b, c, d, across, ma, mb, oe, of, font = spec
+        a, b, c, d, across, ma, mb, oe, of, font, turn, face = spec
         if ch == "\x02":  # PDFium marks a hyphen that ends a line so
             ch = "-"
         elif mapped.get(font, 0) < _MAPPED_ENOUGH:
@@ -304,9 +317,18 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             px0, px1 = px1, px0
         if py1 < py0:
             py0, py1 = py1, py0
+        fy = b_ * ex + d_ * ey + f_
         out.append((ch, px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
-                    a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_, font))
+                    a_ * ex + c_ * ey + e_, fy, font))
         indices.append(i)
+        # the glyph as pdf_lines.glyphs_of makes it in an upright frame (PdfiumPage.glyphs)
+        if ch.strip():
+            votes[turn] += 1
+        if turn == 90 or turn == 270:
+            size = (px1 - px0) or 1.0
+        else:
+            size = (py1 - py0) or 1.0
+        upright.append(Glyph(ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0))
     if len(used) < len(texts):
         measured: dict[str, bool] = {}
         for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
@@ -318,11 +340,16 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
                     measured[name] = _latin(font) and _measured(textpage, name, out, indices)
                 if not measured[name]:
                     raise Unmeasured
-            out.append(_blank(a, b, c, d, e, f, fs, geo))
-    return out
+            blank = _blank(a, b, c, d, e, f, fs, geo)
+            out.append(blank)
+            turn = direction((blank[6], blank[7]))
+            size = 1.0 if turn in (90, 270) else (blank[5] or 1.0)  # (a blank has no width)
+            upright.append(Glyph(" ", blank[1], blank[2], origin_top - blank[9], size, "", turn == 0))
+    return out, upright, votes
 
 
 _GENERATED = frozenset(" \r\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAPPED_ENOUGH = 16
 _SKIPPED = frozenset("\r\n\ufffe\x00")
 
@@ -331,11 +358,13 @@ def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> 
     """What every character of one text object shares: its matrix, its height across the text,
     its origin and its font."""
     if spec is None:
-        return (1.0, 0.0, 0.0, 1.0, 0.0, geo.device[0], geo.device[1], 0.0, 0.0, "")
+        ma, mb = geo.device[0], geo.device[1]
+        return (1.0, 0.0, 0.0, 1.0, 0.0, ma, mb, 0.0, 0.0, "", direction((ma, mb)), "")
     _, (a, b, c, d, e, f), fs, name = spec
     a_, b_, c_, d_, _, _ = geo.device
     across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
-    return (a, b, c, d, across, a * a_ + b * c_, a * b_ + b * d_, e, f, name)
+    ma, mb = a * a_ + b * c_, a * b_ + b * d_
+    return (a, b, c, d, across, ma, mb, e, f, name, direction((ma, mb)), typeface(name))
 
 
 class Unmeasured(Exception):

@@ -83,7 +83,9 @@ class Cache:
 
     @classmethod
     def for_rules(cls, rules: Iterable, root: Path | None = None) -> Cache:
-        return cls(root if root is not None else default_dir(), rules_digest(rules) + tool_digest())
+        from .readers.pdf import pdf_reader  # the PDF reader in use: each has its own entries
+
+        return cls(root if root is not None else default_dir(), rules_digest(rules) + tool_digest() + pdf_reader())
 
     def prepare(self) -> str | None:
         """Create the folder; the reason it cannot be used, or None."""

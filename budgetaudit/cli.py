@@ -49,6 +49,19 @@ class TablesFormat(str, Enum):
     csv = "csv"
 
 
+class PdfReader(str, Enum):
+    pdfium = "pdfium"
+    pdfplumber = "pdfplumber"
+
+
+def _use_pdf_reader(reader: PdfReader | None) -> None:
+    """The reader for PDFs, for this process and the workers it starts (they inherit the environment)."""
+    if reader is not None:
+        from .readers.pdf import READER_ENV
+
+        os.environ[READER_ENV] = reader.value
+
+
 def _fail(message: str, code: int = 2) -> None:
     for line in message.splitlines() or [""]:  # several problems (a rule pack's): a line each
         typer.echo(f"budgetaudit: {line}", err=True)
@@ -107,10 +120,13 @@ def tables(
     format: TablesFormat = typer.Option(TablesFormat.text, "--format", "-f", help="text, json or csv."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
     color: ColorMode = typer.Option("auto", "--color", help="auto, always or never."),
+    pdf_reader: PdfReader | None = typer.Option(None, "--pdf-reader", help="pdfium (default) or pdfplumber (the older, slower reader)."),
 ) -> None:
     """Show the tables recognised in FILE, with their line numbers."""
     from .loader import load_document
     from .report import tables_view
+
+    _use_pdf_reader(pdf_reader)
 
     if not str(file).strip():
         _fail('an empty path ("") names no file')
@@ -314,10 +330,12 @@ def check(
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore the baseline named in the settings.")] = False,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Files of one entity, comma-separated, to audit as a set whatever their names say (one disclosure when of the same kind and year); repeatable.")] = None,
     no_sets: Annotated[bool, typer.Option("--no-sets", help="Audit every file on its own: no automatic sets (prose + tables files, years, 部门 + 单位).")] = False,
+    pdf_reader: Annotated[PdfReader | None, typer.Option("--pdf-reader", help="pdfium (default) or pdfplumber (the older, slower reader).")] = None,
     config: Annotated[Path | None, CONFIG_OPTION] = None,
     isolated: Annotated[bool, ISOLATED_OPTION] = False,
 ) -> None:
     """Audit disclosure documents against the rule packs and report every discrepancy."""
+    _use_pdf_reader(pdf_reader)
     from .report import json as json_report
     from .report import text as text_report
 

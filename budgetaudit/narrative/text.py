@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from ..model import Document, Line
 from .conventions import STARTER
@@ -174,7 +175,7 @@ def _append(paragraph: Paragraph, line: Line, text: str, columns: list[int]) -> 
         paragraph.text += " "
         paragraph.origin.append((line.number, line.page, 0))
     paragraph.text += text
-    paragraph.origin.extend((line.number, line.page, col) for col in columns)
+    paragraph.origin.extend(zip(repeat(line.number), repeat(line.page), columns))
 
 
 def paragraphs(document: Document, *, include_tables: bool = False) -> list[Paragraph]:

@@ -46,6 +46,10 @@ from .pdf_guard import Limits, bound_reference_chains, run_bounded
 from .pdf_page import Block, PageContent, blocks, continues_on_next_page, read_page, text_column
 from .regular import open_regular
 
+READERS = ("pdfium", "pdfplumber")
+DEFAULT_READER = "pdfium"
+READER_ENV = "BUDGETAUDIT_PDF_READER"
+
 MAX_PAGES = 2000
 TIME_LIMIT = 300.0
 MEMORY_LIMIT = 2 * 1024**3
@@ -60,16 +64,29 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def read_pdf(path: str | Path) -> list[Line]:
+def pdf_reader() -> str:
+    """The reader in use: ``pdfium`` (the default) or ``pdfplumber``, from READER_ENV."""
+    chosen = os.environ.get(READER_ENV, "").strip().lower() or DEFAULT_READER
+    return chosen if chosen in READERS else DEFAULT_READER
+
+
+def read_pdf(path: str | Path, reader: str | None = None) -> list[Line]:
     p = Path(path)
     name = str(path)
     _check_file(p, name)
-    import pdfplumber  # noqa: F401 - loaded before the fork so the reader starts warm
+    reader = reader or pdf_reader()
+    if reader == "pdfplumber":
+        import pdfplumber  # noqa: F401 - loaded before the fork so the reader starts warm
 
-    bound_reference_chains()
+        bound_reference_chains()
+        extract = _extract
+    else:
+        from . import pdf_pdfium  # noqa: F401 - loaded (and PDFium initialised) before the fork
+
+        extract = _extract_pdfium
 
     limits = Limits(TIME_LIMIT, MEMORY_LIMIT, MAX_PAGES)
-    return run_bounded(name, limits, lambda: _extract(p, name, limits))
+    return run_bounded(name, limits, lambda: extract(p, name, limits))
 
 
 def _check_file(p: Path, name: str) -> None:
@@ -147,6 +164,68 @@ def _extract(p: Path, name: str, limits: Limits) -> list[Line]:
         raise InputError(name, "damaged PDF: no pages could be found in it")
     _check_text_layer(pages, name)
     return assemble(pages)
+
+
+def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
+    import pypdfium2 as pdfium
+
+    from .pdf_pdfium import Unmeasured, open_document, read_pdfium_page
+
+    doc = open_document(str(p), name)
+    pages: list[PageContent] = []
+    fallback = _PlumberPages(p, name)
+    try:
+        count = len(doc)
+        if count > limits.pages:
+            raise InputError(name, f"the PDF declares {count} pages; the limit is {limits.pages} per file")
+        memory = Memory()
+        for i in range(count):
+            if limits.deadline_passed():
+                raise InputError(name, f"reading took longer than {limits.seconds:g} s (the limit per file)")
+            try:
+                page = doc[i]
+            except pdfium.PdfiumError:
+                raise InputError(name, f"damaged PDF: page {i + 1} cannot be read") from None
+            try:
+                primitives = read_pdfium_page(page)
+            except Unmeasured:
+                primitives = fallback.page(i)
+            finally:
+                page.close()
+            pages.append(read_page(primitives, i + 1, memory))
+    finally:
+        doc.close()
+        fallback.close()
+    if not pages:
+        raise InputError(name, "damaged PDF: no pages could be found in it")
+    _check_text_layer(pages, name)
+    return assemble(pages)
+
+
+class _PlumberPages:
+    """pdfplumber's reading of single pages, for the pages PDFium cannot measure all text on
+    (glyphs of a CJK font neither embedded nor installed: see pdf_pdfium.Unmeasured)."""
+
+    def __init__(self, p: Path, name: str):
+        self.p, self.name = p, name
+        self.pdf = None
+
+    def page(self, index: int):
+        import pdfplumber
+        from pdfplumber.utils.exceptions import PdfminerException
+
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        try:
+            if self.pdf is None:
+                bound_reference_chains()
+                self.pdf = pdfplumber.open(self.p)
+            return self.pdf.pages[index]
+        except (PdfminerException, IndexError) as exc:
+            raise InputError(self.name, f"damaged PDF: page {index + 1} cannot be read ({_short(exc)})") from None
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
 
 
 def _declared_pages(pdf: object, resolve1: object) -> int | None:

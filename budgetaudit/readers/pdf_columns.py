@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..amounts import is_nil, parse_number, unit_of
-from .pdf_lines import Glyph, TextLine, join_wrapped, line_of, placed_fields, union_box
+from .pdf_lines import NOISE_POINTS, Glyph, TextLine, join_wrapped, line_of, placed_fields, union_box
 
 # Glyphs closer than this many ems belong to one word (with a blank glyph between them, the wider
 # SPACED_GAP_EMS); next to a digit a narrower gap splits
@@ -73,7 +73,7 @@ def words_of(line: TextLine) -> list[Word]:
                 spaced = True
             continue
         if out and prev is not None:
-            gap = g.x0 - prev.x1
+            gap = g.x0 - prev.x1 - NOISE_POINTS
             em = max(g.size, prev.size)
             digit = prev.text[-1:].isdigit() or g.text[:1].isdigit()
             joins = (SPACED_GAP_EMS if spaced else WORD_GAP_EMS) * em

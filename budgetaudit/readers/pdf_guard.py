@@ -9,6 +9,7 @@ runs in-process and only the page count and the time between pages are bounded (
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -73,7 +74,16 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
     if not hasattr(os, "fork"):
         return _result(path, limits, _outcome(fn))
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    # The objects that exist now are left out of the child's garbage collections: walking them
+    # would copy every page of the parent's heap into the child (copy on write).
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except BaseException:
+        gc.unfreeze()
+        raise
+    if pid:
+        gc.unfreeze()
     if pid == 0:  # the child: read, send the result back, leave without running any cleanup
         os.close(read_end)
         try:
@@ -102,7 +112,8 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
     if not data:
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
-            if sig == signal.SIGKILL:
+            # PDFium ends the process (abort) when an allocation fails under the memory limit.
+            if sig == signal.SIGKILL or sig == signal.SIGABRT:
                 raise InputError(path, f"reading was stopped: it needed more than {_mib(limits.memory_bytes)} "
                                        "of memory (a decompression bomb?)")
             raise InputError(path, f"the PDF reader crashed on this file (signal {sig})")

@@ -9,6 +9,7 @@ own. The baseline is what the producer laid the text out on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -22,6 +23,10 @@ NUMBER_GAP_EMS = 1.0
 # A gap wider than this (in points, and at most this share of an em) is a word space.
 SPACE_GAP_POINTS = 3.0
 SPACE_GAP_EMS = 0.3
+# Positions carry rounding noise (PDFium keeps them in single precision, pdfminer adds them up in
+# double): a gap passes a threshold only by more than this many points, so a gap of exactly 3 pt
+# reads the same in both readers.
+NOISE_POINTS = 0.01
 # Glyphs whose baselines differ by less than this share of an em share a line.
 BASELINE_TOLERANCE_EMS = 0.3
 
@@ -70,8 +75,20 @@ def glyphs_of(chars: Iterable[dict[str, Any]], frame: Frame | None = None) -> li
             size = float(c["x1"] - c["x0"]) or 1.0
         else:
             size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
-        out.append(Glyph(c["text"], x0, x1, base, size, str(c.get("fontname", "")), upright))
+        out.append(Glyph(c["text"], x0, x1, base, size, typeface(c.get("fontname")), upright))
     return out
+
+
+_SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+
+
+def typeface(fontname: str | bytes | None) -> str:
+    """The font's name without its subset tag ("ABCDEF+SimSun" → "SimSun"): a producer that embeds
+    the CJK glyphs and the digits of one typeface as two subsets prints one font; which name a
+    reader reports (the descriptor's or /BaseFont) then makes no difference."""
+    if isinstance(fontname, bytes):
+        fontname = fontname.decode("latin-1")
+    return _SUBSET_TAG.sub("", fontname or "")
 
 
 @dataclass
@@ -144,27 +161,32 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
     cid = 0
     visible: list[Glyph] = []
     field_boxes: list[list[Box]] = [[]]
+    px0 = px1 = pbase = psize = 0.0
+    ptext = ""
     for g in glyphs:
-        if not g.text.strip():
+        text, x0, x1, base, size = g[0], g[1], g[2], g[3], g[4]
+        if not text.strip():
             pending_space = prev is not None
             continue
         if prev is not None:
-            if _is_fake_bold(prev, g):
+            # fake bold (_is_fake_bold): the same glyph drawn twice a fraction of a point apart
+            if text == ptext and abs(x0 - px0) < 0.15 * size and abs(base - pbase) < 0.15 * size:
                 continue
-            gap = g.x0 - prev.x1
-            em = max(g.size, prev.size)
-            if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(prev.text) and _numeric(g.text)):
+            gap = x0 - px1 - NOISE_POINTS
+            em = size if size > psize else psize
+            if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
                 field_boxes.append([])
             elif pending_space or gap > min(SPACE_GAP_POINTS, SPACE_GAP_EMS * em):
                 parts.append(" ")
-        parts.append(g.text)
-        if g.text.startswith("(cid:"):
+        parts.append(text)
+        if text.startswith("(cid:"):
             cid += 1
         visible.append(g)
-        field_boxes[-1].append(g.box)
+        field_boxes[-1].append((x0, base - size, x1, base + 0.2 * size))  # Glyph.box, without the call
         prev = g
+        ptext, px0, px1, pbase, psize = text, x0, x1, base, size
         pending_space = False
     if not visible:
         return None

@@ -69,10 +69,14 @@ class Column:
 
 
 def read_page(page: Any, number: int, memory: Memory | None = None) -> PageContent:
-    """pdfplumber page → printed lines and table rows in reading order. ``memory`` carries the
+    """pdfplumber page (or pdf_pdfium's) → printed lines and table rows in reading order. ``memory`` carries the
     columns of an unruled table at the foot of the page to its continuation on the next."""
-    frame = reading_frame(page.chars, float(page.width), float(page.height))
-    glyphs = glyphs_of(page.chars, frame)
+    if hasattr(page, "glyphs"):  # pdf_pdfium's page
+        frame, glyphs = page.glyphs()
+    else:
+        chars = page.chars
+        frame = reading_frame(chars, float(page.width), float(page.height))
+        glyphs = glyphs_of(chars, frame)
     width, height = frame.size
     content = PageContent(number=number, width=width, height=height, images=len(page.images), frame=frame)
     visible = [g for g in glyphs if g.text.strip()]

@@ -37,6 +37,7 @@ class GridTable:
     _ys: list[float] = field(default_factory=list)
     _slots: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     glyphs: dict[tuple[int, int], list[Glyph]] = field(default_factory=dict)
+    _lines: dict[tuple[int, int], list] = field(default_factory=dict)  # text_lines of each cell, once
 
     @classmethod
     def from_cells(cls, boxes: Sequence[Box]) -> GridTable:
@@ -78,8 +79,8 @@ class GridTable:
         and a frame, no column rules). Its text is read by position instead (pdf_columns)."""
         if self.n_cols < 2:
             return bool(self.glyphs)
-        for glyphs in self.glyphs.values():
-            lines = [line.text for line in text_lines(glyphs)]
+        for key in self.glyphs:
+            lines = [line.text for line in self.lines_of(key)]
             if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
                 return True
             if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
@@ -93,8 +94,14 @@ class GridTable:
     def all_glyphs(self) -> list[Glyph]:
         return [g for gs in self.glyphs.values() for g in gs]
 
+    def lines_of(self, key: tuple[int, int]) -> list:
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lines[key] = text_lines(self.glyphs.get(key, []))
+        return lines
+
     def cell_text(self, key: tuple[int, int]) -> str:
-        lines = text_lines(self.glyphs.get(key, []))
+        lines = self.lines_of(key)
         # Wide gaps inside one cell are spacing (distributed alignment), not fields.
         return join_wrapped([line.text.replace("\t", " ") for line in lines])
 

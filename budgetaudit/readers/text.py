@@ -121,9 +121,16 @@ def _common_chinese(text: str) -> float:
     return common / len(visible)
 
 
-def _visible(text: str) -> int:
-    """How many characters of ``text`` can be read: not spaces, NBSP, U+3000, zero-width marks."""
-    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE)
+def _visible(text: str, enough: int | None = None) -> int:
+    """How many characters of ``text`` can be read: not spaces, NBSP, U+3000, zero-width marks;
+    counting stops at ``enough``."""
+    count = 0
+    for ch in text:
+        if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE:
+            count += 1
+            if count == enough:
+                break
+    return count
 
 
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn"}
@@ -164,10 +171,10 @@ def _checked(text: str, path: str, encoding: str) -> str:
         raise InputError(path, f"not a text file (control characters in {encoding} text)")
     if not text.strip():
         raise InputError(path, "the file is empty")
-    visible = _visible(text[:20000])
+    visible = _visible(text[:20000], MIN_VISIBLE_CHARS)
     if not visible:
         raise InputError(path, "the file is empty: it holds only blank or invisible characters")
-    if visible < MIN_VISIBLE_CHARS and not _visible(text[20000:]):
+    if visible < MIN_VISIBLE_CHARS and not _visible(text[20000:], 1):
         raise InputError(path, f"holds only {visible} visible characters, too few to be a disclosure")
     return text
 

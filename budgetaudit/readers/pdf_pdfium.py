@@ -1,0 +1,537 @@
+"""PDF pages read with PDFium (pypdfium2): the characters, ruling lines and rectangles the page
+model is built from, in the coordinates pdfplumber gives them.
+
+PDFium parses a page's content in C++; what is read here through its C API is only the result:
+each character's code point, loose box (advance width × font ascent/descent), origin, text matrix,
+font size and font, and each path object's segments. ``PdfiumPage`` offers them as the attributes
+the page model reads (``chars``, ``width``, ``height``, ``images``, ``rects``/``lines``/``curves``
+and ``find_tables()``), so everything after this step is the same code for both readers.
+
+What is made to match pdfminer/pdfplumber:
+
+* coordinates: top-down from the page top, the page turned by its /Rotate entry (pdfminer's
+  device matrix for 0/90/180/270), relative to the MediaBox;
+* a character's box is pdfminer's: along the text its advance (PDFium's loose box), across it the
+  font's descent to descent + font size; ``size`` is that height, ``matrix`` the text matrix with
+  the origin as translation;
+* characters PDFium generates (spaces and line breaks it infers) are left out; a run of space
+  glyphs may come as one (PDFium merges them): downstream only asks whether a space was printed;
+* glyphs without a Unicode mapping read as ``(cid:N)``, the way pdfminer prints them;
+* paths: each subpath classified as pdfminer does (a two-point line, an axis-aligned four-point
+  closed rectangle, another four-point polygon; other shapes, curves included, are no rules),
+  and turned into pdfplumber's edges in pdfplumber's order (lines, then rectangles, then
+  polygons), inside form XObjects too; the cells come from pdf_rules (pdfplumber's algorithm).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as R
+
+from ..errors import InputError
+from .pdf_lines import Glyph, typeface
+from .pdf_orientation import Frame, direction
+from .pdf_rules import Edge, find_tables
+
+_TEXT, _PATH, _IMAGE, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
+_MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _fast(name: str, restype, *argtypes):
+    """The C function ``name`` with handles as plain integers (c_void_p): pypdfium2's own
+    prototypes return pointer objects, and turning each into a number to key it costs more than
+    the call."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(R, name), ctypes.c_void_p).value)
+
+
+_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+_text_object = _fast("FPDFText_GetTextObject", _P, _P, _I)
+_count_objects = _fast("FPDFPage_CountObjects", _I, _P)
+_page_object = _fast("FPDFPage_GetObject", _P, _P, _I)
+_count_form_objects = _fast("FPDFFormObj_CountObjects", _I, _P)
+_form_object = _fast("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+_object_type = _fast("FPDFPageObj_GetType", _I, _P)
+_object_matrix = _fast("FPDFPageObj_GetMatrix", _I, _P, ctypes.POINTER(R.FS_MATRIX))
+_font_size = _fast("FPDFTextObj_GetFontSize", _I, _P, ctypes.POINTER(_F))
+_text_font = _fast("FPDFTextObj_GetFont", _P, _P)
+_font_embedded = _fast("FPDFFont_GetIsEmbedded", _I, _P)
+_font_flags = _fast("FPDFFont_GetFlags", _I, _P)
+_font_base_name = _fast("FPDFFont_GetBaseFontName", ctypes.c_size_t, _P, ctypes.c_char_p, ctypes.c_size_t)
+_draw_mode = _fast("FPDFPath_GetDrawMode", _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
+_count_segments = _fast("FPDFPath_CountSegments", _I, _P)
+_segment = _fast("FPDFPath_GetPathSegment", _P, _P, _I)
+_segment_type = _fast("FPDFPathSegment_GetType", _I, _P)
+_segment_point = _fast("FPDFPathSegment_GetPoint", _I, _P, ctypes.POINTER(_F), ctypes.POINTER(_F))
+_segment_close = _fast("FPDFPathSegment_GetClose", _I, _P)
+
+
+def open_document(path: str, name: str) -> pdfium.PdfDocument:
+    """The document, or InputError with the reason PDFium gives."""
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == R.FPDF_ERR_PASSWORD:
+            raise InputError(name, "the PDF is encrypted and needs a password; not read") from None
+        if code == R.FPDF_ERR_SECURITY:
+            raise InputError(name, "the PDF is encrypted in a way the reader does not support") from None
+        if code == R.FPDF_ERR_FILE:
+            raise InputError(name, "cannot be read") from None
+        raise InputError(name, "damaged PDF: PDFium cannot parse its structure") from None
+
+
+def _mul(m: Matrix, n: Matrix) -> Matrix:
+    """m then n (row-vector convention, as in PDF)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _device(rotation: int, box: tuple[float, float, float, float]) -> Matrix:
+    """pdfminer's page matrix: the MediaBox's corner to the origin, the page turned by /Rotate."""
+    x0, y0, x1, y1 = box
+    if rotation == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotation == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotation == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+@dataclass
+class PdfiumPage:
+    """One page's primitives, in pdfplumber's coordinates."""
+
+    width: float
+    height: float
+    characters: list[Char] = field(default_factory=list)
+    dtop: float = 0.0  # pdfplumber's shift of ``top`` for a MediaBox that does not start at 0
+    upright: list[Glyph] = field(default_factory=list)  # the glyphs when the page reads upright
+    votes: Counter[int] = field(default_factory=Counter)
+    images: list[None] = field(default_factory=list)
+    rects: list[Edge] = field(default_factory=list)  # the edges of all rules: read_page only asks whether any
+    lines: list[Edge] = field(default_factory=list)
+    curves: list[Edge] = field(default_factory=list)
+
+    @property
+    def chars(self) -> list[dict]:
+        """The characters as pdfplumber's dicts (what pdf_lines.glyphs_of reads)."""
+        return [{"text": t, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
+                 "y0": self.height - bottom, "y1": self.height - top,
+                 "matrix": (a, b, 0.0, 0.0, e, f), "fontname": font}
+                for t, x0, x1, top, bottom, size, a, b, e, f, font in self.characters]
+
+    def glyphs(self) -> tuple[Frame, list[Glyph]]:
+        """The page's reading frame and its glyphs in it: pdf_orientation.reading_frame and
+        pdf_lines.glyphs_of on the characters, without making dicts of them first."""
+        votes = Counter(self.votes)
+        votes.pop(-1, None)
+        if not votes or votes.most_common(1)[0][0] == 0:
+            return Frame(0, float(self.width), float(self.height)), self.upright
+        directions: dict[tuple[float, float], int] = {}
+        faces: dict[str, str] = {}
+        turns = []
+        votes: Counter[int] = Counter()
+        for c in self.characters:
+            ab = (c[6], c[7])
+            turn = directions.get(ab)
+            if turn is None:
+                turn = directions[ab] = direction(ab)
+            turns.append(turn)
+            if c[0].strip():
+                votes[turn] += 1
+        votes.pop(-1, None)
+        frame = Frame(votes.most_common(1)[0][0] if votes else 0, float(self.width), float(self.height))
+        angle = frame.angle
+        origin_top = self.height + self.dtop
+        out = []
+        for turn, (text, x0, x1, top, bottom, size, _, _, e, f, font) in zip(turns, self.characters, strict=True):
+            if turn in (90, 270):
+                size = (x1 - x0) or 1.0
+            else:
+                size = size or (bottom - top) or 1.0
+            face = faces.get(font)
+            if face is None:
+                face = faces[font] = typeface(font)
+            # the origin's height, top-down: top + (y1 - f), y1 = height - top
+            if angle:
+                bx0, _, bx1, _ = frame.box((x0, top, x1, bottom))
+                out.append(Glyph(text, bx0, bx1, frame.point(e, origin_top - f)[1], size, face, turn == angle))
+            else:
+                out.append(Glyph(text, x0, x1, origin_top - f, size, face, turn == 0))
+        return frame, out
+
+    def find_tables(self) -> list[_Table]:
+        return [_Table(cells) for cells in find_tables(self.lines + self.rects + self.curves)]
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class _Table:
+    cells: list[tuple[float, float, float, float]]
+
+
+def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
+    raw = page.raw
+    rotation = R.FPDFPage_GetRotation(raw) * 90 % 360
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not R.FPDFPage_GetMediaBox(raw, left, bottom, right, top):
+        left.value, bottom.value = 0.0, 0.0
+        right.value, top.value = R.FPDF_GetPageWidthF(raw), R.FPDF_GetPageHeightF(raw)
+    x0, x1 = sorted((left.value, right.value))
+    y0, y1 = sorted((bottom.value, top.value))
+    device = _device(rotation, (x0, y0, x1, y1))
+    # pdfplumber's box: the MediaBox turned; top measured down from its top edge.
+    if rotation in (90, 270):
+        bx0, by0, bx1, by1 = y0, x0, y1, x1
+    else:
+        bx0, by0, bx1, by1 = x0, y0, x1, y1
+    width, height = bx1 - bx0, by1 - by0
+    out = PdfiumPage(width=width, height=height, dtop=-by0)
+    geometry = _Geometry(device, height, bx0, -by0)
+    texts: dict[int, tuple[object, Matrix, float, str]] = {}
+    _objects(raw, None, geometry, out, texts, {})
+    textpage = R.FPDFText_LoadPage(raw)
+    try:
+        out.characters, out.upright, out.votes = _chars(textpage, geometry, texts)
+    finally:
+        R.FPDFText_ClosePage(textpage)
+    return out
+
+
+@dataclass
+class _Geometry:
+    device: Matrix
+    height: float
+    dx: float  # pdfplumber adds the MediaBox's corner back
+    dtop: float
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """User space → (x, top)."""
+        a, b, c, d, e, f = self.device
+        return (a * x + c * y + e + self.dx, self.height - (b * x + d * y + f) + self.dtop)
+
+    def user_to_device(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.device
+        return (a * x + c * y + e, b * x + d * y + f)
+
+
+# ------------------------------------------------------------------------------------ characters
+
+
+# A character as read: text, x0, x1, top, bottom, size (pdfplumber's), the direction of its text
+# matrix (a, b in pdfminer's device space), its origin there (e, f) and its font.
+Char = tuple[str, float, float, float, float, float, float, float, float, float, str]
+
+
+def _text(textpage, n: int) -> list[str] | None:
+    """The page's characters in one call; None when a character lies outside the BMP (then
+    PDFium's indices and the UTF-16 text part ways)."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = R.FPDFText_GetText(textpage, 0, n, buf)
+    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    if len(text) != n or _SURROGATE.search(text):
+        return None
+    return list(text)
+
+
+def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]]
+           ) -> tuple[list[Char], list[Glyph], Counter[int]]:
+    """The page's characters, their glyphs in an upright reading frame and the directions their
+    text runs in (one vote per visible character)."""
+    n = max(R.FPDFText_CountChars(textpage), 0)
+    if n == 0 and not texts:
+        return [], [], Counter()
+    box = R.FS_RECTF()
+    a_, b_, c_, d_, e_, f_ = geo.device
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
+    is_generated = R.FPDFText_IsGenerated
+    loose = R.FPDFText_GetLooseCharBox
+    text_object = _text_object
+    map_error = R.FPDFText_HasUnicodeMapError
+    bulk = _text(textpage, n)
+    if bulk is None:
+        bulk = [chr(R.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
+    out: list[Char] = []
+    used: dict[int, int] = {}  # text object → the index of its first character
+    indices: list[int] = []  # of each character in ``out``
+    prepared: dict[int, tuple] = {}
+    votes: Counter[int] = Counter()
+    upright: list[Glyph] = []
+    origin_top = height + dtop
+    # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
+    # checked, all of them once one lacks it.
+    mapped: dict[str, int] = {}
+    for i in range(n):
+        ch = bulk[i]
+        if ch in _GENERATED and (ch != " " or is_generated(textpage, i)):
+            continue  # PDFium's own line breaks and word spaces; a real space stays
+        if ch in _SKIPPED:
+            continue
+        key = text_object(textpage, i) or 0
+        spec = prepared.get(key)
+        if spec is None:
+            spec = prepared[key] = _prepare(texts.get(key), geo)
+            used[key] = i
+        a, b, c, d, across, ma, mb, oe, of, font, turn, face = spec
+        if ch == "\x02":  # PDFium marks a hyphen that ends a line so
+            ch = "-"
+        elif mapped.get(font, 0) < _MAPPED_ENOUGH:
+            if map_error(textpage, i) == 1:
+                ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
+                mapped[font] = -(1 << 30)
+            else:
+                mapped[font] = mapped.get(font, 0) + 1
+        loose(textpage, i, box)
+        left, right, bottom, top = box.left, box.right, box.bottom, box.top
+        # pdfminer's box: the advance along the text (the loose box), descent to descent + size
+        # across it. The origin: across the text the text object's (one show operator sets its
+        # characters on one baseline), along it where the advance starts.
+        if abs(b) <= abs(a):
+            if a >= 0:
+                top = bottom + across
+                ex, ey = left, of
+            else:
+                bottom = top - across
+                ex, ey = right, of
+        elif b > 0:
+            left = right - across
+            ex, ey = oe, bottom
+        else:
+            right = left + across
+            ex, ey = oe, top
+        # into pdfminer's device space (the page turned), then pdfplumber's top-down coordinates
+        px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
+        px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        fy = b_ * ex + d_ * ey + f_
+        out.append((ch, px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
+                    a_ * ex + c_ * ey + e_, fy, font))
+        indices.append(i)
+        # the glyph as pdf_lines.glyphs_of makes it in an upright frame (PdfiumPage.glyphs)
+        if ch.strip():
+            votes[turn] += 1
+        if turn == 90 or turn == 270:
+            size = (px1 - px0) or 1.0
+        else:
+            size = (py1 - py0) or 1.0
+        upright.append(Glyph(ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0))
+    if len(used) < len(texts):
+        measured: dict[str, bool] = {}
+        for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
+            if key in used:
+                continue
+            font = _text_font(obj)
+            if font and not _font_embedded(font):
+                if name not in measured:
+                    measured[name] = _latin(font) and _measured(textpage, name, out, indices)
+                if not measured[name]:
+                    raise Unmeasured
+            blank = _blank(a, b, c, d, e, f, fs, geo)
+            out.append(blank)
+            turn = direction((blank[6], blank[7]))
+            size = 1.0 if turn in (90, 270) else (blank[5] or 1.0)  # (a blank has no width)
+            upright.append(Glyph(" ", blank[1], blank[2], origin_top - blank[9], size, "", turn == 0))
+    return out, upright, votes
+
+
+_GENERATED = frozenset(" \r\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAPPED_ENOUGH = 16
+_SKIPPED = frozenset("\r\n\ufffe\x00")
+
+
+def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> tuple:
+    """What every character of one text object shares: its matrix, its height across the text,
+    its origin and its font."""
+    if spec is None:
+        ma, mb = geo.device[0], geo.device[1]
+        return (1.0, 0.0, 0.0, 1.0, 0.0, ma, mb, 0.0, 0.0, "", direction((ma, mb)), "")
+    _, (a, b, c, d, e, f), fs, name = spec
+    a_, b_, c_, d_, _, _ = geo.device
+    across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
+    ma, mb = a * a_ + b * c_, a * b_ + b * d_
+    return (a, b, c, d, across, ma, mb, e, f, name, direction((ma, mb)), typeface(name))
+
+
+class Unmeasured(Exception):
+    """PDFium left out a text object that may hold glyphs: the page is read with pdfplumber."""
+
+
+_NONSYMBOLIC = 1 << 5  # font descriptor flag: the standard Latin character set
+
+
+def _latin(font) -> bool:
+    """A font flagged as using the standard Latin character set: PDFium's own fonts stand in for
+    it when it is not embedded (Times New Roman → a Times of PDFium's), so it measures its glyphs.
+    A CJK font (flagged symbolic) has no such stand-in on a machine without CJK fonts."""
+    return bool(_font_flags(font) & _NONSYMBOLIC)
+
+
+def _measured(textpage, name: str, chars: list[Char], indices: list[int]) -> bool:
+    """Whether PDFium measures the glyphs of a font that is not embedded, so that a text object of
+    it was left out for having no width (spaces only), not for glyphs PDFium cannot measure.
+
+    PDFium drops a text object whose box has no width. A font it has (embedded, or replaced by one
+    it knows, as Times New Roman is) makes such a box of blanks only. A CJK font neither embedded
+    nor installed has no outlines: its glyph boxes are a thousandth of the font size high and a
+    one-character object ("出" wrapped alone on a cell's second line) has no width either. The
+    evidence is on the page: a visible character of the font with a flat box."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for char, index in zip(chars, indices, strict=False):
+        if char[10] == name and char[0].strip():
+            R.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+            if top.value - bottom.value < 0.01 * char[5] or right.value - left.value < 0.01 * char[5]:
+                return False
+    return True
+
+
+def _blank(a: float, b: float, c: float, d: float, e: float, f: float, fs: float, geo: _Geometry) -> Char:
+    """A text object PDFium leaves out of the page's text: one of spaces only (a producer that
+    sets each run in its own object prints the space between "增长" and "13.56" as one). pdfminer
+    reads the space; what the page model needs of it is that a space was printed there, so it is
+    a blank glyph of no width at the object's origin."""
+    a_, b_, c_, d_, e_, f_ = geo.device
+    x, y = a_ * e + c_ * f + e_, b_ * e + d_ * f + f_
+    size = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
+    return (" ", x + geo.dx, x + geo.dx, geo.height - y - size + geo.dtop, geo.height - y + geo.dtop, size,
+            a * a_ + b * c_, a * b_ + b * d_, x, y, "")
+
+
+def _font_name(font) -> str:
+    if not font:
+        return ""
+    size = _font_base_name(font, None, 0)
+    if size <= 0:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    _font_base_name(font, buf, size)
+    return buf.value.decode("latin-1")  # the bytes as pdfminer keeps them (often GBK)
+
+
+# ----------------------------------------------------------------------------------------- paths
+
+
+def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: dict[int, tuple[object, Matrix, float, str]],
+             fonts: dict[int, str], outer: Matrix | None = None, depth: int = 0) -> None:
+    """Path and image objects of a page or a form XObject, in content order; the text objects'
+    matrices and font sizes (for the blanks, see ``_blank``)."""
+    if form is None:
+        count = _count_objects(parent)
+        get = _page_object
+        owner = parent
+    else:
+        count = _count_form_objects(form)
+        get = _form_object
+        owner = form
+    m = R.FS_MATRIX()
+    size = ctypes.c_float()
+    for i in range(count):
+        obj = get(owner, i)
+        if not obj:
+            continue
+        kind = _object_type(obj)
+        if kind == _TEXT:
+            _object_matrix(obj, m)
+            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            if outer is not None:
+                matrix = _mul(matrix, outer)
+            _font_size(obj, size)
+            font = _text_font(obj) or 0
+            name = fonts.get(font)
+            if name is None:
+                name = fonts[font] = _font_name(font)
+            texts[obj] = (obj, matrix, size.value, name)
+        elif kind == _IMAGE:
+            out.images.append(None)
+        elif kind == _PATH:
+            _object_matrix(obj, m)
+            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            if outer is not None:
+                matrix = _mul(matrix, outer)
+            _path(obj, matrix, geo, out)
+        elif kind == _FORM and depth < 32:
+            _object_matrix(obj, m)
+            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            if outer is not None:
+                matrix = _mul(matrix, outer)
+            _objects(parent, obj, geo, out, texts, fonts, matrix, depth + 1)
+
+
+def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if _draw_mode(obj, fill, stroke) and not fill.value and not stroke.value:
+        return  # ended with n: a clipping path, never painted
+    n = _count_segments(obj)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = matrix
+    subpaths: list[tuple[str, list[tuple[float, float]]]] = []
+    shape: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    for i in range(n):
+        seg = _segment(obj, i)
+        kind = _segment_type(seg)
+        _segment_point(seg, x, y)
+        px, py = x.value, y.value
+        point = geo.point(a * px + c * py + e, b * px + d * py + f)
+        if kind == _MOVE:
+            if shape:
+                subpaths.append(("".join(shape), pts))
+            shape, pts, bezier = ["m"], [point], 0
+        elif kind == _LINE:
+            shape.append("l")
+            pts.append(point)
+        elif kind == _BEZIER:
+            bezier += 1
+            if bezier % 3 == 0:  # PDFium gives a curve as its three points
+                shape.append("c")
+                pts.append(point)
+        if _segment_close(seg) and shape:
+            shape.append("h")
+            pts.append(pts[0])
+    if shape:
+        subpaths.append(("".join(shape), pts))
+    for s, p in subpaths:
+        _classify(s, p, out)
+
+
+def _classify(shape: str, pts: list[tuple[float, float]], out: PdfiumPage) -> None:
+    """pdfminer's paint_path on one subpath (points already in top-down page coordinates)."""
+    if not shape.startswith("m"):
+        return
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts = pts[:-2] + pts[-1:]
+    if shape in ("mlh", "ml"):
+        (x0, t0), (x1, t1) = pts[0], pts[1]
+        top, bottom = min(t0, t1), max(t0, t1)
+        out.lines.append(("h" if top == bottom else "v", min(x0, x1), top, max(x0, x1), bottom))
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        closed = pts[0] == pts[4]
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if closed and square:
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = min(y0, y2), max(y0, y2)
+            out.rects.extend([("h", left, top, right, top), ("h", left, bottom, right, bottom),
+                              ("v", left, top, left, bottom), ("v", right, top, right, bottom)])
+        else:
+            for (px, pt), (qx, qt) in zip(pts, pts[1:], strict=False):
+                if px == qx:
+                    out.curves.append(("v", px, min(pt, qt), qx, max(pt, qt)))
+                elif pt == qt:
+                    out.curves.append(("h", min(px, qx), pt, max(px, qx), qt))

@@ -77,7 +77,7 @@ def test_text_documents_have_no_boxes_and_their_json_locations_are_unchanged(rep
     doc = next(d for d in reports["json"]["documents"] if d["path"].endswith("001_1d4d26261698f388.txt"))
     for f in doc["findings"]:
         for loc in f["locations"]:
-            assert set(loc) == {"line", "page", "table", "row", "column"}
+            assert set(loc) == {"path", "line", "page", "table", "row", "column"}
 
 
 @needs_pdfs

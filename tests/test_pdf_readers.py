@@ -21,6 +21,8 @@ from budgetaudit.model import Document
 from budgetaudit.readers.pdf import READER_ENV
 from budgetaudit.rules import load_rules
 
+pytestmark = pytest.mark.slow  # pytest -m 'not slow': the quick subset (README)
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PDFS = sorted((SHARED / "pdfs").glob("*.pdf")) + sorted((SHARED / "corpus").rglob("*.pdf"))
 

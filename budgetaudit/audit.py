@@ -54,14 +54,22 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     if not disclosure:  # nothing of a disclosure to check: say once that it is none
         chosen = [r for r in chosen if r.kind == "completeness" and r.compiled == "disclosure"]
     table_rules = [r for r in chosen if r.kind in TABLE_KINDS]
-    first = _run(table_rules, Facts(doc))
+    first_facts = Facts(doc)
+    first = _run(table_rules, first_facts)
     misread = reading.misread_tables(doc, first.findings)
     if misread:
-        result = _run(chosen, Facts(doc, misread=misread, disclosure=disclosure))
+        facts = Facts(doc, misread=misread, disclosure=disclosure)
+        result = _run(chosen, facts)
+        first_facts = facts  # the first pass's lookups were on tables since found misread
     else:  # the first pass stands: run the other rules with the same facts
         facts = Facts(doc, disclosure=disclosure)
         result = _run([r for r in chosen if r.kind not in TABLE_KINDS], facts, first)
     result.coverage = reading.coverage(doc, misread)
+    for f in (first_facts, facts):
+        for rule_id, names in f.rows_found.items():
+            result.coverage.rows_found.setdefault(rule_id, set()).update(names)
+        for rule_id, names in f.rows_missed.items():
+            result.coverage.rows_missed.setdefault(rule_id, set()).update(names)
     result.coverage.disclosure = disclosure
     result.coverage.latin = not disclosure and reading.written_in_latin(doc)
     _promote_isolated_rounding(result, {r.id for r in table_rules})
@@ -81,6 +89,7 @@ def _run(rules: list[Rule], facts: Facts, into: AuditResult | None = None) -> Au
     seen = {(f.rule, f.message) for f in result.findings + result.rounding}
     for rule in rules:
         kind = get_kind(rule.kind)
+        facts.rule_id = rule.id
         for finding in kind.run(rule, facts):
             key = (finding.rule, finding.message)
             if key in seen:

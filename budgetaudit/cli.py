@@ -347,11 +347,14 @@ def check(
     accepted = _load_baseline(None if no_baseline else baseline or settings.baseline)
     results, chosen, sets = _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude, jobs,
                                        timeout, no_cache, rounding, output, set_, no_sets)
-    from .report.coverage import never_bound, rule_tables
+    from .report.coverage import never_bound, rows_never_found, rule_tables
 
     for rule in never_bound(results, chosen):
         typer.echo(f"budgetaudit: note: rule {rule.id} ({rule.source}) was checked against no document: "
                    f"its tables ({'、'.join(sorted(rule_tables(rule))) or '—'}) were read in none", err=True)
+    for rule_id, names in rows_never_found(results, chosen).items():
+        typer.echo(f"budgetaudit: note: rule {rule_id}: no document prints the row {'、'.join(names)} "
+                   "(a misspelt row name?); where it is needed the rule was not checked", err=True)
     applied = None
     if accepted is not None:
         from . import baseline as baseline_module

@@ -209,6 +209,9 @@ class Coverage:
     disclosure: bool = True
     read_kinds: set[str] = field(default_factory=set)
     latin: bool = False  # written mostly in Latin letters: some other document (a README), not a failed disclosure
+    # rule id → "表[行]" names its lookups found / did not find in a table that was read (Facts)
+    rows_found: dict[str, set[str]] = field(default_factory=dict)
+    rows_missed: dict[str, set[str]] = field(default_factory=dict)
 
     def unchecked(self, kinds) -> bool:
         """True when the tables of ``kinds`` are printed but none of them was read (or the file is

@@ -226,6 +226,13 @@ def test_a_pack_rule_that_binds_nothing_is_said_once_and_every_pack_problem_is_l
     result = run("check", "doc.txt", "doc2.txt", "--rules", str(pack), cwd=tmp_path)
     notes = [line for line in result.stderr.splitlines() if "ZZ001" in line]
     assert len(notes) == 1 and "checked against no document" in notes[0]
+    pack.write_text("pack: mine\nrules:\n  - id: ZZ001\n    title: 收支平衡\n    table: 收支预算总表\n"
+                    "    check: 收入总记 == 支出总计\n  - id: ZZ002\n    title: 收支平衡\n    table: 收支预算总表\n"
+                    "    check: 收入总计 == 支出总计\n", "utf-8")
+    misspelt = run("check", "doc.txt", "doc2.txt", "--rules", str(pack), cwd=tmp_path)
+    notes = [line for line in misspelt.stderr.splitlines() if "ZZ00" in line]
+    assert notes == ["budgetaudit: note: rule ZZ001: no document prints the row 收支预算总表[收入总记] "
+                     "(a misspelt row name?); where it is needed the rule was not checked"]
     pack.write_text("pack: mine\nrules:\n  - id: ZZ001\n    title: t\n    table: 没有这张表\n    check: a == b\n"
                     "  - id: ZZ002\n    title: t\n    severity: fatal\n    table: 收支预算总表\n"
                     "    check: 收入总计 == 支出总计\n", "utf-8")

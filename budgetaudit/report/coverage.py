@@ -61,3 +61,24 @@ def never_bound(results: list[DocumentResult], rules: list) -> list:
     return [rule for rule in rules if str(rule.source) not in shipped
             and all((item.document is not None and not applies(rule, item.document))
                     or unchecked_reason(rule, item.result.coverage) for item in read)]
+
+
+def rows_never_found(results: list[DocumentResult], rules: list) -> dict[str, list[str]]:
+    """For the rules of user packs: the row names ("表[行]") they looked up in tables that were read
+    and that no document of the run prints — most likely misspelt, and the rule never fires."""
+    from ..rules.pack import shipped_pack_files
+
+    shipped = {f"rules/{f.name}" for f in shipped_pack_files()}
+    mine = {r.id for r in rules if str(r.source) not in shipped}
+    found: dict[str, set[str]] = {}
+    missed: dict[str, set[str]] = {}
+    for item in results:
+        if not item.ok:
+            continue
+        cov = item.result.coverage
+        for rule_id, names in getattr(cov, "rows_found", {}).items():
+            found.setdefault(rule_id, set()).update(names)
+        for rule_id, names in getattr(cov, "rows_missed", {}).items():
+            missed.setdefault(rule_id, set()).update(names)
+    return {rule_id: sorted(names - found.get(rule_id, set())) for rule_id, names in sorted(missed.items())
+            if rule_id in mine and names - found.get(rule_id, set())}

@@ -112,6 +112,11 @@ class Facts:
         self.doc = doc
         self.misread = misread or []  # reading.Misread: tables not reliably read, absent to every rule
         self.disclosure = disclosure  # False: the file is no 预算/决算 disclosure at all
+        # Row names each rule looked up, by whether a printed table had them ("表[行]"): a name no
+        # document prints is a rule that never fires (a misspelt key in a user's pack).
+        self.rule_id: str | None = None
+        self.rows_found: dict[str, set[str]] = {}
+        self.rows_missed: dict[str, set[str]] = {}
         self._hidden = {id(m.table) for m in self.misread}
         self._terms: dict[tuple, Term] = {}  # a cell is read by many rules: build its Term once
         self._cells: dict[int, dict] = {}
@@ -272,6 +277,9 @@ class Facts:
         gathered: list[Term] = []
         for table in candidates:
             rows = self.find_rows(table, ref.row)
+            if self.rule_id is not None and not ref.row.is_glob:
+                seen = self.rows_found if rows else self.rows_missed
+                seen.setdefault(self.rule_id, set()).add(f"{table.kind}[{ref.row}]")
             if not rows:
                 continue
             out = []

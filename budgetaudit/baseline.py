@@ -113,14 +113,14 @@ def write(path: Path, results, previous: Baseline | None = None) -> tuple[str, i
 
 
 def load(path: Path) -> Baseline:
+    from .errors import InputError
+    from .readers.regular import read_regular  # regular files only, read within a bound
     from .rules import yamlsrc  # the rule packs' bounds: no alias bombs, no deep nesting, plain tags
 
     try:
-        raw = path.read_bytes()[:MAX_BYTES + 1]
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot read the baseline ({exc.strerror or exc})") from None
-    if len(raw) > MAX_BYTES:
-        raise BaselineError(f"{path}: baseline over {MAX_BYTES // 1024**2} MiB")
+        raw = read_regular(path, MAX_BYTES, "baseline")
+    except InputError as exc:
+        raise BaselineError(f"{path}: {exc.problem}") from None
     try:
         data = yamlsrc.load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError) as exc:

@@ -137,12 +137,13 @@ def load(path: Path | None) -> Settings:
 
 
 def _read(path: Path) -> dict:
+    from .errors import InputError
+    from .readers.regular import read_regular  # regular files only, read within a bound
+
     try:
-        raw = path.read_bytes()[:MAX_BYTES + 1]
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the settings ({exc.strerror or exc})") from None
-    if len(raw) > MAX_BYTES:
-        raise ConfigError(f"{path}: settings file over {MAX_BYTES // 1024**2} MiB")
+        raw = read_regular(path, MAX_BYTES, "settings file")
+    except InputError as exc:
+        raise ConfigError(f"{path}: {exc.problem}") from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -109,6 +109,15 @@ def test_a_baseline_hides_reviewed_findings_shows_new_ones_and_names_stale_ones(
     assert "3 条已接受的发现不再出现" in text and "BT203" in text
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_baseline_or_settings_file_that_is_a_device_is_one_line_not_a_hang(tmp_path):
+    broken(tmp_path)
+    result = run("check", "doc.txt", "--baseline", "/dev/zero", cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = errors(result)
+    assert "/dev/zero" in line and "not a regular file" in line
+
+
 def test_sarif_carries_fingerprints_and_the_reviewer_s_reasons_as_suppressions(tmp_path):
     broken(tmp_path)
     run("baseline", "doc.txt", "-o", "accepted.yaml", "--select", "BT", cwd=tmp_path)

@@ -42,7 +42,7 @@ from ..amounts import normalize, unit_of
 from ..errors import InputError
 from ..model import Line
 from .pdf_columns import Memory
-from .pdf_guard import Limits, bound_reference_chains, run_bounded
+from .pdf_guard import Limits, bound_reference_chains, run_bounded, run_served
 from .pdf_page import Block, PageContent, blocks, continues_on_next_page, read_page, text_column
 from .regular import open_regular
 
@@ -86,6 +86,8 @@ def read_pdf(path: str | Path, reader: str | None = None) -> list[Line]:
         extract = _extract_pdfium
 
     limits = Limits(TIME_LIMIT, MEMORY_LIMIT, MAX_PAGES)
+    if extract is _extract_pdfium:  # PDFium keeps no state between files: one reader process reads them all
+        return run_served(name, limits, extract, p, name, limits)
     return run_bounded(name, limits, lambda: extract(p, name, limits))
 
 

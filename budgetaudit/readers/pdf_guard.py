@@ -5,15 +5,23 @@ few kilobytes into gigabytes (a decompression bomb). Python cannot interrupt pdf
 of a page, so on POSIX the reading runs in a forked child: the child gets an address-space limit,
 the parent waits at most the time limit and kills it after that. Where fork is missing the reader
 runs in-process and only the page count and the time between pages are bounded (see ``deadline``).
+
+``run_served`` keeps that child between files (a reader process): forking a process that holds
+the rules and the tables' vocabulary costs as much as reading a short PDF with PDFium (~25 ms),
+so the child is forked once and reads file after file, under the same bounds. It is replaced after
+a bound was hit, after MAX_SERVED files, and in every process forked from its owner (a batch
+worker starts its own).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import pickle
 import select
 import signal
+import struct
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -110,15 +118,203 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
                                "the PDF is too large or built to stall readers")
     _, status = os.waitpid(pid, 0)
     if not data:
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            # PDFium ends the process (abort) when an allocation fails under the memory limit.
-            if sig == signal.SIGKILL or sig == signal.SIGABRT:
-                raise InputError(path, f"reading was stopped: it needed more than {_mib(limits.memory_bytes)} "
-                                       "of memory (a decompression bomb?)")
-            raise InputError(path, f"the PDF reader crashed on this file (signal {sig})")
-        raise InputError(path, "the PDF reader stopped without a result")
+        raise _death(path, limits, status)
     return _result(path, limits, pickle.loads(data))
+
+
+def _death(path: str, limits: Limits, status: int) -> InputError:
+    """Why a reader process ended without a result, from its exit status."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        # PDFium ends the process (abort) when an allocation fails under the memory limit.
+        if sig == signal.SIGKILL or sig == signal.SIGABRT:
+            return InputError(path, f"reading was stopped: it needed more than {_mib(limits.memory_bytes)} "
+                                    "of memory (a decompression bomb?)")
+        return InputError(path, f"the PDF reader crashed on this file (signal {sig})")
+    return InputError(path, "the PDF reader stopped without a result")
+
+
+# Files one reader process reads before it is replaced: what a long-lived PDF reader leaves behind
+# (fragmented heap, caches) must not eat the memory bound of later files.
+MAX_SERVED = 200
+_HEADER = struct.Struct("<Q")
+
+
+class _Reader:
+    """A forked reader process and the two pipes to it (requests in, outcomes out)."""
+
+    def __init__(self, memory_bytes: int):
+        requests_read, self.requests = os.pipe()
+        self.replies, replies_write = os.pipe()
+        gc.freeze()  # see run_bounded
+        try:
+            pid = os.fork()
+        except BaseException:
+            gc.unfreeze()
+            for fd in (requests_read, self.requests, self.replies, replies_write):
+                os.close(fd)
+            raise
+        if pid == 0:
+            os.close(self.requests)
+            os.close(self.replies)
+            _serve(requests_read, replies_write, memory_bytes)
+        gc.unfreeze()
+        os.close(requests_read)
+        os.close(replies_write)
+        self.pid, self.owner, self.memory_bytes, self.served = pid, os.getpid(), memory_bytes, 0
+        self.status = 0  # how it ended (os.waitpid), once closed
+
+    def close(self, kill: bool = True) -> None:
+        for fd in (self.requests, self.replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            self.status = os.waitpid(self.pid, 0)[1]
+        except OSError:
+            pass
+
+
+_READER: _Reader | None = None
+
+
+def _forget_in_child() -> None:
+    """A forked process (a batch worker, a reader) never talks to its parent's reader: it drops
+    the pipes, so the reader still sees its owner go (end of file) and leaves."""
+    global _READER
+    if _READER is not None:
+        for fd in (_READER.requests, _READER.replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _READER = None
+
+
+def _close_reader() -> None:
+    global _READER
+    if _READER is not None and _READER.owner == os.getpid():
+        _READER.close()
+    _READER = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+atexit.register(_close_reader)
+
+
+def reader_cpu_seconds() -> float:
+    """CPU seconds the current reader process has used so far (0 when there is none): the reader
+    is not a finished child, so the owner's own accounting (RUSAGE_CHILDREN) leaves it out."""
+    reader = _READER
+    if reader is None or reader.owner != os.getpid():
+        return 0.0
+    try:
+        with open(f"/proc/{reader.pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _serve(requests: int, replies: int, memory_bytes: int) -> None:
+    """The reader process: read a request, run it, send its outcome; leave at end of input."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the owner's to handle; it kills us
+        _limit_memory(memory_bytes)
+        while True:
+            header = _read_exact(requests, _HEADER.size)
+            if header is None:
+                break
+            request = _read_exact(requests, _HEADER.unpack(header)[0])
+            if request is None:
+                break
+            fn, args = pickle.loads(request)
+            data = pickle.dumps(_outcome(lambda fn=fn, args=args: fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(_HEADER.pack(len(data)) + data)
+            while view:
+                view = view[os.write(replies, view):]
+    finally:
+        os._exit(0)
+
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    chunks, got = [], 0
+    while got < n:
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def run_served(path: str, limits: Limits, fn: Callable[..., T], *args) -> T:
+    """``fn(*args)`` under ``limits`` in the reader process (``fn`` and ``args`` picklable, ``fn`` a
+    module-level function); the same outcomes and messages as ``run_bounded``."""
+    global _READER
+    if not hasattr(os, "fork"):
+        return _result(path, limits, _outcome(lambda: fn(*args)))
+    reader = _READER
+    if reader is None or reader.owner != os.getpid() or reader.memory_bytes != limits.memory_bytes \
+            or reader.served >= MAX_SERVED:
+        if reader is not None and reader.owner == os.getpid():
+            reader.close()
+        reader = _READER = _Reader(limits.memory_bytes)
+    reader.served += 1
+    request = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        view = memoryview(_HEADER.pack(len(request)) + request)
+        while view:
+            view = view[os.write(reader.requests, view):]
+        data = _collect_reply(reader.replies, limits)
+    except BrokenPipeError:
+        data = b""
+    except BaseException:  # e.g. Ctrl-C: the reader must not outlive its owner's interest
+        _READER = None
+        reader.close()
+        raise
+    if data is None:
+        _READER = None
+        reader.close()
+        raise InputError(path, f"reading was stopped after {limits.seconds:g} s (the limit per file); "
+                               "the PDF is too large or built to stall readers")
+    if not data:  # the reader died on this file
+        _READER = None
+        reader.close(kill=False)
+        raise _death(path, limits, reader.status)
+    outcome = pickle.loads(data)
+    if outcome[0] == "memory":  # its heap is suspect now
+        _READER = None
+        reader.close()
+    return _result(path, limits, outcome)
+
+
+def _collect_reply(fd: int, limits: Limits) -> bytes | None:
+    """One framed reply; b"" when the reader died first, None when the time limit passed."""
+    end = limits.started + limits.seconds
+    buffer = bytearray()
+    need: int | None = None
+    while need is None or len(buffer) < need:
+        remaining = end - time.monotonic()
+        if remaining <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b""
+        buffer += chunk
+        if need is None and len(buffer) >= _HEADER.size:
+            need = _HEADER.size + _HEADER.unpack_from(buffer)[0]
+    return bytes(buffer[_HEADER.size:need])
 
 
 def _outcome(fn: Callable[[], T]) -> tuple[str, object]:

@@ -118,6 +118,7 @@ def split_header_line(text: str) -> tuple[str, str]:
     return m.group("title"), m.group("rest")
 
 
+@lru_cache(maxsize=16384)  # every line is asked, and again while segmenting; the catalogue is fixed
 def match_title(text: str) -> TableSpec | None:
     """The spec whose title this line is (TOC entries like "表 3. 支出预算总表" included)."""
     text = split_header_line(text)[0]
@@ -162,6 +163,7 @@ def _alias_prefixes() -> frozenset[str]:
     return frozenset(alias[:n] for alias in _alias_index() for n in range(3, len(alias)))
 
 
+@lru_cache(maxsize=16384)
 def is_title_prefix(text: str) -> bool:
     """True when the line is the first part of a title wrapped over two lines ("项目支出预" + "算表")."""
     t = _title_key(text)

@@ -14,6 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 PDFS = ROOT.parent / "shared" / "pdfs"  # shared/ lies beside the checkout (in CI too)
 
+@pytest.fixture(autouse=True)
+def _fresh_pdf_reader():
+    """Each test reads PDFs in a reader process of its own (pdf_guard keeps one between files), so
+    what a test patches before reading is what the reader runs."""
+    from budgetaudit.readers.pdf_guard import close_reader
+
+    close_reader()
+    yield
+
+
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|其中[:：])+")
 
 

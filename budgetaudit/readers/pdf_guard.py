@@ -197,7 +197,9 @@ def _forget_in_child() -> None:
         _READER = None
 
 
-def _close_reader() -> None:
+def close_reader() -> None:
+    """End this process's reader process (the next file forks a new one, with the code and
+    settings of that moment: tests that patch the reader call this first)."""
     global _READER
     if _READER is not None and _READER.owner == os.getpid():
         _READER.close()
@@ -206,7 +208,13 @@ def _close_reader() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_in_child)
-atexit.register(_close_reader)
+atexit.register(close_reader)
+
+
+def reader_pid() -> int | None:
+    """The process id of this process's reader process, if one is running."""
+    reader = _READER
+    return reader.pid if reader is not None and reader.owner == os.getpid() else None
 
 
 def reader_cpu_seconds() -> float:

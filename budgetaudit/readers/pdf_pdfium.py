@@ -53,6 +53,7 @@ def _fast(name: str, restype, *argtypes):
 
 _P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 _text_object = _fast("FPDFText_GetTextObject", _P, _P, _I)
+_loose_box = _fast("FPDFText_GetLooseCharBox", _I, _P, _I, _P)  # the box's address as a number
 _count_objects = _fast("FPDFPage_CountObjects", _I, _P)
 _page_object = _fast("FPDFPage_GetObject", _P, _P, _I)
 _count_form_objects = _fast("FPDFFormObj_CountObjects", _I, _P)
@@ -256,7 +257,8 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     a_, b_, c_, d_, e_, f_ = geo.device
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     is_generated = R.FPDFText_IsGenerated
-    loose = R.FPDFText_GetLooseCharBox
+    loose, box_at = _loose_box, ctypes.addressof(box)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value  # the per-character calls take it as a number
     text_object = _text_object
     map_error = R.FPDFText_HasUnicodeMapError
     bulk = _text(textpage, n)
@@ -278,7 +280,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             continue  # PDFium's own line breaks and word spaces; a real space stays
         if ch in _SKIPPED:
             continue
-        key = text_object(textpage, i) or 0
+        key = text_object(handle, i) or 0
         spec = prepared.get(key)
         if spec is None:
             spec = prepared[key] = _prepare(texts.get(key), geo)
@@ -292,7 +294,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
                 mapped[font] = -(1 << 30)
             else:
                 mapped[font] = mapped.get(font, 0) + 1
-        loose(textpage, i, box)
+        loose(handle, i, box_at)
         left, right, bottom, top = box.left, box.right, box.bottom, box.top
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
         # across it. The origin: across the text the text object's (one show operator sets its

@@ -9,8 +9,8 @@ printed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import repeat
 
 from ..model import Document, Line
 from .conventions import STARTER
@@ -26,31 +26,38 @@ _HEADING_MAX = 60
 
 @dataclass
 class Paragraph:
-    """Joined text of consecutive lines; ``origin[i]`` is the (line, page, column) of ``text[i]``."""
+    """Joined text of consecutive lines and where each character comes from.
+
+    ``pieces`` holds one (offset, line, page, columns) per joined line: ``text[offset + i]`` is
+    printed on ``line`` (``page``) at column ``columns[i]`` (kept per line, not per character: a
+    long text's paragraphs hold hundreds of thousands of characters)."""
 
     text: str
-    origin: list[tuple[int, int | None, int]] = field(default_factory=list)
+    pieces: list[tuple[int, int, int | None, list[int]]] = field(default_factory=list)
     in_table: bool = False
+    starts: list[int] = field(default_factory=list)  # each piece's offset, for bisect
+
+    def _piece(self, index: int) -> tuple[int, tuple[int, int, int | None, list[int]]]:
+        index = min(max(index, 0), len(self.text) - 1)
+        return index, self.pieces[max(bisect_right(self.starts, index) - 1, 0)]
 
     @property
     def first_line(self) -> int:
-        return self.origin[0][0] if self.origin else 0
+        return self.pieces[0][1] if self.pieces else 0
 
     def line_at(self, index: int) -> int:
-        index = min(max(index, 0), len(self.origin) - 1)
-        return self.origin[index][0]
+        return self._piece(index)[1][1]
 
     def page_at(self, index: int) -> int | None:
-        index = min(max(index, 0), len(self.origin) - 1)
-        return self.origin[index][1]
+        return self._piece(index)[1][2]
 
     def column_at(self, index: int) -> int:
-        index = min(max(index, 0), len(self.origin) - 1)
-        return self.origin[index][2]
+        index, (offset, _, _, columns) = self._piece(index)
+        return columns[min(index - offset, len(columns) - 1)] if columns else 0
 
     def lines(self) -> list[int]:
         seen: list[int] = []
-        for line, _, _ in self.origin:
+        for _, line, _, _ in self.pieces:
             if not seen or seen[-1] != line:
                 seen.append(line)
         return seen
@@ -172,10 +179,14 @@ def _ends_sentence(text: str) -> bool:
 def _append(paragraph: Paragraph, line: Line, text: str, columns: list[int]) -> None:
     if paragraph.text and paragraph.text[-1].isdigit() and text[:1].isdigit():
         # Two numbers on either side of a line break are two numbers.
-        paragraph.text += " "
-        paragraph.origin.append((line.number, line.page, 0))
+        _add(paragraph, " ", line, [0])
+    _add(paragraph, text, line, columns)
+
+
+def _add(paragraph: Paragraph, text: str, line: Line, columns: list[int]) -> None:
+    paragraph.starts.append(len(paragraph.text))
+    paragraph.pieces.append((len(paragraph.text), line.number, line.page, columns))
     paragraph.text += text
-    paragraph.origin.extend(zip(repeat(line.number), repeat(line.page), columns))
 
 
 def paragraphs(document: Document, *, include_tables: bool = False) -> list[Paragraph]:
@@ -242,7 +253,7 @@ def _paragraphs(document: Document, include_tables: bool) -> list[Paragraph]:
         else:
             if current is not None:
                 out.append(current)
-            current = Paragraph("", [], in_table)
+            current = Paragraph("", in_table=in_table)
             _append(current, line, text, columns)
             if tabbed:
                 out.append(current)

@@ -35,28 +35,28 @@ def _valid_placements(printed: Sequence[tuple[Decimal, Decimal]], n: int,
     chosen: list[int] = []
     values: dict[int, tuple[Decimal, Decimal]] = {}
 
-    def settled_ok(first: int, upto: int) -> tuple[bool, int]:
-        """Check identities first.. whose columns all lie left of ``upto``; returns (ok, next unchecked)."""
-        j = first
-        while j < len(ordered) and last_col[j] < upto:
-            if not holds_printed(ordered[j], values):
-                return False, j
-            j += 1
-        return True, j
+    count = len(ordered)
 
     def rec(i: int, start: int, checked: int) -> Iterator[tuple[int, ...]]:
+        # ``checked``: identities before it hold. While this number moves right, the columns it
+        # passes stay blank, so an identity settled at one position stays settled (and holding)
+        # at the next: each is checked once per loop, not once per position.
+        j = checked
         if i == k:
-            ok, _ = settled_ok(checked, n)
-            if ok:
-                yield tuple(chosen)
+            while j < count:
+                if not holds_printed(ordered[j], values):
+                    return
+                j += 1
+            yield tuple(chosen)
             return
         for c in range(start, n - (k - i) + 1):
-            ok, nxt = settled_ok(checked, c)
-            if not ok:
-                return  # an identity left of c already fails; moving right cannot mend it
+            while j < count and last_col[j] < c:
+                if not holds_printed(ordered[j], values):
+                    return  # an identity left of c already fails; moving right cannot mend it
+                j += 1
             values[c] = printed[i]
             chosen.append(c)
-            yield from rec(i + 1, c + 1, nxt)
+            yield from rec(i + 1, c + 1, j)
             chosen.pop()
             del values[c]
 

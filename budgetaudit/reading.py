@@ -209,6 +209,9 @@ class Coverage:
     disclosure: bool = True
     read_kinds: set[str] = field(default_factory=set)
     latin: bool = False  # written mostly in Latin letters: some other document (a README), not a failed disclosure
+    # The files of its disclosure that print its tables, when it was audited with them (a 情况说明
+    # published apart from its tables, sets.py): its table rules were checked on theirs.
+    tables_in: list[str] = field(default_factory=list)
     # rule id → "表[行]" names its lookups found / did not find in a table that was read (Facts)
     rows_found: dict[str, set[str]] = field(default_factory=dict)
     rows_missed: dict[str, set[str]] = field(default_factory=dict)

@@ -364,9 +364,13 @@ def _audit_together(members: list[DocumentResult], rules: list[Rule], ds: DocSet
         if tables_not_given(m.full):  # its 目录's tables are the other files': still unread only if none prints them
             kept = [u for u in cov.unread if u.kind not in printed]
             listed = {u.kind for u in cov.unread}
+            others = [o for o in members if o is not m and o.full.tables]
+            # the disclosure's table rules ran on the others' tables: they are checked, not unchecked, here too
+            read_there = {k for o in others for k in o.result.coverage.read_kinds}
             cov = reading.Coverage(printed=cov.printed - len(listed & printed), read=cov.read,
                                    unread=[replace(u, reason="listed") for u in kept], disclosure=cov.disclosure,
-                                   read_kinds=set(cov.read_kinds))
+                                   read_kinds=set(cov.read_kinds) | read_there,
+                                   tables_in=[o.path for o in others])
         share.coverage = cov
         share.findings.sort(key=sort_key)
         share.rounding.sort(key=sort_key)

@@ -63,7 +63,7 @@ def test_json_report_is_the_contract(broken_000):
     assert data["tool"] == "budgetaudit"
     (doc,) = data["documents"]
     assert set(doc) == {"path", "status", "error", "kind", "year", "entity", "tables", "tables_printed",
-                        "tables_read", "tables_unread", "disclosure", "sets", "unchecked", "findings"}
+                        "tables_read", "tables_unread", "tables_in", "disclosure", "sets", "unchecked", "findings"}
     # the 目录 lists five tables the file does not print (CC501): printed = listed, none of them read
     assert (doc["tables_printed"], doc["tables_read"], doc["disclosure"]) == (18, 13, True)
     assert {u["reason"] for u in doc["tables_unread"]} == {"listed"} and len(doc["tables_unread"]) == 5

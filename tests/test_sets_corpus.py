@@ -33,6 +33,12 @@ def test_each_published_pair_is_one_disclosure(prose, tables):
     assert not [f for f in doc.result.findings if f.rule == "CC501"]
     assert doc.result.coverage.unread == []
     assert results[tables].result.coverage.read == 12
+    # its own entry says where its tables are, and its table rules count as checked (on them)
+    assert [_name(p) for p in doc.result.coverage.tables_in] == [tables]
+    from budgetaudit.report.coverage import unchecked
+    from budgetaudit.rules import load_rules
+
+    assert unchecked(doc, load_rules().rules) == unchecked(results[tables], load_rules().rules)
 
 
 @pytest.mark.parametrize(("prose", "tables"), PAIRS)

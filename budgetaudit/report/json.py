@@ -66,6 +66,7 @@ def _document(item: DocumentResult, show_rounding: bool, rules: list | None) -> 
         "tables_printed": cov.printed if cov else 0,
         "tables_read": cov.read if cov else 0,
         "tables_unread": [_unread(u) for u in cov.unread] if cov else [],
+        "tables_in": list(cov.tables_in) if cov else [],
         "disclosure": cov.disclosure if cov else None,
         "sets": list(item.sets),
         "unchecked": [{"rule": r, "reason": why} for r, why in unchecked(item, rules or [])],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from pathlib import Path
 
 from rich.console import Console
 from rich.padding import Padding
@@ -73,7 +74,8 @@ def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
     if cov is not None and not cov.disclosure:
         text.append("  不是预算/决算公开材料", style="bold yellow")
     else:
-        read = "表格见同组的表格文件" if item.sets and cov is not None and cov.printed == 0 else tables_read(doc, cov)
+        read = (f"表格见同组文件{'、'.join(f'《{Path(p).name}》' for p in cov.tables_in)}" if cov is not None and cov.tables_in
+                else tables_read(doc, cov))
         facts = [doc.kind or "类型未知", f"{doc.year} 年度" if doc.year else "年度未知", doc.entity or "单位未识别", read]
         text.append("  " + " · ".join(facts), style="dim")
     if item.sets:

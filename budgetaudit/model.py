@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import lru_cache
 
 # A rectangle on a PDF page: (x0, top, x1, bottom) in PDF points from the page's top-left corner, in
 # the page as displayed (its /Rotate applied): what a renderer draws and a reviewer sees.
@@ -43,13 +43,16 @@ class Amount:
             return self.value
         return self.value / UNIT_FACTORS[self.unit]
 
-    @cached_property
+    @property
     def tolerance(self) -> Decimal:
         """Half a unit of the last printed digit, in 万元 (DESIGN.md §2)."""
-        half = Decimal(5) * Decimal(10) ** (-(self.decimals + 1))
-        if self.percent:
-            return half
-        return half * UNIT_FACTORS[self.unit]
+        return _tolerance(self.decimals, self.unit, self.percent)
+
+
+@lru_cache(maxsize=256)  # a handful of (decimals, unit) pairs; functools.cached_property takes a lock per read
+def _tolerance(decimals: int, unit: str, percent: bool) -> Decimal:
+    half = Decimal(5) * Decimal(10) ** (-(decimals + 1))
+    return half if percent else half * UNIT_FACTORS[unit]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Document, Line
@@ -33,11 +34,11 @@ class Paragraph:
     long text's paragraphs hold hundreds of thousands of characters)."""
 
     text: str
-    pieces: list[tuple[int, int, int | None, list[int]]] = field(default_factory=list)
+    pieces: list[tuple[int, int, int | None, Sequence[int]]] = field(default_factory=list)
     in_table: bool = False
     starts: list[int] = field(default_factory=list)  # each piece's offset, for bisect
 
-    def _piece(self, index: int) -> tuple[int, tuple[int, int, int | None, list[int]]]:
+    def _piece(self, index: int) -> tuple[int, tuple[int, int, int | None, Sequence[int]]]:
         index = min(max(index, 0), len(self.text) - 1)
         return index, self.pieces[max(bisect_right(self.starts, index) - 1, 0)]
 
@@ -77,7 +78,7 @@ def clean(text: str) -> str:
     return clean_with_columns(text)[0]
 
 
-def clean_with_columns(text: str) -> tuple[str, list[int]]:
+def clean_with_columns(text: str) -> tuple[str, Sequence[int]]:
     """``clean(text)`` and, for each of its characters, the column it has in ``text``."""
     m = _MARKDOWN.match(text)
     start = m.end() if m else 0
@@ -85,7 +86,7 @@ def clean_with_columns(text: str) -> tuple[str, list[int]]:
         body = text[start:]
         lead = len(body) - len(body.lstrip())
         trail = len(body.rstrip())
-        return body[lead:trail], list(range(start + lead, start + trail))
+        return body[lead:trail], range(start + lead, start + trail)
     chars: list[str] = []
     cols: list[int] = []
     i = start
@@ -176,14 +177,14 @@ def _ends_sentence(text: str) -> bool:
     return False
 
 
-def _append(paragraph: Paragraph, line: Line, text: str, columns: list[int]) -> None:
+def _append(paragraph: Paragraph, line: Line, text: str, columns: Sequence[int]) -> None:
     if paragraph.text and paragraph.text[-1].isdigit() and text[:1].isdigit():
         # Two numbers on either side of a line break are two numbers.
         _add(paragraph, " ", line, [0])
     _add(paragraph, text, line, columns)
 
 
-def _add(paragraph: Paragraph, text: str, line: Line, columns: list[int]) -> None:
+def _add(paragraph: Paragraph, text: str, line: Line, columns: Sequence[int]) -> None:
     paragraph.starts.append(len(paragraph.text))
     paragraph.pieces.append((len(paragraph.text), line.number, line.page, columns))
     paragraph.text += text

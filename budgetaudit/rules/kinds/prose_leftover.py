@@ -45,8 +45,16 @@ def compile(draft: Draft) -> list[tuple[str, re.Pattern]]:
 def run(rule: Rule, facts) -> Iterable[Finding]:
     """Each pattern over the text as the reader sees it: a paragraph joined across the line and
     page breaks of extraction ("增加（减" / "少）"), reported on the line where the match starts."""
-    patterns: list[tuple[str, re.Pattern]] = rule.compiled
-    for para in paragraphs(facts.doc, include_tables=True):
+    paras = paragraphs(facts.doc, include_tables=True)
+    whole = "\n".join(p.text for p in paras)
+    # Most documents hold no leftover: a pattern that finds nothing in the whole text is not
+    # tried paragraph by paragraph (only for patterns whose matches do not look past their own
+    # characters, so a match inside a paragraph is a match in the whole text).
+    patterns = [(name, pattern) for name, pattern in rule.compiled
+                if _looks_around(pattern) or pattern.search(whole)]
+    if not patterns:
+        return
+    for para in paras:
         seen: set[tuple[int, int]] = set()
         for name, pattern in patterns:
             for m in pattern.finditer(para.text):
@@ -59,6 +67,13 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
                     f"第{line}行：“{m.group(0)}”是{name}，公开前应删除或填写（原文：“{_quote(para.text, m)}”）",
                     [Location(line=line, page=para.page_at(m.start()), table=None, row=m.group(0))],
                 )
+
+
+_CONTEXT = re.compile(r"\\[bBAZ]|\(\?<?[=!]|\$|(?<!\[)\^")  # anchors, word boundaries, lookarounds
+
+
+def _looks_around(pattern: re.Pattern) -> bool:
+    return bool(_CONTEXT.search(pattern.pattern))
 
 
 QUOTE = 16  # characters of context on each side: enough to tell one leftover from the next

@@ -95,6 +95,7 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
     if pid == 0:  # the child: read, send the result back, leave without running any cleanup
         os.close(read_end)
         try:
+            _quiet_crashes()
             _limit_memory(limits.memory_bytes)
             data = pickle.dumps(_outcome(fn), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(data)
@@ -235,6 +236,7 @@ def _serve(requests: int, replies: int, memory_bytes: int) -> None:
     """The reader process: read a request, run it, send its outcome; leave at end of input."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the owner's to handle; it kills us
+        _quiet_crashes()
         _limit_memory(memory_bytes)
         while True:
             header = _read_exact(requests, _HEADER.size)
@@ -364,6 +366,14 @@ def _collect(fd: int, limits: Limits) -> bytes | None:
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
+
+
+def _quiet_crashes() -> None:
+    """A reader that PDFium aborts (an allocation refused under the memory bound) is reported by
+    its owner in one line; a stack dump of it (faulthandler, on under pytest) would only be noise."""
+    import faulthandler
+
+    faulthandler.disable()
 
 
 def _limit_memory(extra: int) -> None:

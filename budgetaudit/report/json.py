@@ -25,6 +25,8 @@ def _location(loc: Location, path: str) -> dict:
            "column": loc.column}
     if loc.box is not None:  # PDFs only: where the number is printed on its page (model.Box)
         out["box"] = [round(v, 1) for v in loc.box]
+    if loc.cell is not None:  # workbooks: the sheet and cell ("部门收支总表", "C7"); Word files: the place
+        out["sheet"], out["cell"] = loc.sheet, loc.cell
     return out
 
 

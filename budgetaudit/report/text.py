@@ -14,6 +14,7 @@ from rich.text import Text
 from ..amounts import format_amount
 from ..audit import DocumentResult
 from ..model import Document, Finding, Location
+from .places import sheet_of
 
 SEVERITY_LABEL = {"error": "✖ 错误", "warning": "▲ 警告", "info": "● 提示"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "cyan"}
@@ -48,10 +49,11 @@ def locations_text(path: str, locs: list[Location]) -> str:
     files: dict[str, list[str]] = {}
     for loc in locs:
         where = files.setdefault(loc.path or path, [])
-        if loc.line is None and loc.page is None:
+        if not loc.placed:
             continue
-        # a PDF's user finds a number by its page (file.pdf:p12); a text's by its line
-        part = f"p{loc.page}" if loc.page is not None else f"{loc.line}"
+        # a PDF's user finds a number by its page (file.pdf:p12); a text's by its line; a workbook's
+        # by its sheet and cell (file.xlsx:部门收支总表!C7)
+        part = loc.spot or (f"p{loc.page}" if loc.page is not None else f"{loc.line}")
         if part not in where:
             where.append(part)
     if not files:
@@ -131,7 +133,10 @@ def _table_heading(doc: Document, kind: str | None) -> Text:
     if table is not None and table.number:
         text.append(f"{table.number} ", style="bold magenta")
     text.append(kind, style="bold magenta")
-    if table is not None and table.pages:
+    sheet = sheet_of(doc, table) if table is not None else None
+    if sheet is not None:
+        text.append(f"  工作表“{sheet}”", style="dim")
+    elif table is not None and table.pages:
         first, last = min(table.pages), max(table.pages)
         text.append(f"  第 {first} 页" if first == last else f"  第 {first}–{last} 页", style="dim")
     elif table is not None and table.first_line:
@@ -215,11 +220,11 @@ def print_quiet(console: Console, item: DocumentResult, show_rounding: bool = Fa
     if item.result is None:
         return
     for f in item.result.shown(show_rounding):
-        first = next((loc for loc in f.locations if loc.line is not None or loc.page is not None), None)
+        first = next((loc for loc in f.locations if loc.placed), None)
         if first is None:
             where = item.path
         else:
-            where = f"{item.path}:" + (f"p{first.page}" if first.page is not None else f"{first.line}")
+            where = f"{item.path}:" + (first.spot or (f"p{first.page}" if first.page is not None else f"{first.line}"))
         console.print(Text(f"{where}: {f.severity} {f.rule} {f.message}"), soft_wrap=True)
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import evidence, reading
+from . import evidence, formulas, reading
 from .model import Document, Finding
 from .rules import Rule
 from .rules.facts import Facts
@@ -81,6 +81,7 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     result.findings.sort(key=sort_key)
     result.rounding.sort(key=sort_key)
     evidence.attach(doc, result.findings + result.rounding)
+    formulas.annotate(doc, result.findings + result.rounding)
     return result
 
 
@@ -103,6 +104,7 @@ def _run(rules: list[Rule], facts: Facts, into: AuditResult | None = None) -> Au
 
 
 _LINE_REF = re.compile(r"第(\d+)行")
+_SPACED_LINE_REF = re.compile(r"第\s?(\d+)\s?行")
 
 
 def pages_for_lines(message: str, doc: Document) -> str:
@@ -126,6 +128,8 @@ def pages_for_lines(message: str, doc: Document) -> str:
         if part is not None and part[0] > 1:
             where = f"《{Path(part[1]).name}》{where}"
         return where
+    if doc.source in ("xlsx", "docx"):  # no line numbers at all in a workbook's messages
+        return _SPACED_LINE_REF.sub(page, message)
     return _LINE_REF.sub(page, message)
 
 

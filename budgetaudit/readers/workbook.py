@@ -47,6 +47,8 @@ MAX_PARTS = 10_000
 MAX_CELLS = 2_000_000  # filled cells in the whole workbook
 MAX_COLUMNS = 256  # used columns of one sheet read as a table (wider sheets are cut there)
 
+SHEET_GAP = 3  # blank lines before each sheet: more than a sentence may run on across (narrative.text)
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -231,7 +233,8 @@ def _sheet_lines(ws, shown: dict[tuple[int, int], str], before: int) -> list[Lin
         number += 1
         lines.append(Line(number=number, text=text, raw=raw, sheet=ws.title, refs=refs))
 
-    add("", "", ())  # a sheet starts on a new page
+    for _ in range(SHEET_GAP):  # a sheet starts on a new page: no sentence runs on from the last
+        add("", "", ())
     if not shown:
         return lines
     top = min(r for r, _ in shown)

@@ -44,8 +44,9 @@ def counts(findings: list[Finding]) -> Counter:
 
 
 def locations_text(path: str, locs: list[Location]) -> str:
-    """``samples/x.txt:252, 286`` — each line once, in order; ``x.pdf:p7, p10`` for PDFs; a finding
-    of a set names each file it points into: ``a.pdf:p7; b.pdf:p3``."""
+    """``samples/x.txt:252, 286`` — each line once, in order; ``x.pdf:p7, p10`` for PDFs;
+    ``x.xlsx:收支总表!B21, D21`` for a workbook's cells (many cells of a sheet: the first few and how
+    many); a finding of a set names each file it points into: ``a.pdf:p7; b.pdf:p3``."""
     files: dict[str, list[str]] = {}
     for loc in locs:
         where = files.setdefault(loc.path or path, [])
@@ -58,7 +59,33 @@ def locations_text(path: str, locs: list[Location]) -> str:
             where.append(part)
     if not files:
         return path
-    return "; ".join(f"{p}:{', '.join(parts)}" if parts else p for p, parts in files.items())
+    return "; ".join(f"{p}:{_cells(parts)}" if parts else p for p, parts in files.items())
+
+
+SHOWN_CELLS = 4
+
+
+def _cells(parts: list[str]) -> str:
+    """Workbook cells sheet by sheet, the sheet named once: "表!B21, D21"; a long run shortened."""
+    out: list[str] = []
+    sheets: dict[str, list[str]] = {}
+    for part in parts:
+        sheet, bang, cell = part.rpartition("!")
+        if not bang:
+            out.append(part)
+            continue
+        if sheet not in sheets:
+            sheets[sheet] = []
+            out.append(sheet)
+        sheets[sheet].append(cell)
+    for i, item in enumerate(out):
+        cells = sheets.get(item)
+        if cells is None:
+            continue
+        shown = ", ".join(cells[:SHOWN_CELLS])
+        more = f" 等 {len(cells)} 个单元格" if len(cells) > SHOWN_CELLS else ""
+        out[i] = f"{item}!{shown}{more}"
+    return ", ".join(out)
 
 
 def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:

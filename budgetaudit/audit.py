@@ -82,6 +82,10 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     result.rounding.sort(key=sort_key)
     evidence.attach(doc, result.findings + result.rounding)
     formulas.annotate(doc, result.findings + result.rounding)
+    if doc.uncalculated:
+        keep = {r.id for r in chosen if r.kind == "workbook"}
+        result.findings = formulas.without_uncalculated(doc, result.findings, keep)
+        result.rounding = formulas.without_uncalculated(doc, result.rounding, keep)
     return result
 
 

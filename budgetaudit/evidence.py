@@ -100,7 +100,7 @@ def attach(doc: Document, findings: list[Finding]) -> None:
             if loc.box is None:
                 loc.box = line.text_box(*span) if span else line.box
             if loc.cell is None and line.refs:
-                loc.sheet, loc.cell = line.sheet, line.find_ref(loc.row or "") or line.refs[0]
+                loc.sheet, loc.cell = line.sheet or None, line.find_ref(loc.row or "") or line.refs[0]
             if loc.table not in (None, PROSE) and index.in_table(line.number):
                 continue  # a table's line the location does not resolve to a cell of: no sentence
             excerpt_text = texts.get(line.number)
@@ -126,7 +126,7 @@ def _place_cell(doc: Document, loc: Location, row: Row, col: int | None) -> None
         return
     line = doc.line(row.line)
     if line is not None and line.refs:
-        loc.sheet, loc.cell = line.sheet, line.find_ref(row.name) or line.find_ref(row.code or "") or line.refs[0]
+        loc.sheet, loc.cell = line.sheet or None, line.find_ref(row.name) or line.find_ref(row.code or "") or line.refs[0]
 
 
 def _find(line: Line, printed: str | None) -> tuple[int, int] | None:

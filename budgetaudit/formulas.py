@@ -83,3 +83,15 @@ def annotate(doc: Document, findings: list[Finding]) -> None:
             notes.append(note)
         if notes:
             f.message += "；" + "；".join(notes)
+
+
+def without_uncalculated(doc: Document, findings: list[Finding], keep: set[str]) -> list[Finding]:
+    """The findings that do not rest on a row holding a formula without a cached value: such a cell
+    reads as blank, and its row is not what the workbook will print once recalculated (CC508 says
+    so, naming the cells). ``keep``: the rules that report the cells themselves."""
+    if not doc.uncalculated:
+        return findings
+    stale = {(sheet, cell) for sheet, cells in doc.uncalculated for cell in cells}
+    lines = {line.number for line in doc.lines if line.sheet and any((line.sheet, r) in stale for r in line.refs)}
+    return [f for f in findings if f.rule in keep
+            or not any(loc.line in lines or (loc.sheet, loc.cell) in stale for loc in f.locations)]

@@ -97,11 +97,13 @@ class Line:
     @property
     def place(self) -> str | None:
         """Where the line is in a workbook, for a reader: "收支总表!A3" (one cell), "收支总表!21:21"
-        (a row of cells), None outside workbooks."""
+        (a row of cells); in a Word file "第12段" or "表格2第3行"; None for text and PDF lines."""
         if self.sheet is None or not self.refs:
             return None
         if len(set(self.refs)) == 1:
-            return f"{self.sheet}!{self.refs[0]}"
+            return f"{self.sheet}!{self.refs[0]}" if self.sheet else self.refs[0]
+        if self.refs[0].startswith("第"):  # a Word table's row: "表格2第3行"
+            return f"{self.sheet}{self.refs[0].split('行')[0]}行"
         rows = {r.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for r in self.refs}
         if len(rows) == 1:
             row = rows.pop()

@@ -32,9 +32,16 @@ def row_of(ref: str) -> int:
     return int(re.sub(r"^[A-Z]+", "", ref))
 
 
-def _table_lines(doc: Document, table) -> list:
+def _table_lines(doc: Document, table) -> tuple[list, list]:
+    """The printed rows of a table (an empty table: its 合计 row), and the notes printed under it."""
     numbers = sorted({r.line for r in table.rows} | {c.line for r in table.rows for c in r.cells})
-    return [doc.line(n) for n in numbers if doc.line(n) is not None and doc.line(n).text.strip()]
+    if not numbers:
+        numbers = [n for n in range(table.first_line, table.last_line + 1)
+                   if doc.line(n).text.startswith(("合计", "总计"))]
+    rows = [doc.line(n) for n in numbers if doc.line(n).text.strip()]
+    after = max(numbers, default=table.last_line)
+    notes = [doc.line(n) for n in range(after + 1, table.last_line + 1) if doc.line(n).text.strip()]
+    return rows, notes
 
 
 def _paragraphs(lines: list) -> list[str]:
@@ -65,11 +72,11 @@ def fill(template: Path, pdf: Document, out: Path) -> dict[str, dict]:
     wb = openpyxl.load_workbook(template)
     year, before = tmpl.year, tmpl.year - 1
     entity = pdf.entity or ""
+    years = {f"{year}年": f"{pdf.year}年", f"{before}年": f"{pdf.year - 1}年"}
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
                 if isinstance(c.value, str):
-                    years = {f"{year}年": f"{pdf.year}年", f"{before}年": f"{pdf.year - 1}年"}
                     v = re.sub(rf"{year}年|{before}年", lambda m: years[m.group()], c.value)
                     v = re.sub(r"上海市普陀区XX\S*?(?=$|\s)", entity, v)
                     if v.strip() in ("编制部门：", "编制单位："):
@@ -95,11 +102,12 @@ def fill(template: Path, pdf: Document, out: Path) -> dict[str, dict]:
         for rng in list(ws.merged_cells.ranges):
             if rng.max_row >= start:
                 ws.unmerge_cells(str(rng))
-        for (r, c), cell in list(ws._cells.items()):
+        for (r, _c), cell in list(ws._cells.items()):
             if r >= start:
                 cell.value = None
         rows = {}
-        for i, line in enumerate(_table_lines(pdf, source)):
+        printed, notes = _table_lines(pdf, source)
+        for i, line in enumerate(printed):
             fields = line.raw.split("\t")
             assert len(fields) <= width, (t.kind, fields)
             if len(fields) < width:  # a label printed across merged cells: amounts stay right
@@ -116,6 +124,8 @@ def fill(template: Path, pdf: Document, out: Path) -> dict[str, dict]:
                 else:
                     cell.value = text or None
             rows[line.number] = r
+        for i, line in enumerate(notes):  # under the grid, after a blank row
+            ws.cell(start + len(printed) + 1 + i, 1).value = line.raw.strip()
         placed[t.kind] = {"sheet": t.sheet, "rows": rows, "start": start, "width": width}
     _prose(wb, tmpl, pdf, table_sheets)
     wb.save(out)
@@ -148,7 +158,7 @@ def _prose(wb, tmpl: Document, pdf: Document, table_sheets: set) -> None:
         ws = suffixes[suffix]
         for rng in list(ws.merged_cells.ranges):
             ws.unmerge_cells(str(rng))
-        for (r, c), cell in list(ws._cells.items()):
+        for (r, _c), cell in list(ws._cells.items()):
             if r > 1:
                 cell.value = None
         ws["A1"] = paragraphs[0]

@@ -109,14 +109,17 @@ def read_workbook(path: str | Path) -> Workbook:
                                "open it in Excel or WPS and save it as .xlsx")
     if problem is not None:
         raise InputError(name, problem)
-    open_zip(data, name, "workbook", "xl/workbook.xml")
+    archive = open_zip(data, name, "workbook", "xl/workbook.xml")
+    has_formulas = any(b"<f" in archive.read(i) for i in archive.infolist()
+                       if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"))
     import openpyxl
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported extensions, data validation: not our concern
             values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-            formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+            # the second reading, for the formulas' text, only when a sheet holds any
+            formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False) if has_formulas else None
     except InputError:
         raise
     except MemoryError:
@@ -137,7 +140,7 @@ def _lines(values, formulas, path: str) -> Workbook:
     for ws in values.worksheets:
         if ws.sheet_state != "visible":
             continue
-        fs = formulas[ws.title] if ws.title in formulas.sheetnames else None
+        fs = formulas[ws.title] if formulas is not None and ws.title in formulas.sheetnames else None
         filled = _filled(ws)
         cells += len(filled)
         if cells > MAX_CELLS:

@@ -45,6 +45,9 @@ MAX_WORKBOOK_BYTES = 64 * 1024**2
 MAX_UNCOMPRESSED = 512 * 1024**2  # all parts of the ZIP together, against ZIP bombs
 MAX_PARTS = 10_000
 MAX_CELLS = 2_000_000  # filled cells in the whole workbook
+# The sheets' XML unpacked: openpyxl keeps every cell the XML names (even empty formatted ones) in
+# memory, some hundred bytes each; a disclosure's sheets are well under 1 MiB each.
+MAX_SHEETS_XML = 64 * 1024**2
 MAX_COLUMNS = 256  # used columns of one sheet read as a table (wider sheets are cut there)
 
 SHEET_GAP = 3  # blank lines before each sheet: more than a sentence may run on across (narrative.text)
@@ -110,8 +113,12 @@ def read_workbook(path: str | Path) -> Workbook:
     if problem is not None:
         raise InputError(name, problem)
     archive = open_zip(data, name, "workbook", "xl/workbook.xml")
-    has_formulas = any(b"<f" in archive.read(i) for i in archive.infolist()
-                       if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"))
+    sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+    unpacked = sum(i.file_size for i in sheets)
+    if unpacked > MAX_SHEETS_XML:
+        raise InputError(name, f"has sheets of {unpacked / 1024**2:,.0f} MiB unpacked, too large for a workbook "
+                               f"of a disclosure (the limit is {MAX_SHEETS_XML // 1024**2} MiB)")
+    has_formulas = any(b"<f" in archive.read(i) for i in sheets)
     import openpyxl
 
     try:

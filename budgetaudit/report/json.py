@@ -48,8 +48,11 @@ def _finding(f: Finding, path: str, fingerprint: str) -> dict:
 
 
 def _unread(u) -> dict:
-    return {"kind": u.kind, "title": u.title, "number": u.number, "line": u.line, "pages": u.pages,
-            "reason": u.reason}
+    out = {"kind": u.kind, "title": u.title, "number": u.number, "line": u.line, "pages": u.pages,
+           "reason": u.reason}
+    if getattr(u, "place", None):  # a workbook's sheet and cell stand for the reader's line
+        out["line"], out["place"] = None, u.place
+    return out
 
 
 def _document(item: DocumentResult, show_rounding: bool, rules: list | None) -> dict:

@@ -144,7 +144,9 @@ def _unread(u) -> str:
 
     name = f"{u.number}“{u.kind}”" if u.number else f"“{u.kind}”"
     where = ""
-    if u.pages:
+    if getattr(u, "place", None):
+        where = f"{u.place}，"
+    elif u.pages:
         first, last = min(u.pages), max(u.pages)
         where = f"第{first}页，" if first == last else f"第{first}–{last}页，"
     elif u.line:

@@ -7,7 +7,9 @@ apply unchanged:
 
 - a row with two or more filled cells is one line of tab-separated fields, one field per column of
   the sheet's used range (a merged range's text in its top-left cell, its other cells blank, as a
-  printed table shows it); a line's ``refs`` name each field's cell (``C7``) and its ``sheet``;
+  printed table shows it and as the PDF reader gives it: the header parser spans a heading over the
+  columns below it; repeating the text in every merged cell turns merged titles into table rows);
+  a line's ``refs`` name each field's cell (``C7``) and its ``sheet``;
 - a row with one filled cell is its text, one line per line of the cell (a prose sheet keeps its
   paragraphs in one cell), each with that cell as its only ref;
 - a blank row is a blank line; each sheet starts after a blank line; hidden sheets, rows and
@@ -30,6 +32,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -51,6 +54,11 @@ MAX_SHEETS_XML = 64 * 1024**2
 MAX_COLUMNS = 256  # used columns of one sheet read as a table (wider sheets are cut there)
 
 SHEET_GAP = 3  # blank lines before each sheet: more than a sentence may run on across (narrative.text)
+
+# What zipfile raises on a damaged container or part (zlib.error for a damaged deflate stream,
+# RuntimeError for an encrypted part, NotImplementedError for an unknown compression method).
+UNPACKING = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
+             NotImplementedError, zlib.error)
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -83,7 +91,7 @@ def open_zip(data: bytes, path: str, kind: str, required: str) -> zipfile.ZipFil
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except UNPACKING as exc:
         raise InputError(path, f"damaged {kind}: the ZIP container cannot be read ({exc})") from None
     if len(infos) > MAX_PARTS:
         raise InputError(path, f"is not a {kind} of a disclosure: its container holds {len(infos):,} parts")
@@ -96,10 +104,20 @@ def open_zip(data: bytes, path: str, kind: str, required: str) -> zipfile.ZipFil
         if "EncryptedPackage" in names:
             raise InputError(path, f"is an encrypted {kind}: remove the password and save it again")
         raise InputError(path, f"is a ZIP archive but not a {kind} (no {required})")
-    bad = archive.testzip() if total <= 64 * 1024**2 else None
+    try:
+        bad = archive.testzip() if total <= 64 * 1024**2 else None
+    except UNPACKING as exc:
+        raise InputError(path, f"damaged {kind}: its parts cannot be unpacked ({exc})") from None
     if bad is not None:
         raise InputError(path, f"damaged {kind}: part {bad} is corrupt")
     return archive
+
+
+def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, kind: str) -> bytes:
+    try:
+        return archive.read(info)
+    except UNPACKING as exc:
+        raise InputError(path, f"damaged {kind}: part {info.filename} cannot be unpacked ({exc})") from None
 
 
 def read_workbook(path: str | Path) -> Workbook:
@@ -118,7 +136,7 @@ def read_workbook(path: str | Path) -> Workbook:
     if unpacked > MAX_SHEETS_XML:
         raise InputError(name, f"has sheets of {unpacked / 1024**2:,.0f} MiB unpacked, too large for a workbook "
                                f"of a disclosure (the limit is {MAX_SHEETS_XML // 1024**2} MiB)")
-    has_formulas = any(b"<f" in archive.read(i) for i in sheets)
+    has_formulas = any(b"<f" in read_part(archive, i, name, "workbook") for i in sheets)
     import openpyxl
 
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Document, Finding
+from .model import Document, Finding, sheet_ref
 
 _RANGE = re.compile(r"(?<![A-Za-z0-9_!.'\"])\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?(?![A-Za-z0-9_(!])")
 _OTHER_SHEET = re.compile(r"(?:'[^']+'|[^\s!=(),+\-*/'\"]+)!\$?[A-Z]{1,3}\$?\d{1,7}(?::\$?[A-Z]{1,3}\$?\d{1,7})?")
@@ -72,7 +72,7 @@ def annotate(doc: Document, findings: list[Finding]) -> None:
             formula = doc.formulas.get((sheet, cell))
             if formula is None:
                 continue
-            note = f"单元格 {sheet}!{cell} 的公式为 {formula}"
+            note = f"单元格 {sheet_ref(sheet)}!{cell} 的公式为 {formula}"
             covered = references(formula)
             others = [c for s, c in dict.fromkeys(used) if s == sheet and c != cell]
             if covered is not None and others and any(c in covered for c in others):

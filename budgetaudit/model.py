@@ -101,14 +101,14 @@ class Line:
         if self.sheet is None or not self.refs:
             return None
         if len(set(self.refs)) == 1:
-            return f"{self.sheet}!{self.refs[0]}" if self.sheet else self.refs[0]
+            return f"{sheet_ref(self.sheet)}!{self.refs[0]}" if self.sheet else self.refs[0]
         if self.refs[0].startswith("第"):  # a Word table's row: "表格2第3行"
             return f"{self.sheet}{self.refs[0].split('行')[0]}行"
         rows = {r.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for r in self.refs}
         if len(rows) == 1:
             row = rows.pop()
-            return f"{self.sheet}!{row}:{row}" if row.isdigit() else f"{self.sheet}!{self.refs[0]}"
-        return f"{self.sheet}!{self.refs[0]}"
+            return f"{sheet_ref(self.sheet)}!{row}:{row}" if row.isdigit() else f"{sheet_ref(self.sheet)}!{self.refs[0]}"
+        return f"{sheet_ref(self.sheet)}!{self.refs[0]}"
 
     @property
     def box(self) -> Box | None:
@@ -168,6 +168,14 @@ class Line:
         if at >= 0:
             return self.text_box(at, at + len(printed))
         return None
+
+
+def sheet_ref(name: str) -> str:
+    """A sheet's name as a cell reference writes it: quoted when it holds anything but letters, digits
+    and underscores ('单位“三公”经费表'!A7, '收入 总表'!B3), as Excel and WPS accept it in Go To."""
+    if name and all(ch.isalnum() or ch == "_" for ch in name) and not name[0].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
 
 
 def union(boxes: list[Box]) -> Box | None:
@@ -320,7 +328,7 @@ class Location:
         """The cell as a spreadsheet names it ("部门收支总表!C7"), a Word file's place; None elsewhere."""
         if self.cell is None:
             return None
-        return f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        return f"{sheet_ref(self.sheet)}!{self.cell}" if self.sheet else self.cell
 
     @property
     def placed(self) -> bool:

@@ -400,3 +400,35 @@ def test_hidden_rows_columns_and_sheets_are_not_read(tmp_path):
     assert [c.ref for c in table.rows[-1].cells] == ["C8", "D8"]
     code, out = check(path)
     assert code == 0, out
+
+
+@pytest.mark.slow
+@needs_shared
+def test_word_prose_with_workbook_tables_is_one_disclosure(filled, tmp_path):
+    """The 情况说明 written in Word (with the cover and 目录), the tables in Excel: one disclosure, the
+    prose checked against the workbook's tables, each place in its own file."""
+    docx = pytest.importorskip("docx")
+    path, placed, _, _ = filled["部门"]
+    wb = openpyxl.load_workbook(path)
+    document = docx.Document()
+    for name in [n for n in wb.sheetnames if n not in {v["sheet"] for v in placed.values()}]:
+        for row in wb[name].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    for part in cell.value.split("\n"):
+                        document.add_paragraph(part.replace("收入预算15621.11万元", "收入预算15612.11万元"))
+        wb.remove(wb[name])
+    folder = tmp_path / "set"
+    folder.mkdir()
+    document.save(folder / "说明.docx")
+    wb.save(folder / "表格.xlsx")
+    code, out = check(folder)
+    assert code == 1, out
+    report = json.loads(out)
+    assert len(report["sets"]) == 1 and report["sets"][0]["kind"] == "disclosure"
+    prose = next(d for d in report["documents"] if d["path"].endswith("说明.docx"))
+    [wrong] = [f for f in prose["findings"] if f["rule"] == "BN301"]
+    places = {(Path(loc["path"]).name, loc.get("sheet"), loc.get("cell")) for loc in wrong["locations"]}
+    income = placed["收支预算总表"]["sheet"]
+    assert any(p[0] == "说明.docx" and p[2].endswith("段") for p in places)
+    assert any(p[:2] == ("表格.xlsx", income) for p in places)

@@ -123,6 +123,9 @@ def pages_for_lines(message: str, doc: Document) -> str:
         pdf = part[2] == "pdf" if part is not None else doc.source == "pdf"
         if line is not None and line.place:  # a workbook's cell or row: "收支总表!B21", "收支总表!21:21"
             where = line.place
+            sheet = where.rpartition("!")[0]
+            if sheet and m.string[:m.start()].endswith(sheet):  # "目录第17行" → "目录!A9", not "目录目录!A9"
+                where = where[len(sheet):]
         elif pdf and line is not None and line.page:
             where = f"第{line.page}页"
         elif part is not None:

@@ -432,3 +432,22 @@ def test_word_prose_with_workbook_tables_is_one_disclosure(filled, tmp_path):
     income = placed["收支预算总表"]["sheet"]
     assert any(p[0] == "说明.docx" and p[2].endswith("段") for p in places)
     assert any(p[:2] == ("表格.xlsx", income) for p in places)
+
+
+@pytest.mark.slow
+@needs_shared
+def test_a_workbook_of_tables_after_its_contents_sheet(filled, tmp_path):
+    """Cover, 目录, then the tables: the 目录 ends with its sheet, the first table keeps its title;
+    a table the 目录 lists and the workbook lacks is named at the 目录's cell."""
+    path, placed, doc, _ = filled["部门"]
+    wb = openpyxl.load_workbook(path)
+    tables = {v["sheet"] for v in placed.values()}
+    for name in [n for n in wb.sheetnames if n not in tables | {"封面", "目录"}]:
+        wb.remove(wb[name])
+    wb.save(tmp_path / "tables.xlsx")
+    assert {t.kind for t in load_document(tmp_path / "tables.xlsx").tables} == {t.kind for t in doc.tables}
+    wb.remove(wb[placed["收支预算总表"]["sheet"]])
+    wb.save(tmp_path / "missing.xlsx")
+    [absent] = [f for f in findings(tmp_path / "missing.xlsx") if f["rule"] == "CC501"]
+    assert absent["message"].startswith("目录!A9列出“1.2024年部门财务收支预算总表”")
+    assert cells_of(absent) == {("目录", "A9")}

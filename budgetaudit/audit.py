@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import evidence, reading
+from . import evidence, formulas, reading
 from .model import Document, Finding
 from .rules import Rule
 from .rules.facts import Facts
@@ -73,7 +73,7 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     result.coverage.disclosure = disclosure
     result.coverage.latin = not disclosure and reading.written_in_latin(doc)
     _promote_isolated_rounding(result, {r.id for r in table_rules})
-    if doc.source == "pdf" or doc.parts:
+    if doc.source != "text" or doc.parts:
         for f in result.findings + result.rounding:
             f.message = pages_for_lines(f.message, doc)
             if getattr(f, "where", ""):
@@ -81,6 +81,11 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     result.findings.sort(key=sort_key)
     result.rounding.sort(key=sort_key)
     evidence.attach(doc, result.findings + result.rounding)
+    formulas.annotate(doc, result.findings + result.rounding)
+    if doc.uncalculated:
+        keep = {r.id for r in chosen if r.kind == "workbook"}
+        result.findings = formulas.without_uncalculated(doc, result.findings, keep)
+        result.rounding = formulas.without_uncalculated(doc, result.rounding, keep)
     return result
 
 
@@ -103,18 +108,25 @@ def _run(rules: list[Rule], facts: Facts, into: AuditResult | None = None) -> Au
 
 
 _LINE_REF = re.compile(r"第(\d+)行")
+_SPACED_LINE_REF = re.compile(r"第\s?(\d+)\s?行")
 
 
 def pages_for_lines(message: str, doc: Document) -> str:
     """A PDF's reader numbers its lines, but its user finds things by page: "第431行" → "第24页".
     In a disclosure of several files (Document.parts), a line of a file after the first is named
-    with its file and its own page or line: "《…公开表.pdf》第3页"."""
+    with its file and its own page or line: "《…公开表.pdf》第3页". A workbook's line is named by its
+    sheet and cell: "单位编制说明!A3"."""
     def page(m: re.Match) -> str:
         number = int(m.group(1))
         line = doc.line(number)
         part = max((p for p in doc.parts if p[0] <= number), key=lambda p: p[0], default=None)
         pdf = part[2] == "pdf" if part is not None else doc.source == "pdf"
-        if pdf and line is not None and line.page:
+        if line is not None and line.place:  # a workbook's cell or row: "收支总表!B21", "收支总表!21:21"
+            where = line.place
+            sheet = where.rpartition("!")[0]
+            if sheet and m.string[:m.start()].endswith(sheet):  # "目录第17行" → "目录!A9", not "目录目录!A9"
+                where = where[len(sheet):]
+        elif pdf and line is not None and line.page:
             where = f"第{line.page}页"
         elif part is not None:
             where = f"第{number - part[0] + 1}行"
@@ -123,6 +135,8 @@ def pages_for_lines(message: str, doc: Document) -> str:
         if part is not None and part[0] > 1:
             where = f"《{Path(part[1]).name}》{where}"
         return where
+    if doc.source in ("xlsx", "docx"):  # no line numbers at all in a workbook's messages
+        return _SPACED_LINE_REF.sub(page, message)
     return _LINE_REF.sub(page, message)
 
 

@@ -116,7 +116,7 @@ def _root(
 
 @app.command()
 def tables(
-    file: Path = typer.Argument(..., help="A .txt/.md or .pdf disclosure document."),
+    file: Path = typer.Argument(..., help="A .txt/.md, .pdf, .xlsx or .docx disclosure document."),
     format: TablesFormat = typer.Option(TablesFormat.text, "--format", "-f", help="text, json or csv."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
     color: ColorMode = typer.Option("auto", "--color", help="auto, always or never."),
@@ -245,7 +245,7 @@ def _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude,
     if inputs.skipped:
         typer.echo(f"budgetaudit: note: skipped {inputs.skipped_summary()}", err=True)
     if not inputs.files and not inputs.missing and not inputs.unreadable:
-        _fail("no .txt, .md or .pdf files found in " + ", ".join(paths))
+        _fail("no .txt, .md, .pdf, .xlsx or .docx files found in " + ", ".join(paths))
     results = batch.audit_files(inputs.files, chosen, jobs=jobs or settings.jobs,
                                 timeout=timeout or settings.timeout or DEFAULT_TIMEOUT, use_cache=not no_cache,
                                 show_rounding=show_rounding, keep=grouping.kept(),

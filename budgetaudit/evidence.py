@@ -33,6 +33,7 @@ class ExcerptRow:
     cells: list[str]  # as printed, by column ("" where nothing is printed)
     marks: list[int] = field(default_factory=list)  # the columns the finding uses
     named: bool = False  # the finding names the row as a whole (no column)
+    place: str | None = None  # a workbook's row: "收支总表!21:21" (model.Line.place)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class TextExcerpt:
     page: int | None
     text: str  # the paragraph as printed (shortened around the marks when long)
     marks: list[tuple[int, int]] = field(default_factory=list)  # offsets into text
+    place: str | None = None  # a workbook's cell: "单位编制说明!A3" (model.Line.place)
 
 
 def attach(doc: Document, findings: list[Finding]) -> None:
@@ -71,6 +73,7 @@ def attach(doc: Document, findings: list[Finding]) -> None:
                 if loc.box is None and loc.line is not None and col is None:
                     line = doc.line(row.line)
                     loc.box = line.box if line is not None else None
+                _place_cell(doc, loc, row, col)
                 entry = tables.get(id(table))
                 if entry is None:
                     excerpt = _table_excerpt(table)
@@ -83,6 +86,8 @@ def attach(doc: Document, findings: list[Finding]) -> None:
                         excerpt.more += 1
                         continue
                     er = rows[id(row)] = _row(table, row)
+                    line = doc.line(row.line)
+                    er.place = line.place if line is not None else None
                 if col is None:
                     er.named = True
                 elif col not in er.marks:
@@ -94,11 +99,13 @@ def attach(doc: Document, findings: list[Finding]) -> None:
             span = loc.span or _find(line, loc.row)
             if loc.box is None:
                 loc.box = line.text_box(*span) if span else line.box
+            if loc.cell is None and line.refs:
+                loc.sheet, loc.cell = line.sheet or None, line.find_ref(loc.row or "") or line.refs[0]
             if loc.table not in (None, PROSE) and index.in_table(line.number):
                 continue  # a table's line the location does not resolve to a cell of: no sentence
             excerpt_text = texts.get(line.number)
             if excerpt_text is None:
-                excerpt_text = texts[line.number] = TextExcerpt(line.number, line.page, line.text)
+                excerpt_text = texts[line.number] = TextExcerpt(line.number, line.page, line.text, place=line.place)
                 order.append(excerpt_text)
             if span and span not in excerpt_text.marks:
                 excerpt_text.marks.append(span)
@@ -107,6 +114,19 @@ def attach(doc: Document, findings: list[Finding]) -> None:
         for t in texts.values():
             _shorten(t)
         f.evidence = order
+
+
+def _place_cell(doc: Document, loc: Location, row: Row, col: int | None) -> None:
+    """A workbook's cell for the location: the number's own cell, else the row's label cell."""
+    if loc.cell is not None:
+        return
+    cell = row.cell(col) if col is not None else None
+    if cell is not None and cell.ref is not None:
+        loc.sheet, loc.cell = cell.sheet, cell.ref
+        return
+    line = doc.line(row.line)
+    if line is not None and line.refs:
+        loc.sheet, loc.cell = line.sheet or None, line.find_ref(row.name) or line.find_ref(row.code or "") or line.refs[0]
 
 
 def _find(line: Line, printed: str | None) -> tuple[int, int] | None:

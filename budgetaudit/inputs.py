@@ -42,9 +42,9 @@ class Inputs:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why) for paths that cannot be read
 
     def skipped_summary(self) -> str:
-        """"a.docx, b.xls (not .txt, .md or .pdf)", or for many "12 files of other types (.py 8, …)"."""
+        """"a.docx, b.xls (not .txt, .md, .pdf, .xlsx or .docx)", or for many "12 files of other types (.py 8, …)"."""
         if len(self.skipped) <= 5:  # a few: by name
-            return ", ".join(self.skipped) + " (not .txt, .md or .pdf)"
+            return ", ".join(self.skipped) + " (not .txt, .md, .pdf, .xlsx or .docx)"
         kinds = Counter(PurePath(p).suffix.lower() or "no suffix" for p in self.skipped)
         parts = ", ".join(f"{k} {n}" for k, n in kinds.most_common())
         return f"{len(self.skipped)} file{'s' if len(self.skipped) != 1 else ''} of other types ({parts})"

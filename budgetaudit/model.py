@@ -66,6 +66,52 @@ class Line:
     # Read from a PDF: where its pieces are printed on ``page``. A table row has one span per
     # tab-separated field (a cell); a paragraph one per printed line. Empty for text files.
     spans: tuple[Span, ...] = ()
+    # Read from a workbook (.xlsx) or a Word file (.docx): the sheet (or the Word file's table) the
+    # line stands on, and the cell reference of each tab-separated field ("C7"); a paragraph's
+    # lines have one ref, the cell or paragraph they are in. Empty for text and PDF files.
+    sheet: str | None = None
+    refs: tuple[str, ...] = ()
+
+    def field_ref(self, index: int) -> str | None:
+        """The cell reference of the ``index``-th tab-separated field (workbooks only)."""
+        if not self.refs:
+            return None
+        if len(self.refs) == 1:
+            return self.refs[0]
+        return self.refs[index] if 0 <= index < len(self.refs) else None
+
+    def find_ref(self, printed: str) -> str | None:
+        """The cell of the first field that holds ``printed`` (workbooks only)."""
+        printed = printed.strip()
+        if not self.refs or not printed:
+            return None
+        if len(self.refs) == 1:
+            return self.refs[0]
+        for source in (self.raw, self.text):
+            fields = source.split("\t")
+            for i, f in enumerate(fields):
+                if f.strip() == printed:
+                    return self.field_ref(i)
+            for i, f in enumerate(fields):
+                if printed in f:
+                    return self.field_ref(i)
+        return None
+
+    @property
+    def place(self) -> str | None:
+        """Where the line is in a workbook, for a reader: "收支总表!A3" (one cell), "收支总表!21:21"
+        (a row of cells); in a Word file "第12段" or "表格2第3行"; None for text and PDF lines."""
+        if self.sheet is None or not self.refs:
+            return None
+        if len(set(self.refs)) == 1:
+            return f"{sheet_ref(self.sheet)}!{self.refs[0]}" if self.sheet else self.refs[0]
+        if self.refs[0].startswith("第"):  # a Word table's row: "表格2第3行"
+            return f"{self.sheet}{self.refs[0].split('行')[0]}行"
+        rows = {r.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for r in self.refs}
+        if len(rows) == 1:
+            row = rows.pop()
+            return f"{sheet_ref(self.sheet)}!{row}:{row}" if row.isdigit() else f"{sheet_ref(self.sheet)}!{self.refs[0]}"
+        return f"{sheet_ref(self.sheet)}!{self.refs[0]}"
 
     @property
     def box(self) -> Box | None:
@@ -127,6 +173,14 @@ class Line:
         return None
 
 
+def sheet_ref(name: str) -> str:
+    """A sheet's name as a cell reference writes it: quoted when it holds anything but letters, digits
+    and underscores ('单位“三公”经费表'!A7, '收入 总表'!B3), as Excel and WPS accept it in Go To."""
+    if name and all(ch.isalnum() or ch == "_" for ch in name) and not name[0].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
 def union(boxes: list[Box]) -> Box | None:
     if not boxes:
         return None
@@ -169,6 +223,8 @@ class Cell:
     raw: str = ""
     page: int | None = None
     box: Box | None = None  # where it is printed on ``page`` (read from a PDF), see Box
+    sheet: str | None = None  # read from a workbook: its sheet and cell ("收支总表", "B21")
+    ref: str | None = None
 
 
 @dataclass
@@ -207,6 +263,7 @@ class Table:
     pages: list[int] = field(default_factory=list)
     empty_note: bool = False  # carries the customary "如此表为空表…" note
     layout: str = "tab"  # tab | space | pdf
+    sheet: str | None = None  # read from a workbook: the sheet it stands on
 
     def column_index(self, path: tuple[str, ...], side: str | None = None) -> int | None:
         for i, col in enumerate(self.columns):
@@ -226,7 +283,7 @@ class TocEntry:
 class Document:
     path: str
     lines: list[Line]
-    source: str = "text"  # text | pdf
+    source: str = "text"  # text | pdf | xlsx | docx
     kind: str | None = None  # 预算 | 决算
     year: int | None = None
     entity: str | None = None
@@ -239,6 +296,10 @@ class Document:
     # A disclosure published as several files, audited as one (sets.py): (first line, path, source)
     # of each file, in order; its lines are the files' lines one after the other.
     parts: list[tuple[int, str, str]] = field(default_factory=list)
+    # Read from a workbook: each formula's text by (sheet, cell), and the formulas without a cached
+    # value (sheet, [cells]) — the workbook was never recalculated and saved (readers/workbook.py).
+    formulas: dict[tuple[str, str], str] = field(default_factory=dict)
+    uncalculated: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def line(self, number: int) -> Line | None:
         if 1 <= number <= len(self.lines):
@@ -259,6 +320,23 @@ class Location:
     box: Box | None = None
     # Columns of the figure in its line's normalised text (prose findings), for marking it.
     span: tuple[int, int] | None = None
+    # Read from a workbook: the sheet and the cell ("部门收支总表", "C7"); a Word file: its table
+    # ("表格2") and cell ("第3行第2列"), or no sheet and the paragraph ("第12段"). Filled by
+    # evidence.attach like the box.
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def spot(self) -> str | None:
+        """The cell as a spreadsheet names it ("部门收支总表!C7"), a Word file's place; None elsewhere."""
+        if self.cell is None:
+            return None
+        return f"{sheet_ref(self.sheet)}!{self.cell}" if self.sheet else self.cell
+
+    @property
+    def placed(self) -> bool:
+        """Whether a reader can be sent somewhere: a line, a page or a cell."""
+        return self.line is not None or self.page is not None or self.cell is not None
 
 
 @dataclass

@@ -187,6 +187,7 @@ class Unread:
     line: int | None
     pages: list[int]
     reason: str  # unrecognised | listed | illegible | empty | misread
+    place: str | None = None  # in a workbook or Word file: its sheet and cell (model.Line.place)
 
 
 REASONS = {"unrecognised": "标题已印出，表格未能识别", "listed": "目录列出，文件中未找到",
@@ -276,13 +277,16 @@ def coverage(doc: Document, misread: list[Misread]) -> Coverage:
             out.read += 1
             out.read_kinds.add(t.kind)
         else:
-            out.unread.append(Unread(t.kind, t.title, t.number, t.first_line, list(t.pages), reason))
+            first = doc.line(t.first_line)
+            out.unread.append(Unread(t.kind, t.title, t.number, t.first_line, list(t.pages), reason,
+                                     first.place if first is not None else None))
     for entry in unrecognised_titles(doc):
         kinds.add(entry.kind)
         out.printed += 1
         line = doc.line(entry.line)
         out.unread.append(Unread(entry.kind, entry.title, None, entry.line,
-                                 [line.page] if line is not None and line.page else [], "unrecognised"))
+                                 [line.page] if line is not None and line.page else [], "unrecognised",
+                                 line.place if line is not None else None))
     apart = tables_not_given(doc)
     for entry in doc.toc:
         if entry.kind is None or entry.kind in kinds:

@@ -154,6 +154,8 @@ class Disclosure:
         the file, for the file the finding is reported under)."""
         loc = self.locate(loc)
         name = f"《{Path(loc.path or self.primary.path).name}》" if named else ""
+        if loc.spot is not None:  # a workbook's cell, a Word file's paragraph
+            return f"{name}{loc.spot}"
         if loc.page is not None:
             return f"{name}第{loc.page}页"
         if loc.line is not None:
@@ -301,10 +303,16 @@ def merge(docs: list[Document]) -> Document:
     after the other, line numbers running on; ``parts`` says where each file starts."""
     lines: list[Line] = []
     tables, toc, titles, claims, parts = [], [], [], [], []
+    formulas: dict = {}
+    uncalculated: list = []
     for doc in docs:
         offset = len(lines)
         parts.append((offset + 1, doc.path, doc.source))
-        lines.extend(Line(line.number + offset, line.text, line.raw, line.page) for line in doc.lines)
+        # a workbook's or Word file's lines keep their sheet and cells (model.Line.refs)
+        lines.extend(Line(line.number + offset, line.text, line.raw, line.page, sheet=line.sheet, refs=line.refs)
+                     for line in doc.lines)
+        formulas.update(doc.formulas)
+        uncalculated.extend(doc.uncalculated)
         tables.extend(_shift_table(t, offset) for t in doc.tables)
         toc.extend(TocEntry(e.title, e.line + offset, e.kind) for e in doc.toc)
         titles.extend(TocEntry(e.title, e.line + offset, e.kind) for e in doc.titles)
@@ -313,7 +321,8 @@ def merge(docs: list[Document]) -> Document:
     return Document(
         path=docs[0].path, lines=lines, source=docs[0].source, kind=head.kind,
         year=next((d.year for d in docs if d.year), None), entity=next((d.entity for d in docs if d.entity), None),
-        toc=toc, tables=tables, titles=titles, claims=claims, parts=parts,
+        toc=toc, tables=tables, titles=titles, claims=claims, parts=parts, formulas=formulas,
+        uncalculated=uncalculated,
     )
 
 

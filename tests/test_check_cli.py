@@ -127,11 +127,11 @@ def test_folders_are_searched_recursively(tmp_path, broken_000):
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
     shutil.copy(S000, nested / "clean.txt")
-    (nested / "notes.docx").write_bytes(b"not a disclosure")
+    (nested / "notes.doc").write_bytes(b"not a disclosure")
     result = run("check", str(tmp_path), "--format", "json")
     paths = sorted(d["path"] for d in json.loads(result.stdout)["documents"])
     assert paths == sorted([str(broken_000), str(nested / "clean.txt")])
-    assert "skipped" in result.stderr and "notes.docx" in result.stderr
+    assert "skipped" in result.stderr and "notes.doc" in result.stderr
     assert result.exit_code == 1
 
 

@@ -294,7 +294,7 @@ def test_the_cache_never_changes_an_answer_when_the_name_changes_the_type(tmp_pa
     docx = tmp_path / "a.docx"
     shutil.copy(SAMPLE, docx)
     assert run("check", str(text), env=cache).returncode == 1
-    _refused(run("check", str(docx), env=cache), docx, "unsupported file type")
+    _refused(run("check", str(docx), env=cache), docx, "is not a Word document")
     pdfs = sorted(PDFS.glob("*.pdf")) if PDFS.is_dir() else []
     if pdfs:
         pdf = tmp_path / "p.pdf"

@@ -187,7 +187,7 @@ def test_check_at_the_repository_root_audits_only_the_disclosures(tmp_path):
     audited = sorted(Path(d["path"]).parent.name for d in json.loads(result.stdout)["documents"])
     assert audited == ["samples"] * 5
     assert "skipped README.md (not a 预算/决算 disclosure: written in Latin letters)" in result.stderr
-    assert "tool.py (not .txt, .md or .pdf)" in result.stderr
+    assert "tool.py (not .txt, .md, .pdf, .xlsx or .docx)" in result.stderr
     # Named on its own, the README is said to be no disclosure (CC507), not "clean".
     alone = run("check", "README.md", "-f", "json", cwd=tmp_path)
     assert [f["rule"] for f in findings(alone)] == ["CC507"]

@@ -30,21 +30,25 @@ def command(level: str, message: str, **props: object) -> str:
 
 
 def _spot(loc: Location) -> str:
+    if loc.spot is not None:
+        return loc.spot
     if loc.line is not None:
         return f"第{loc.line}行" + (f"（第{loc.page}页）" if loc.page is not None else "")
     return f"第{loc.page}页"
 
 
 def annotation(path: str, f: Finding) -> str:
-    placed = [loc for loc in f.locations if loc.line is not None or loc.page is not None]
+    placed = [loc for loc in f.locations if loc.placed]
     primary = placed[0] if placed else None
     message = f.message
-    if primary is not None and primary.page is not None:
+    if primary is not None and primary.spot is not None:  # a workbook has no lines to open: its cell
+        message = f"{primary.spot}：{message}"
+    elif primary is not None and primary.page is not None:
         message = f"第{primary.page}页：{message}"
     others = []
     for loc in placed[1:]:
         spot = _spot(loc)
-        if (loc.line, loc.page) != (primary.line, primary.page) and spot not in others:
+        if (loc.line, loc.page, loc.spot) != (primary.line, primary.page, primary.spot) and spot not in others:
             others.append(spot)
     if others:
         message += f"（另见{'、'.join(others)}）"

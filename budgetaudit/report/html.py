@@ -31,6 +31,7 @@ from ..amounts import format_amount
 from ..audit import DocumentResult, sort_key
 from ..evidence import TableExcerpt, TextExcerpt, boxes_by_page
 from ..model import Box, Document, Finding
+from .places import sheet_of
 from .text import SEVERITY_ORDER, locations_text, tables_read
 
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -173,7 +174,7 @@ def _table_excerpt(e: TableExcerpt, f: Finding) -> str:
                 cells.append(f'<td class="num hit" title="本条核对所用的数字">{esc(text) or "（空）"}</td>')
             else:
                 cells.append(f'<td class="num">{esc(text)}</td>')
-        where = f"p{r.page}" if r.page is not None else f"{r.line}"
+        where = r.place or (f"p{r.page}" if r.page is not None else f"{r.line}")
         name_class = ' class="named"' if r.named else ""
         body.append(f'<tr><th scope="row"{name_class}>{esc(r.name)}</th>{"".join(cells)}'
                     f'<td class="at">{esc(where)}</td></tr>')
@@ -197,7 +198,7 @@ def _text_excerpt(e: TextExcerpt) -> str:
         parts.append(f"<mark>{esc(e.text[a:b])}</mark>")
         at = b
     parts.append(esc(e.text[at:]))
-    where = f"第 {e.page} 页" if e.page is not None else f"第 {e.line} 行"
+    where = e.place or (f"第 {e.page} 页" if e.page is not None else f"第 {e.line} 行")
     return f'<blockquote class="sentence"><span class="at">{where}</span>{"".join(parts)}</blockquote>'
 
 
@@ -228,7 +229,10 @@ def _heading(doc: Document, kind: str | None) -> str:
         return "其他"
     table = next((t for t in doc.tables if t.kind == kind), None)
     text = f"{table.number} {kind}" if table is not None and table.number else kind
-    if table is not None and table.pages:
+    sheet = sheet_of(doc, table) if table is not None else None
+    if sheet is not None:
+        text += f"（工作表“{sheet}”）"
+    elif table is not None and table.pages:
         first, last = min(table.pages), max(table.pages)
         text += f"（第 {first} 页）" if first == last else f"（第 {first}–{last} 页）"
     elif table is not None and table.first_line:

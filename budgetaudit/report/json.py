@@ -25,6 +25,8 @@ def _location(loc: Location, path: str) -> dict:
            "column": loc.column}
     if loc.box is not None:  # PDFs only: where the number is printed on its page (model.Box)
         out["box"] = [round(v, 1) for v in loc.box]
+    if loc.cell is not None:  # workbooks: the sheet and cell ("部门收支总表", "C7"); Word files: the place
+        out["sheet"], out["cell"] = loc.sheet, loc.cell
     return out
 
 
@@ -46,8 +48,11 @@ def _finding(f: Finding, path: str, fingerprint: str) -> dict:
 
 
 def _unread(u) -> dict:
-    return {"kind": u.kind, "title": u.title, "number": u.number, "line": u.line, "pages": u.pages,
-            "reason": u.reason}
+    out = {"kind": u.kind, "title": u.title, "number": u.number, "line": u.line, "pages": u.pages,
+           "reason": u.reason}
+    if getattr(u, "place", None):  # a workbook's sheet and cell stand for the reader's line
+        out["line"], out["place"] = None, u.place
+    return out
 
 
 def _document(item: DocumentResult, show_rounding: bool, rules: list | None) -> dict:

@@ -31,7 +31,9 @@ def _xml(text: str) -> str:
 def _where(path: str, f: Finding) -> str:
     spots = []
     for loc in f.locations:
-        if loc.line is not None:
+        if loc.spot is not None:
+            spot = loc.spot
+        elif loc.line is not None:
             spot = str(loc.line) + (f"（第{loc.page}页）" if loc.page is not None else "")
         elif loc.page is not None:
             spot = f"第{loc.page}页"

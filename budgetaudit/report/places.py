@@ -6,7 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..audit import DocumentResult
-from ..model import Finding, Location
+from ..model import Document, Finding, Location, Table
+
+
+def sheet_of(doc: Document, table: Table) -> str | None:
+    """The sheet a workbook's table stands on (its first row's), None outside workbooks."""
+    if table.sheet:
+        return table.sheet
+    for number in [r.line for r in table.rows[:1]] + [table.first_line]:
+        line = doc.line(number) if number else None
+        if line is not None and line.sheet:
+            return line.sheet
+    return None
 
 
 def by_page(item: DocumentResult) -> bool:

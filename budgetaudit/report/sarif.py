@@ -35,6 +35,9 @@ def artifact_uri(path: str) -> dict:
 
 
 def _pages(locs: list[Location]) -> str:
+    cells = list(dict.fromkeys(loc.spot for loc in locs if loc.spot is not None))
+    if cells:  # a workbook: SARIF has no cells either, so the message names them
+        return "（" + "、".join(cells) + "）"
     pages = sorted({loc.page for loc in locs if loc.page is not None})
     return "（第 " + "、".join(str(p) for p in pages) + " 页）" if pages else ""
 
@@ -42,11 +45,15 @@ def _pages(locs: list[Location]) -> str:
 def _location(path: str, loc: Location, index: int | None = None) -> dict:
     physical: dict = {"artifactLocation": artifact_uri(loc.path or path)}
     page = {"properties": {"page": loc.page}} if loc.page is not None else {}
+    if loc.cell is not None:
+        page = {"properties": {"sheet": loc.sheet, "cell": loc.cell} if loc.sheet else {"cell": loc.cell}}
     if loc.line is not None:
         physical["region"] = {"startLine": loc.line, **page}
     else:  # a region needs a start (a line or an offset): a page alone goes on the location
         physical.update(page)
     out: dict = {"physicalLocation": physical}
+    if loc.spot is not None:
+        out["logicalLocations"] = [{"name": loc.spot, "kind": "cell" if loc.sheet else "paragraph"}]
     if index is not None:
         out["id"] = index
     where = "·".join(x for x in (loc.table, loc.row, loc.column) if x)
@@ -57,7 +64,7 @@ def _location(path: str, loc: Location, index: int | None = None) -> dict:
 
 def _result(path: str, f: Finding, rule_index: dict[str, int]) -> dict:
     # The first location that names a line or page is where a dashboard puts the result.
-    placed = [loc for loc in f.locations if loc.line is not None or loc.page is not None] or f.locations
+    placed = [loc for loc in f.locations if loc.placed] or f.locations
     primary = placed[0] if placed else Location(line=None)
     out: dict = {
         "ruleId": f.rule,
@@ -67,7 +74,7 @@ def _result(path: str, f: Finding, rule_index: dict[str, int]) -> dict:
     }
     if f.rule in rule_index:
         out["ruleIndex"] = rule_index[f.rule]
-    related = [loc for loc in placed[1:] if (loc.line, loc.page) != (primary.line, primary.page)]
+    related = [loc for loc in placed[1:] if (loc.line, loc.page, loc.spot) != (primary.line, primary.page, primary.spot)]
     if related:
         out["relatedLocations"] = [_location(path, loc, i) for i, loc in enumerate(related, 1)]
     numbers = {k: format(v, "f") for k, v in

@@ -27,7 +27,7 @@ def to_dict(doc: Document) -> dict:
 
 
 def _table_dict(table: Table) -> dict:
-    return {
+    out = {
         "number": table.number,
         "kind": table.kind,
         "title": table.title,
@@ -62,6 +62,12 @@ def _table_dict(table: Table) -> dict:
             for row in table.rows
         ],
     }
+    if table.sheet:  # a workbook's table: its sheet, and each cell's reference
+        out["sheet"] = table.sheet
+        for row, entry in zip(table.rows, out["rows"], strict=True):
+            for c, cell in zip(row.cells, entry["cells"], strict=True):
+                cell["cell"] = c.ref
+    return out
 
 
 def to_json(doc: Document) -> str:
@@ -93,7 +99,9 @@ def _render(doc: Document, console) -> None:
         console.print(f"目录: {len(doc.toc)} entries, {len(listed)} tables listed")
     for table in doc.tables:
         where = f"lines {table.first_line}–{table.last_line}"
-        if table.pages:
+        if table.sheet:
+            where = f"sheet “{table.sheet}”"
+        elif table.pages:
             where += f", pages {table.pages[0]}–{table.pages[-1]}"
         title = f"{table.number or ''} {table.kind}  [{table.status}]  {table.unit}  {where}"
         if table.status != "ok" or not table.rows:
@@ -105,7 +113,7 @@ def _render(doc: Document, console) -> None:
         if hidden:
             title += f"  ({hidden} empty columns not shown)"
         grid = RichTable(title=title, title_justify="left", show_lines=False, header_style="bold")
-        grid.add_column("line", justify="right", style="dim")
+        grid.add_column("row" if table.sheet else "line", justify="right", style="dim")
         grid.add_column("code", no_wrap=True)
         grid.add_column("name")
         sided = any(c.side for c in table.columns)
@@ -118,7 +126,9 @@ def _render(doc: Document, console) -> None:
             for i in shown:
                 cell = row.cell(i)
                 values.append("" if cell is None else ("—" if cell.amount is None else cell.raw))
-            grid.add_row(str(row.line), row.code or "", row.name, *values)
+            line = doc.line(row.line)
+            at = line.place.rpartition("!")[2].split(":")[0] if table.sheet and line and line.place else str(row.line)
+            grid.add_row(at, row.code or "", row.name, *values)
         console.print(grid)
 
 

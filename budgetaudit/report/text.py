@@ -15,6 +15,7 @@ from rich.text import Text
 from ..amounts import format_amount
 from ..audit import DocumentResult
 from ..model import Document, Finding, Location
+from .places import sheet_of
 
 SEVERITY_LABEL = {"error": "✖ 错误", "warning": "▲ 警告", "info": "● 提示"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "cyan"}
@@ -44,20 +45,48 @@ def counts(findings: list[Finding]) -> Counter:
 
 
 def locations_text(path: str, locs: list[Location]) -> str:
-    """``samples/x.txt:252, 286`` — each line once, in order; ``x.pdf:p7, p10`` for PDFs; a finding
-    of a set names each file it points into: ``a.pdf:p7; b.pdf:p3``."""
+    """``samples/x.txt:252, 286`` — each line once, in order; ``x.pdf:p7, p10`` for PDFs;
+    ``x.xlsx:收支总表!B21, D21`` for a workbook's cells (many cells of a sheet: the first few and how
+    many); a finding of a set names each file it points into: ``a.pdf:p7; b.pdf:p3``."""
     files: dict[str, list[str]] = {}
     for loc in locs:
         where = files.setdefault(loc.path or path, [])
-        if loc.line is None and loc.page is None:
+        if not loc.placed:
             continue
-        # a PDF's user finds a number by its page (file.pdf:p12); a text's by its line
-        part = f"p{loc.page}" if loc.page is not None else f"{loc.line}"
+        # a PDF's user finds a number by its page (file.pdf:p12); a text's by its line; a workbook's
+        # by its sheet and cell (file.xlsx:部门收支总表!C7)
+        part = loc.spot or (f"p{loc.page}" if loc.page is not None else f"{loc.line}")
         if part not in where:
             where.append(part)
     if not files:
         return path
-    return "; ".join(f"{p}:{', '.join(parts)}" if parts else p for p, parts in files.items())
+    return "; ".join(f"{p}:{_cells(parts)}" if parts else p for p, parts in files.items())
+
+
+SHOWN_CELLS = 4
+
+
+def _cells(parts: list[str]) -> str:
+    """Workbook cells sheet by sheet, the sheet named once: "表!B21, D21"; a long run shortened."""
+    out: list[str] = []
+    sheets: dict[str, list[str]] = {}
+    for part in parts:
+        sheet, bang, cell = part.rpartition("!")
+        if not bang:
+            out.append(part)
+            continue
+        if sheet not in sheets:
+            sheets[sheet] = []
+            out.append(sheet)
+        sheets[sheet].append(cell)
+    for i, item in enumerate(out):
+        cells = sheets.get(item)
+        if cells is None:
+            continue
+        shown = ", ".join(cells[:SHOWN_CELLS])
+        more = f" 等 {len(cells)} 个单元格" if len(cells) > SHOWN_CELLS else ""
+        out[i] = f"{item}!{shown}{more}"
+    return ", ".join(out)
 
 
 def _header(item: DocumentResult, shown: list[Finding], hidden: int) -> Text:
@@ -117,7 +146,9 @@ def _unread(u) -> str:
 
     name = f"{u.number}“{u.kind}”" if u.number else f"“{u.kind}”"
     where = ""
-    if u.pages:
+    if getattr(u, "place", None):
+        where = f"{u.place}，"
+    elif u.pages:
         first, last = min(u.pages), max(u.pages)
         where = f"第{first}页，" if first == last else f"第{first}–{last}页，"
     elif u.line:
@@ -133,7 +164,10 @@ def _table_heading(doc: Document, kind: str | None) -> Text:
     if table is not None and table.number:
         text.append(f"{table.number} ", style="bold magenta")
     text.append(kind, style="bold magenta")
-    if table is not None and table.pages:
+    sheet = sheet_of(doc, table) if table is not None else None
+    if sheet is not None:
+        text.append(f"  工作表“{sheet}”", style="dim")
+    elif table is not None and table.pages:
         first, last = min(table.pages), max(table.pages)
         text.append(f"  第 {first} 页" if first == last else f"  第 {first}–{last} 页", style="dim")
     elif table is not None and table.first_line:
@@ -217,11 +251,11 @@ def print_quiet(console: Console, item: DocumentResult, show_rounding: bool = Fa
     if item.result is None:
         return
     for f in item.result.shown(show_rounding):
-        first = next((loc for loc in f.locations if loc.line is not None or loc.page is not None), None)
+        first = next((loc for loc in f.locations if loc.placed), None)
         if first is None:
             where = item.path
         else:
-            where = f"{item.path}:" + (f"p{first.page}" if first.page is not None else f"{first.line}")
+            where = f"{item.path}:" + (first.spot or (f"p{first.page}" if first.page is not None else f"{first.line}"))
         console.print(Text(f"{where}: {f.severity} {f.rule} {f.message}"), soft_wrap=True)
 
 

@@ -29,10 +29,10 @@ def where(loc: Location) -> str:
 
 
 def pages_or_lines(locs: list[Location]) -> str:
-    """``p8, p9`` for a PDF's locations, ``252, 286`` for a text's, each once."""
+    """``p8, p9`` for a PDF's locations, ``252, 286`` for a text's, ``收支总表!B21`` for a workbook's, each once."""
     seen: list[str] = []
     for loc in locs:
-        part = f"p{loc.page}" if loc.page is not None else (str(loc.line) if loc.line is not None else "")
+        part = loc.spot or (f"p{loc.page}" if loc.page is not None else (str(loc.line) if loc.line is not None else ""))
         if part and part not in seen:
             seen.append(part)
     return ", ".join(seen)

@@ -253,6 +253,8 @@ class Facts:
             row=row_label(row),
             column=column_label(column.path) if column else None,
             box=cell.box if cell else None,
+            sheet=cell.sheet if cell else None,
+            cell=cell.ref if cell else None,
         )
         if cell is None or cell.amount is None:
             return blank_term(label, loc)

@@ -53,7 +53,7 @@ def parse_blocks(table: Table, lines: list[Line], unit: str) -> None:
                 amount = to_amount(value, unit)
                 if amount is not None:
                     row.cells = [Cell(column=0, amount=amount, line=line.number, raw=value, page=line.page,
-                                      box=line.find_box(value))]
+                                      box=line.find_box(value), sheet=line.sheet, ref=line.find_ref(value))]
             table.rows.append(row)
 
 
@@ -185,7 +185,8 @@ def parse_space_blocks(table: Table, lines: list[Line], unit: str) -> None:
             amount = to_amount(e.value, unit) if e.value else None
             if amount is not None:
                 row.cells = [Cell(column=0, amount=amount, line=e.line.number, raw=e.value, page=e.line.page,
-                                  box=e.line.find_box(e.value))]
+                                  box=e.line.find_box(e.value), sheet=e.line.sheet,
+                                  ref=e.line.find_ref(e.value))]
             table.rows.append(row)
 
 

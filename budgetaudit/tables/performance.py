@@ -32,7 +32,8 @@ def _amount_cell(cells: list[str], line: Line, unit: str) -> Cell | None:
         if text and is_number_token(text):
             amount = to_amount(text, unit)
             if amount is not None:
-                return Cell(column=0, amount=amount, line=line.number, raw=text, page=line.page, box=line.find_box(text))
+                return Cell(column=0, amount=amount, line=line.number, raw=text, page=line.page, box=line.find_box(text),
+                            sheet=line.sheet, ref=line.find_ref(text))
     return None
 
 
@@ -80,7 +81,7 @@ def _parse_overall(table: Table, lines: list[Line], unit: str) -> None:
             amount = to_amount(m.group(), unit)
             if amount is not None:
                 row.cells = [Cell(column=0, amount=amount, line=line.number, raw=m.group(), page=line.page,
-                                 box=line.find_box(m.group()))]
+                                 box=line.find_box(m.group()), sheet=line.sheet, ref=line.find_ref(m.group()))]
         table.rows.append(row)
 
 

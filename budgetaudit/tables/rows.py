@@ -80,14 +80,16 @@ def build_row(pending: PendingRow, n_columns: int, ids: list[Identity], unit: st
         printed = None
     chosen, alternatives = place(amounts, n_columns, ids, printed)  # type: ignore[arg-type]
     cells = [
-        Cell(column=c, amount=a, line=s.line.number, raw=s.text, page=s.line.page, box=printed_box(s))
+        Cell(column=c, amount=a, line=s.line.number, raw=s.text, page=s.line.page, box=printed_box(s),
+             sheet=s.line.sheet, ref=printed_ref(s))
         for c, a, s in zip(chosen, amounts, sources, strict=False)
     ]
     taken = {c.column for c in cells}
     for nil in nils:
         if nil.position is not None and nil.position < n_columns and nil.position not in taken:
             cells.append(Cell(column=nil.position, amount=None, line=nil.line.number, raw=nil.text,
-                              page=nil.line.page, box=printed_box(nil)))
+                              page=nil.line.page, box=printed_box(nil),
+                              sheet=nil.line.sheet, ref=printed_ref(nil)))
     cells.sort(key=lambda c: c.column)
     name = collapse(pending.label)
     role = pending.role or role_of(name, pending.code)
@@ -114,6 +116,17 @@ def printed_box(p: Printed):
         if box is not None:
             return box
     return p.line.find_box(p.text)
+
+
+def printed_ref(p: Printed) -> str | None:
+    """The cell the number is in (workbook lines only), like printed_box for a PDF."""
+    if not p.line.refs:
+        return None
+    if p.cell is not None:
+        ref = p.line.field_ref(p.cell)
+        if ref is not None:
+            return ref
+    return p.line.find_ref(p.text)
 
 
 def role_of(name: str, code: str | None) -> str:

@@ -95,6 +95,8 @@ def find_toc(lines: list[Line]) -> tuple[list[TocEntry], tuple[int, int]]:
     parts: list[str] = []
     end = start + 1
     while end < len(lines):
+        if lines[start].sheet and lines[end].sheet and lines[end].sheet != lines[start].sheet:
+            break  # a workbook's 目录 is one sheet: the next sheet's title is the table's, not an entry
         if not _toc_line(lines[end], entries, seen, parts):
             break
         end += 1

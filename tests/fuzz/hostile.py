@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 PDFS = sorted((ROOT.parent / "shared" / "pdfs").glob("*.pdf"))
+TEMPLATES = sorted((ROOT.parent / "shared" / "templates").glob("*.xlsx"))
 PACKS = sorted((ROOT / "rules").glob("*.yaml"))
 
 MEMORY = 3 * 1024**3  # address space of the whole command (workers and the PDF child inherit it)
@@ -137,6 +138,64 @@ def flip_bytes(rng: random.Random, data: bytes) -> bytes:
     return bytes(buf)
 
 
+def office_file(rng: random.Random, text: str) -> tuple[str, bytes]:
+    """A workbook (a district template, or a sample's lines one row each) or a Word file of a
+    sample, as bytes, before any damage."""
+    import io
+
+    if TEMPLATES and rng.random() < 0.5:
+        return ".xlsx", rng.choice(TEMPLATES).read_bytes()
+    lines = text.split("\n")[: rng.choice([50, 500, 5000])]
+    buf = io.BytesIO()
+    if rng.random() < 0.5:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for r, line in enumerate(lines, 1):
+            for c, cell in enumerate(line.split("\t")[:60], 1):
+                if cell:
+                    ws.cell(r, c, value=rng.choice([cell, cell, "=SUM(A1:A3)", 1e308, -0.0]))
+        wb.save(buf)
+        return rng.choice([".xlsx", ".xlsm"]), buf.getvalue()
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line.replace("\x00", ""))
+    document.save(buf)
+    return ".docx", buf.getvalue()
+
+
+def mutate_office(rng: random.Random, data: bytes) -> bytes:
+    """Damage inside the ZIP (a part's XML flipped, cut or dropped) or to the ZIP itself."""
+    import io
+    import zipfile
+
+    if rng.random() < 0.3:
+        return flip_bytes(rng, data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    for _ in range(rng.randint(1, 3)):
+        name = rng.choice(sorted(parts))
+        op = rng.random()
+        if op < 0.5:
+            parts[name] = flip_bytes(rng, parts[name])
+        elif op < 0.7:
+            parts[name] = parts[name][:rng.randrange(len(parts[name]) + 1)]
+        elif op < 0.85:
+            del parts[name]
+            if not parts:
+                break
+        else:
+            parts[name] = parts[name] * rng.choice([2, 50])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in parts.items():
+            z.writestr(name, content)
+    return out.getvalue()
+
+
 def mutate_pdf(rng: random.Random, data: bytes) -> bytes:
     op = rng.choice(["truncate", "flip", "flip", "tail", "zero", "xref"])
     if op == "truncate":
@@ -214,8 +273,8 @@ def hostile_pack(rng: random.Random) -> str:
 
 def build(rng: random.Random, index: int, folder: Path) -> Case:
     """Case number ``index``: its files are written under ``folder``."""
-    kind = rng.choices(["text", "pdf", "bytes", "pack", "names", "links", "env", "special", "output"],
-                       weights=[40, 6, 8, 12, 6, 5, 10, 4, 9])[0]
+    kind = rng.choices(["text", "pdf", "bytes", "pack", "names", "links", "env", "special", "output", "office"],
+                       weights=[40, 6, 8, 12, 6, 5, 10, 4, 9, 8])[0]
     fmt = rng.choice(["text", "json", "sarif", "junit", "github"])
     base = ["check", "--no-cache", "-f", fmt, "--jobs", str(rng.choice([1, 2]))]
     if kind == "text":
@@ -229,6 +288,11 @@ def build(rng: random.Random, index: int, folder: Path) -> Case:
         else:
             path.write_bytes(mutate_pdf(rng, rng.choice(PDFS).read_bytes()))
         return Case(f"{index}-pdf", [*base, str(path)], {0, 1, 2}, names=[str(path)])
+    if kind == "office":
+        suffix, data = office_file(rng, rng.choice(SAMPLES).read_text("utf-8"))
+        path = folder / f"doc{suffix}"
+        path.write_bytes(mutate_office(rng, data) if rng.random() < 0.8 else data)
+        return Case(f"{index}-office", [*base, str(path)], {0, 1, 2}, names=[str(path)])
     if kind in ("bytes", "pdf"):
         path = folder / rng.choice(["r.txt", "r.md", "r.pdf", "r.TXT"])
         size = rng.choice([1, 3, 8, 40, 1000, 100_000])

@@ -44,7 +44,8 @@ def compile(draft: Draft) -> list[tuple[str, re.Pattern]]:
 
 def run(rule: Rule, facts) -> Iterable[Finding]:
     """Each pattern over the text as the reader sees it: a paragraph joined across the line and
-    page breaks of extraction ("增加（减" / "少）"), reported on the line where the match starts."""
+    page breaks of extraction ("增加（减" / "少）"), reported once per paragraph and pattern on the
+    line where its first match starts, with how many the paragraph holds."""
     paras = paragraphs(facts.doc, include_tables=True)
     whole = "\n".join(p.text for p in paras)
     # Most documents hold no leftover: a pattern that finds nothing in the whole text is not
@@ -57,16 +58,34 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     for para in paras:
         seen: set[tuple[int, int]] = set()
         for name, pattern in patterns:
+            found = []
             for m in pattern.finditer(para.text):
                 if any(m.start() < e and s < m.end() for s, e in seen):
                     continue
                 seen.add((m.start(), m.end()))
-                line = para.line_at(m.start())
-                yield finding(
-                    rule,
-                    f"第{line}行：“{m.group(0)}”是{name}，公开前应删除或填写（原文：“{_quote(para.text, m)}”）",
-                    [Location(line=line, page=para.page_at(m.start()), table=None, row=m.group(0))],
-                )
+                found.append(m)
+            if not found:
+                continue
+            # One finding per paragraph and kind of leftover, at its first: an unfilled template
+            # repeats "XX" many times a paragraph, and each is fixed in the same place.
+            m = found[0]
+            line = para.line_at(m.start())
+            yield finding(
+                rule,
+                f"第{line}行：“{m.group(0)}”是{name}{_more(found)}，公开前应删除或填写（原文：“{_quote(para.text, m)}”）",
+                [Location(line=line, page=para.page_at(m.start()), table=None, row=m.group(0))],
+            )
+
+
+def _more(found: list[re.Match]) -> str:
+    """How many more the paragraph holds: "（本段共 6 处：“XX”×5、“XXX”）"."""
+    if len(found) == 1:
+        return ""
+    counts: dict[str, int] = {}
+    for m in found:
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+    listed = "、".join(f"“{text}”" + (f"×{n}" if n > 1 else "") for text, n in counts.items())
+    return f"（本段共 {len(found)} 处：{listed}）"
 
 
 _CONTEXT = re.compile(r"\\[bBAZ]|\(\?<?[=!]|\$|(?<!\[)\^")  # anchors, word boundaries, lookarounds

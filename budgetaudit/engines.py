@@ -369,6 +369,7 @@ def _audit_chunk(items: list[tuple[str, bool, bytes | None]], rules: list, spec:
     if problem is not None:
         return _Refused(f"worker {_address()} refused: {problem}; {REFUSAL_HINT}")
     _prepare_worker(spec.reader)
+    _warm(rules)
     cache = _worker_cache(spec.cache_root, spec.cache_salt) if spec.cache_salt else None
     from .sets import norm_path
 
@@ -400,6 +401,26 @@ def _prepare_worker(reader: str) -> None:
     # A Dask worker is a daemonic process, which multiprocessing forbids to start processes; the
     # audit processes batch.run starts are its own, killed or stopped before the task returns.
     multiprocessing.current_process()._config.pop("daemon", None)  # type: ignore[attr-defined]
+
+
+# A few lines of a disclosure, audited once in each worker process (ours, not an input): the data
+# files and patterns an audit loads on first use are then loaded in the worker, and every audit process
+# forked from it starts with them, as the --jobs processes do after their first file.
+_WARM_TEXT = "某单位2026年单位预算\n收支总表\n单位：万元\n项目\t预算数\n收入总计\t1.00\n支出总计\t1.00\n" \
+             "基本支出1.00万元，比上年增加1.00万元。\n"
+_warmed: list[bool] = []
+
+
+def _warm(rules: list) -> None:
+    if _warmed:
+        return
+    _warmed.append(True)
+    with tempfile.TemporaryDirectory(prefix="budgetaudit-warm-") as tmp:
+        path = Path(tmp, "warm.txt")
+        path.write_text(_WARM_TEXT, encoding="utf-8")
+        # Not the rules that add prose names (audit_file adds them to the process's vocabulary, which
+        # the next batch, maybe with other packs, would inherit): each audit process adds its own.
+        batch.audit_path(str(path), [r for r in rules if not r.vocabulary])
 
 
 @functools.lru_cache(maxsize=8)

@@ -42,3 +42,12 @@ def pretend_version(version: str | None) -> None:
 
     real = engines.__dict__.setdefault("_real_identity", engines.identity)
     engines.identity = real if version is None else (lambda: {**real(), "version": version})
+
+
+def pretend_blind(blind: bool) -> None:
+    """Make this process see none of the inputs (False: see them again), as a worker on a machine
+    without the batch's storage would."""
+    from budgetaudit import engines
+
+    real = engines.__dict__.setdefault("_real_sizes", engines._sizes)
+    engines._sizes = (lambda files: [None] * len(files)) if blind else real

@@ -160,6 +160,21 @@ def test_files_sent_as_bytes_give_the_same_report(cluster, mixed):
     same_as_jobs_1(address, mixed, S000, "--format", "json", "--no-cache", engine_args=["--send-files"])
 
 
+@needs_dask
+@pytest.mark.slow
+def test_files_the_workers_cannot_see_are_sent(cluster, mixed):
+    address, client = cluster
+    files = [str(p) for p in sorted(mixed.iterdir())]
+    assert engines.sending(client, files, local=False) == [False] * len(files)  # the same machine
+    assert engines.sending(client, files, local=True, send_files=True) == [True] * len(files)
+    client.run(engine_faults.pretend_blind, True)
+    try:
+        assert engines.sending(client, files, local=False) == [True] * len(files)
+        same_as_jobs_1(address, mixed, "--format", "json", "--no-cache")
+    finally:
+        client.run(engine_faults.pretend_blind, False)
+
+
 def split_000(folder: Path, entity: str | None = None) -> tuple[Path, Path]:
     """Sample 000 as two files, as tests/test_sets.py makes them: its prose (lines 1–227 without the
     三公 comparison at 159–170) and its tables (228–626), the tables file's entity optionally named

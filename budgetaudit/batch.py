@@ -247,7 +247,12 @@ def _received(path: str, payload: bytes) -> DocumentResult:
         item = pickle.loads(payload)
     except Exception as exc:  # noqa: BLE001
         return DocumentResult(path, error=f"internal error: the worker's result was unreadable ({exc})")
-    item.path = path  # a cached entry may come from a copy of this file under another name
+    return renamed(item, path)  # a cached entry may come from a copy of this file under another name
+
+
+def renamed(item: DocumentResult, path: str) -> DocumentResult:
+    """``item`` as the result of ``path`` (it was audited, or cached, under another name)."""
+    item.path = path
     if item.document is not None:
         item.document.path = path
     if item.full is not None:
@@ -310,9 +315,11 @@ def _short(exc: BaseException) -> str:
 def audit_files(files: list[str], rules: list, *, jobs: int | None = None,
                 timeout: float = DEFAULT_TIMEOUT, use_cache: bool = True, show_rounding: bool = False,
                 progress: bool | None = None, keep: set[str] | None = None,
-                note: Callable[[str], None] | None = None) -> list[DocumentResult]:
+                note: Callable[[str], None] | None = None, runner: Callable | None = None) -> list[DocumentResult]:
     """What ``budgetaudit check`` runs: the cache (unless ``use_cache`` is False), the workers and,
-    when stderr is a terminal and there is more than one file, a progress bar."""
+    when stderr is a terminal and there is more than one file, a progress bar. ``runner``: what
+    audits the files, with ``run``'s arguments (default ``run``; engines.py passes a cluster's)."""
+    run_ = runner or run
     cache = None
     if use_cache:
         cache = Cache.for_rules(rules)
@@ -324,10 +331,10 @@ def audit_files(files: list[str], rules: list, *, jobs: int | None = None,
     if progress is None:
         progress = len(files) > 1 and _is_terminal(sys.stderr)
     if not progress:
-        return run(files, rules, jobs=jobs, timeout=timeout, cache=cache, keep=keep)
+        return run_(files, rules, jobs=jobs, timeout=timeout, cache=cache, keep=keep)
     with ProgressBar(len(files), show_rounding) as bar:
-        return run(files, rules, jobs=jobs, timeout=timeout, cache=cache, keep=keep, on_result=bar.advance,
-                   on_tick=bar.refresh)
+        return run_(files, rules, jobs=jobs, timeout=timeout, cache=cache, keep=keep, on_result=bar.advance,
+                    on_tick=bar.refresh)
 
 
 def _is_terminal(stream) -> bool:

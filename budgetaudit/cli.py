@@ -165,6 +165,12 @@ class CheckFormat(str, Enum):
     xlsx = "xlsx"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+    ray = "ray"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -207,10 +213,10 @@ def _settings(config: Path | None, isolated: bool):
 
 
 def _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude, jobs, timeout, no_cache,
-               show_rounding, output, set_=None, no_sets=False):
+               show_rounding, output, set_=None, no_sets=False, engine=None):
     """The batch both `check` and `baseline` run: settings and options merged, inputs walked, audited,
-    sets judged. Returns the results, the rules chosen and the sets."""
-    from . import batch
+    sets judged. Returns the results, the rules chosen and the sets. ``engine``: (--engine,
+    --scheduler, --send-files) of `check`."""
     from .audit import DocumentResult
     from .inputs import collect_inputs
     from .inputs import default_exclude as builtin_exclude
@@ -221,6 +227,7 @@ def _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude,
         _fail("name the files or folders to audit")
     if any(not p.strip() for p in paths):
         _fail('an empty path ("") names no file or folder')
+    audit_files = _batch_runner(settings, *(engine or (None, None, False)))
     packs = list(settings.rules) + list(rules or [])
     ruleset = _load_rules(packs)
     try:
@@ -246,10 +253,15 @@ def _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude,
         typer.echo(f"budgetaudit: note: skipped {inputs.skipped_summary()}", err=True)
     if not inputs.files and not inputs.missing and not inputs.unreadable:
         _fail("no .txt, .md, .pdf, .xlsx or .docx files found in " + ", ".join(paths))
-    results = batch.audit_files(inputs.files, chosen, jobs=jobs or settings.jobs,
-                                timeout=timeout or settings.timeout or DEFAULT_TIMEOUT, use_cache=not no_cache,
-                                show_rounding=show_rounding, keep=grouping.kept(),
-                                note=lambda m: typer.echo(f"budgetaudit: note: {m}", err=True))
+    from .engines import EngineError
+
+    try:
+        results = audit_files(inputs.files, chosen, jobs=jobs or settings.jobs,
+                              timeout=timeout or settings.timeout or DEFAULT_TIMEOUT, use_cache=not no_cache,
+                              show_rounding=show_rounding, keep=grouping.kept(),
+                              note=lambda m: typer.echo(f"budgetaudit: note: {m}", err=True))
+    except EngineError as exc:
+        _fail(str(exc))
     sets = judge_sets(results, chosen, grouping)
     for problem in grouping.problems:
         typer.echo(f"budgetaudit: note: {problem}", err=True)
@@ -276,6 +288,26 @@ def _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude,
         if not r.ok:
             typer.echo(f"budgetaudit: {r.path}: {r.error}", err=True)
     return kept, chosen, sets
+
+
+def _batch_runner(settings, engine, scheduler, send_files):
+    """What audits the files: the worker processes here (batch.py) or a cluster (engines.py)."""
+    import functools
+
+    from . import batch, engines
+
+    name = engine.value if engine is not None else settings.engine or ("dask" if scheduler or settings.scheduler
+                                                                       else "local")
+    if name == "local":
+        if scheduler or send_files:
+            _fail(f"{'--scheduler' if scheduler else '--send-files'} needs --engine dask")
+        return batch.audit_files
+    try:
+        engines.check_available(name)
+    except engines.EngineError as exc:
+        _fail(str(exc))
+    return functools.partial(engines.audit_files, engine=name, scheduler=scheduler or settings.scheduler,
+                             send_files=send_files)
 
 
 DEFAULT_TIMEOUT = 600.0
@@ -331,6 +363,9 @@ def check(
     set_: Annotated[list[str] | None, typer.Option("--set", help="Files of one entity, comma-separated, to audit as a set whatever their names say (one disclosure when of the same kind and year); repeatable.")] = None,
     no_sets: Annotated[bool, typer.Option("--no-sets", help="Audit every file on its own: no automatic sets (prose + tables files, years, 部门 + 单位).")] = False,
     pdf_reader: Annotated[PdfReader | None, typer.Option("--pdf-reader", help="pdfium (default) or pdfplumber (the older, slower reader).")] = None,
+    engine: Annotated[Engine | None, typer.Option("--engine", help="Where files are audited: local (worker processes here, --jobs; the default) or dask (a Dask cluster: --scheduler, else one started here with --jobs workers). ray: not yet.")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.1:8786 (implies --engine dask).")] = None,
+    send_files: Annotated[bool, typer.Option("--send-files", help="With --engine dask: send every file's bytes to the workers, even those they could read in place.")] = False,
     config: Annotated[Path | None, CONFIG_OPTION] = None,
     isolated: Annotated[bool, ISOLATED_OPTION] = False,
 ) -> None:
@@ -346,7 +381,8 @@ def check(
     severity = (fail_on.value if fail_on else None) or settings.fail_on or "error"
     accepted = _load_baseline(None if no_baseline else baseline or settings.baseline)
     results, chosen, sets = _audit_run(paths, settings, rules, select, ignore, exclude, default_exclude, jobs,
-                                       timeout, no_cache, rounding, output, set_, no_sets)
+                                       timeout, no_cache, rounding, output, set_, no_sets,
+                                       (engine, scheduler, send_files))
     from .report.coverage import never_bound, rows_never_found, rule_tables
 
     for rule in never_bound(results, chosen):

@@ -17,6 +17,8 @@ file's ``rules``, ``exclude`` and paths are relative to the folder it is in.
     exclude = ["archive", "*-draft.pdf"]
     default-exclude = true
     baseline = "budgetaudit-baseline.yaml"
+    engine = "dask"             # local (the default), dask; see engines.py
+    scheduler = "tcp://10.0.0.1:8786"
 
     [per-file-ignores]          # in pyproject.toml: [tool.budgetaudit.per-file-ignores]
     "2019/*.pdf" = ["CN4"]
@@ -34,6 +36,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 FILE_NAME = "budgetaudit.toml"
+ENGINES = ("local", "dask", "ray")
 FORMATS = ("text", "json", "sarif", "junit", "github")
 SEVERITIES = ("error", "warning")
 MAX_BYTES = 1024**2  # a settings file is a few lines; a huge one is a mistake
@@ -57,6 +60,8 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     default_exclude: bool = True
     baseline: Path | None = None
+    engine: str | None = None
+    scheduler: str | None = None
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
 
     def ignored_for(self, path: str) -> list[str]:
@@ -87,7 +92,8 @@ class Settings:
 
 KEYS = {"rules": "rules", "select": "select", "ignore": "ignore", "fail-on": "fail_on", "format": "format",
         "jobs": "jobs", "timeout": "timeout", "show-rounding": "show_rounding", "exclude": "exclude",
-        "default-exclude": "default_exclude", "baseline": "baseline", "per-file-ignores": "per_file_ignores"}
+        "default-exclude": "default_exclude", "baseline": "baseline", "engine": "engine", "scheduler": "scheduler",
+        "per-file-ignores": "per_file_ignores"}
 
 
 def find(start: Path | None = None) -> Path | None:
@@ -169,6 +175,12 @@ def _value(key: str, value, base: Path):
         if value not in SEVERITIES:
             raise ValueError(f"expects one of {', '.join(SEVERITIES)}")
         return value
+    if key == "engine":
+        if value not in ENGINES:
+            raise ValueError(f"expects one of {', '.join(ENGINES)}")
+        return value
+    if key == "scheduler":
+        return _strings(value)[0]
     if key == "format":
         if value not in FORMATS:
             raise ValueError(f"expects one of {', '.join(FORMATS)}")

@@ -134,7 +134,7 @@ def test_a_mixed_folder_gives_the_same_report_and_exit_code(cluster, mixed):
     assert docs["c_empty.txt"]["error"] == "the file is empty"
     assert docs["d_binary.txt"]["error"] == "not a text file (binary content)"
     assert "damaged PDF" in docs["e_corrupt.pdf"]["error"]
-    assert docs["f_report.docx"]["error"].startswith("unsupported file type '.docx'")
+    assert docs["f_report.docx"]["error"].startswith("damaged Word document")
 
 
 @needs_dask

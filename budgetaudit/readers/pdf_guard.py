@@ -283,7 +283,7 @@ def run_served(path: str, limits: Limits, fn: Callable[..., T], *args) -> T:
         view = memoryview(_HEADER.pack(len(request)) + request)
         while view:
             view = view[os.write(reader.requests, view):]
-        data = _collect_reply(reader.replies, limits)
+        data = _collect(reader.replies, limits, framed=True)
     except BrokenPipeError:
         data = b""
     except BaseException:  # e.g. Ctrl-C: the reader must not outlive its owner's interest
@@ -304,27 +304,6 @@ def run_served(path: str, limits: Limits, fn: Callable[..., T], *args) -> T:
         _READER = None
         reader.close()
     return _result(path, limits, outcome)
-
-
-def _collect_reply(fd: int, limits: Limits) -> bytes | None:
-    """One framed reply; b"" when the reader died first, None when the time limit passed."""
-    end = limits.started + limits.seconds
-    buffer = bytearray()
-    need: int | None = None
-    while need is None or len(buffer) < need:
-        remaining = end - time.monotonic()
-        if remaining <= 0:
-            return None
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            continue
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b""
-        buffer += chunk
-        if need is None and len(buffer) >= _HEADER.size:
-            need = _HEADER.size + _HEADER.unpack_from(buffer)[0]
-    return bytes(buffer[_HEADER.size:need])
 
 
 def _outcome(fn: Callable[[], T]) -> tuple[str, object]:
@@ -351,11 +330,13 @@ def _result(path: str, limits: Limits, outcome: tuple[str, object]):
     raise InputError(path, str(value))
 
 
-def _collect(fd: int, limits: Limits) -> bytes | None:
-    """Everything the child writes, or None when the time limit passes first."""
-    chunks: list[bytes] = []
+def _collect(fd: int, limits: Limits, framed: bool = False) -> bytes | None:
+    """Everything the child writes until it closes the pipe, or with ``framed`` one framed reply (b""
+    when the reader died first); None when the time limit passes first."""
     end = limits.started + limits.seconds
-    while True:
+    buffer = bytearray()
+    need: int | None = None
+    while not framed or need is None or len(buffer) < need:
         remaining = end - time.monotonic()
         if remaining <= 0:
             return None
@@ -364,8 +345,11 @@ def _collect(fd: int, limits: Limits) -> bytes | None:
             continue
         chunk = os.read(fd, 1 << 20)
         if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+            return b"" if framed else bytes(buffer)
+        buffer += chunk
+        if framed and need is None and len(buffer) >= _HEADER.size:
+            need = _HEADER.size + _HEADER.unpack_from(buffer)[0]
+    return bytes(buffer[_HEADER.size:need])
 
 
 def _quiet_crashes() -> None:

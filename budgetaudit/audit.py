@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import evidence, formulas, reading
+from . import evidence, formulas, reading, scale
 from .model import Document, Finding
 from .rules import Rule
 from .rules.facts import Facts
@@ -56,13 +56,18 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     table_rules = [r for r in chosen if r.kind in TABLE_KINDS]
     first_facts = Facts(doc)
     first = _run(table_rules, first_facts)
+    slips = scale.unit_slips(doc, first.findings)
+    if slips:  # a table in another unit than it says: read it in that unit, then look again
+        scale.read_in_actual_unit(slips)
+        first_facts = Facts(doc)
+        first = _run(table_rules, first_facts)
     misread = reading.misread_tables(doc, first.findings)
     if misread:
-        facts = Facts(doc, misread=misread, disclosure=disclosure)
+        facts = Facts(doc, misread=misread, disclosure=disclosure, slips=slips)
         result = _run(chosen, facts)
         first_facts = facts  # the first pass's lookups were on tables since found misread
     else:  # the first pass stands: run the other rules with the same facts
-        facts = Facts(doc, disclosure=disclosure)
+        facts = Facts(doc, disclosure=disclosure, slips=slips)
         result = _run([r for r in chosen if r.kind not in TABLE_KINDS], facts, first)
     result.coverage = reading.coverage(doc, misread)
     for f in (first_facts, facts):

@@ -36,7 +36,7 @@ from importlib import resources
 
 import yaml
 
-from .model import Document, Finding, Table
+from .model import Document, Finding, Location, Table
 
 MIN_FAILURES = 3  # fewer independent failures than this never make a table "misread"
 MOST = Decimal("0.5")  # "most": strictly more than this share of the rows (or values)
@@ -103,18 +103,23 @@ def _code_columns(table: Table) -> list[tuple[int, int, int]]:
     return out
 
 
+def table_at(doc: Document, loc: Location) -> Table | None:
+    """The table a finding's location points into (None: prose, or no such table)."""
+    if loc.table is None:
+        return None
+    candidates = [t for t in doc.tables if t.kind == loc.table]
+    if len(candidates) > 1 and loc.line is not None:
+        candidates = [t for t in candidates if t.first_line <= loc.line <= t.last_line] or candidates
+    return candidates[0] if candidates else None
+
+
 def _owner(doc: Document, finding: Finding) -> Table | None:
     """The one table every location of a finding lies in (None: several tables, or prose)."""
     owner = None
     for loc in finding.locations:
-        if loc.table is None:
+        table = table_at(doc, loc)
+        if table is None:
             return None
-        candidates = [t for t in doc.tables if t.kind == loc.table]
-        if len(candidates) > 1 and loc.line is not None:
-            candidates = [t for t in candidates if t.first_line <= loc.line <= t.last_line] or candidates
-        if not candidates:
-            return None
-        table = candidates[0]
         if owner is not None and table is not owner:
             return None
         owner = table

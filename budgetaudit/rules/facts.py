@@ -108,9 +108,11 @@ def row_synonyms() -> dict[str, tuple[str, ...]]:
 class Facts:
     """Lookups over one document, cached for the whole audit."""
 
-    def __init__(self, doc: Document, misread: list | None = None, disclosure: bool = True):
+    def __init__(self, doc: Document, misread: list | None = None, disclosure: bool = True,
+                 slips: list | None = None):
         self.doc = doc
         self.misread = misread or []  # reading.Misread: tables not reliably read, absent to every rule
+        self.slips = slips or []  # scale.UnitSlip: tables read in another unit than their unit line says
         self.disclosure = disclosure  # False: the file is no 预算/决算 disclosure at all
         # Row names each rule looked up, by whether a printed table had them ("表[行]"): a name no
         # document prints is a rule that never fires (a misspelt key in a user's pack).

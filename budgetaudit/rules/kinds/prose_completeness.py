@@ -3,7 +3,7 @@
     - id: BC501
       title: 目录所列表格缺失
       completeness: absent        # absent | illegible | unannotated | numbering
-                                  # | misread | unrecognised | disclosure
+                                  # | misread | unit | unrecognised | disclosure
 
 absent: a table kind listed in the 目录 (Document.toc) that the document never prints (neither
 recognised nor its title found in the body). When not one listed table is printed (a prose-only file
@@ -15,6 +15,7 @@ can be checked. unannotated: an empty table without the customary note ("如此�
 misread: a table not reliably read (reading.py: codes or years as amounts, most rows failing their
 own identities); the other rules treat it as absent. unrecognised: a known table's title printed in
 the body with no table recognised under it. disclosure: the file is no 预算/决算 disclosure.
+unit: a table whose numbers are in another unit than its unit line says (scale.py), read in theirs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Iterable
 
 from ...model import Finding, Location
 from ...reading import misread_message, unrecognised_titles, written_in_latin
+from ...scale import slip_message
 from ...tables.catalogue import by_kind, specs
 from ..prose import finding
 from ..rule import Draft, Rule
@@ -32,7 +34,7 @@ KEY = "completeness"
 OPTIONS: dict[str, str] = {}
 NEEDS_TABLE = False
 EXAMPLE = "目录第54行列出“国有资本经营预算支出表”，文件中没有这张表"
-CHECKS = ("absent", "illegible", "unannotated", "numbering", "misread", "unrecognised", "disclosure")
+CHECKS = ("absent", "illegible", "unannotated", "numbering", "misread", "unit", "unrecognised", "disclosure")
 
 
 def compile(draft: Draft) -> str:
@@ -59,6 +61,12 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
         for m in facts.misread:
             t = m.table
             yield finding(rule, misread_message(m),
+                          [Location(line=t.first_line, page=t.pages[0] if t.pages else None, table=t.kind)])
+        return
+    if check == "unit":
+        for slip in facts.slips:
+            t = slip.table
+            yield finding(rule, slip_message(slip),
                           [Location(line=t.first_line, page=t.pages[0] if t.pages else None, table=t.kind)])
         return
     if check == "unrecognised":

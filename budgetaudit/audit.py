@@ -57,10 +57,18 @@ def audit(doc: Document, rules: list[Rule]) -> AuditResult:
     first_facts = Facts(doc)
     first = _run(table_rules, first_facts)
     slips = scale.unit_slips(doc, first.findings)
-    if slips:  # a table in another unit than it says: read it in that unit, then look again
-        scale.read_in_actual_unit(slips)
+    if not slips:
+        return _audit(doc, chosen, disclosure, table_rules, first_facts, first, slips)
+    # a table in another unit than it says: read it in that unit, then look again
+    with scale.read_in_actual_unit(slips):
         first_facts = Facts(doc)
         first = _run(table_rules, first_facts)
+        return _audit(doc, chosen, disclosure, table_rules, first_facts, first, slips)
+
+
+def _audit(doc: Document, chosen: list[Rule], disclosure: bool, table_rules: list[Rule],
+           first_facts: Facts, first: AuditResult, slips: list) -> AuditResult:
+    """Every rule after the tables' own identities (``first``) have told which tables are misread."""
     misread = reading.misread_tables(doc, first.findings)
     if misread:
         facts = Facts(doc, misread=misread, disclosure=disclosure, slips=slips)

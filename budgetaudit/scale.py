@@ -5,20 +5,24 @@ When a table's unit line says 万元 and its numbers are in 元 (or the reverse)
 with another table is off by the same power of ten (10,000 for 元 and 万元): a hundred mismatches
 that are one mistake. A table *prints another unit* when
 
-- at least ``MIN_SLIPS`` of the comparisons between it and other tables fail with the other table's
-  figure equal to its own times one ratio of two units (model.UNIT_FACTORS), within the printed
-  precision of both figures (the same intervals as every comparison);
+- comparisons between it and other tables fail on at least ``MIN_SLIPS`` of its cells with the other
+  table's figure equal to its own times one ratio of two units (model.UNIT_FACTORS), within the
+  printed precision of both figures (the same intervals as every comparison) — one cell off by that
+  ratio, however often it is compared, is a wrong figure, not a wrong unit;
 - those comparisons reach at least two other tables (with only one, nothing tells which of the two
   is in the wrong unit), and
 - they are more than half of its failing comparisons with other tables.
 
-The table is then read in that unit (its amounts rescaled), the rules run again, and one finding
-(``completeness: unit``) says what the unit line says and what its numbers show.
+The table is then read in that unit (its amounts rescaled for the audit, restored after it: the
+document is not changed), the rules run again, and one finding (``completeness: unit``) says what the
+unit line says and what its numbers show.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -57,16 +61,20 @@ def _explained(mine: Decimal, my_half: Decimal, other: Decimal, other_half: Deci
     return abs(mine * ratio - other) <= my_half * ratio + other_half
 
 
-def _sides(doc: Document, f: Finding) -> tuple[Table, Table] | None:
-    """The two tables a cross-table finding compares (its first location is on the left side)."""
-    tables: list[Table] = []
+def _sides(doc: Document, f: Finding) -> tuple[tuple[Table, set], tuple[Table, set]] | None:
+    """The two tables a cross-table finding compares (its first location is on the left side), each
+    with the cells of it the finding points at."""
+    sides: list[tuple[Table, set]] = []
     for loc in f.locations:
         t = table_at(doc, loc)
         if t is None:
             return None
-        if all(t is not u for u in tables):
-            tables.append(t)
-    return (tables[0], tables[1]) if len(tables) == 2 else None
+        side = next((s for s in sides if s[0] is t), None)
+        if side is None:
+            side = (t, set())
+            sides.append(side)
+        side[1].add((loc.line, loc.row, loc.column))
+    return (sides[0], sides[1]) if len(sides) == 2 else None
 
 
 def unit_slips(doc: Document, findings: list[Finding]) -> list[UnitSlip]:
@@ -74,6 +82,7 @@ def unit_slips(doc: Document, findings: list[Finding]) -> list[UnitSlip]:
     ratios = _ratios()
     failing: dict[int, int] = defaultdict(int)  # table → its failing comparisons with other tables
     votes: dict[tuple[int, Decimal], list[Table]] = defaultdict(list)  # (table, ratio) → partners
+    cells: dict[tuple[int, Decimal], set] = defaultdict(set)  # (table, ratio) → its cells explained
     tables: dict[int, Table] = {}
     for f in findings:
         if f.severity == "info" or getattr(f, "rounding", False) or f.expected is None or f.actual is None:
@@ -83,15 +92,17 @@ def unit_slips(doc: Document, findings: list[Finding]) -> list[UnitSlip]:
         halves = [_half_unit(s) for s in shown]
         if pair is None or None in halves or not f.expected or not f.actual:
             continue
-        (left, right), (lh, rh) = pair, halves
-        for t in pair:
+        ((left, left_cells), (right, right_cells)), (lh, rh) = pair, halves
+        for t in (left, right):
             tables[id(t)] = t
             failing[id(t)] += 1
         for ratio in ratios:
             if _explained(f.expected, lh, f.actual, rh, ratio):
                 votes[(id(left), ratio)].append(right)
+                cells[(id(left), ratio)] |= left_cells
             if _explained(f.actual, rh, f.expected, lh, ratio):
                 votes[(id(right), ratio)].append(left)
+                cells[(id(right), ratio)] |= right_cells
     out: list[UnitSlip] = []
     chosen: set[int] = set()
     # the table in the wrong unit is the one that disagrees with several others; each of those
@@ -100,7 +111,7 @@ def unit_slips(doc: Document, findings: list[Finding]) -> list[UnitSlip]:
         table = tables[key]
         others = [p for p in partners if id(p) not in chosen]
         kinds = tuple(dict.fromkeys(p.kind for p in others))
-        if key in chosen or len(others) < MIN_SLIPS or len({id(p) for p in others}) < 2:
+        if key in chosen or len(cells[(key, ratio)]) < MIN_SLIPS or len({id(p) for p in others}) < 2:
             continue
         if len(others) <= MOST * failing[key]:
             continue
@@ -116,16 +127,27 @@ def _unit_with(factor: Decimal) -> str | None:
     return next((u for u, f in UNIT_FACTORS.items() if f == factor), None)
 
 
-def read_in_actual_unit(slips: list[UnitSlip]) -> None:
-    """Each slipped table's amounts as what they are: the printed digits in the unit they show."""
+@contextmanager
+def read_in_actual_unit(slips: list[UnitSlip]) -> Iterator[None]:
+    """Each slipped table's amounts as what they are, the printed digits in the unit they show, while
+    the audit runs; the document as printed again after it."""
+    saved = []
     for slip in slips:
         ratio = UNIT_FACTORS[slip.actual] / UNIT_FACTORS[slip.labelled]
         for row in slip.table.rows:
             for cell in row.cells:
                 a = cell.amount
                 if a is not None and not a.percent:
+                    saved.append((cell, a))
                     cell.amount = replace(a, value=a.value * ratio, unit=slip.actual)
         slip.table.unit = slip.actual
+    try:
+        yield
+    finally:
+        for cell, amount in saved:
+            cell.amount = amount
+        for slip in slips:
+            slip.table.unit = slip.labelled
 
 
 def slip_message(slip: UnitSlip) -> str:

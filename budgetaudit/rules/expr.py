@@ -18,6 +18,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ..amounts import plausible_digits
 
@@ -45,12 +46,17 @@ _ENUMERATOR = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_QUOTES = re.compile(r"[“”\"‘’]")
+
+
+@lru_cache(maxsize=16384)  # rules look the same few hundred labels up thousands of times
 def normalize_key(label: str) -> str:
     """A label as the recogniser keys rows: no spaces, no leading enumerator, full-width brackets."""
-    key = re.sub(r"\s+", "", label or "")
+    key = _SPACES.sub("", label or "")
     key = _ENUMERATOR.sub("", key, count=1)
     key = key.replace("(", "（").replace(")", "）")
-    return re.sub(r"[“”\"‘’]", "", key)
+    return _QUOTES.sub("", key)
 
 
 @dataclass(frozen=True)

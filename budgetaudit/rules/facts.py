@@ -150,11 +150,14 @@ class Facts:
                             counts.setdefault(c.amount.unit, Counter())[c.amount.decimals] += 1
         return counts
 
+    @cached_property
+    def _usual_decimals(self) -> dict[str, int]:
+        return {unit: counts.most_common(1)[0][0] for unit, counts in self._decimals_by_unit.items() if counts}
+
     def usual_decimals(self, unit: str = "万元") -> int | None:
         """The precision most amounts printed in ``unit`` are printed with (元 tables print whole
         元, 万元 tables two decimals: each unit has its own usual precision)."""
-        counts = self._decimals_by_unit.get(unit)
-        return counts.most_common(1)[0][0] if counts else None
+        return self._usual_decimals.get(unit)
 
     def truncated(self, decimals: int, unit: str = "万元") -> bool:
         """Printed with fewer (but some) decimals than usual: the last digit may have been cut."""

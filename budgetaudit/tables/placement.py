@@ -73,7 +73,24 @@ def _violations(amounts: Sequence[Amount], placement: Sequence[int], ids: Sequen
 
 
 def valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]) -> list[tuple[int, ...]]:
-    return list(_first_valid(tuple((a.value, a.tolerance) for a in amounts), n, tuple(ids)))
+    return list(_first_valid(_canonical(tuple((a.value, a.tolerance) for a in amounts)), n, tuple(ids)))
+
+
+_REPEATED = ((Decimal(1), Decimal(0)),)
+
+
+def _canonical(printed: tuple[tuple[Decimal, Decimal], ...]) -> tuple[tuple[Decimal, Decimal], ...]:
+    """The cache key of a row: a row printing one number k times (a 类, its only 款 and its only 项)
+    places like any other such row, so all share one search.
+
+    An identity over copies of v sums to m·v for a whole m and tolerates at most k·tolerance; when
+    |v| exceeds that, it holds exactly when m = 0, as it does for copies of 1 with no tolerance."""
+    if not printed:
+        return printed
+    first = printed[0]
+    if all(p == first for p in printed) and abs(first[0]) > len(printed) * first[1]:
+        return _REPEATED * len(printed)
+    return printed
 
 
 @lru_cache(maxsize=4096)  # the same rows recur: tables repeated on every page, 类 and its only 款

@@ -72,11 +72,15 @@ def holds(identity: Identity, values: dict[int, Amount]) -> bool:
 def holds_printed(identity: Identity, values: dict[int, tuple[Decimal, Decimal]]) -> bool:
     """``holds`` over (value, tolerance) pairs: the placement search's hot loop calls it directly."""
     total = values.get(identity.total)
-    parts = [values[p] for p in identity.parts if p in values]
-    if total is None and not parts:
-        return True
-    gap, tol = total if total is not None else (Decimal(0), Decimal(0))
-    for value, tolerance in parts:
-        gap -= value
-        tol += tolerance
-    return abs(gap) <= tol
+    blank = total is None
+    gap, tol = _NIL if blank else total
+    for p in identity.parts:
+        part = values.get(p)
+        if part is not None:
+            blank = False
+            gap -= part[0]
+            tol += part[1]
+    return blank or abs(gap) <= tol
+
+
+_NIL = (Decimal(0), Decimal(0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
+from operator import add, sub
 
 from ..model import Row
 from .rows import reassign
@@ -198,12 +199,14 @@ def _solve(rows: list[Row], parent: int, children: list[int], movable: list[int]
         options_of.append(usable[:_MAX_OPTIONS])
     width = len(columns)
     target = tuple(parent_values.get(col, 0) for col in columns)
+    # every vector to the final width once, not once per state it is added to
+    options_of = [[(option, vec + (0,) * (width - len(vec))) for option, vec in usable] for usable in options_of]
     states: dict[tuple[int, ...], tuple[tuple[int, ...], ...]] = {tuple(fixed[:width]): ()}
     for usable in options_of:
         grown: dict[tuple[int, ...], tuple[tuple[int, ...], ...]] = {}
         for state, combo in states.items():
             for option, vec in usable:
-                key = tuple(a + b for a, b in zip(state, vec + (0,) * (width - len(vec)), strict=True))
+                key = tuple(map(add, state, vec))
                 if key not in grown:
                     grown[key] = combo + (option,)
             if len(grown) > _MAX_STATES:
@@ -212,8 +215,8 @@ def _solve(rows: list[Row], parent: int, children: list[int], movable: list[int]
     slack = 2 * (len(children) + 1)  # ±½ of the last digit on every amount, in hundredths
 
     def score(state: tuple[int, ...]) -> tuple[int, int]:
-        gaps = [abs(a - b) for a, b in zip(state, target, strict=True)]
-        return sum(1 for g in gaps if g > slack), sum(gaps)
+        gaps = list(map(abs, map(sub, state, target)))
+        return len([g for g in gaps if g > slack]), sum(gaps)
 
     return min(states.items(), key=lambda item: score(item[0]))[1]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .model import UNIT_FACTORS, Amount
 
@@ -48,6 +49,7 @@ _COMMA_GAP = re.compile(r"(?<=\d), (?=\d{3}(?!\d))")
 _POINT_GAP = re.compile(r"(?<=\d)\. (?=\d)")
 
 
+@lru_cache(maxsize=8192)  # cells and sentences are normalised again by every stage that reads them
 def normalize(text: str) -> str:
     """Full-width forms to ASCII, TeX comparison artefacts to symbols, spaces out of numbers."""
     text = text.translate(_FULLWIDTH)
@@ -75,6 +77,7 @@ def is_nil(text: str) -> bool:
     return text.strip() in NIL_MARKERS
 
 
+@lru_cache(maxsize=8192)  # a document prints its few hundred amounts several times each
 def parse_number(text: str) -> tuple[Decimal, int, bool] | None:
     """``(value, decimals, is_percent)`` when the whole text is one number, else None."""
     t = normalize(text).strip()
@@ -95,6 +98,7 @@ def parse_number(text: str) -> tuple[Decimal, int, bool] | None:
     return value, len(frac), bool(m.group("pct"))
 
 
+@lru_cache(maxsize=8192)  # Amount is frozen: one instance can stand for every printing of a number
 def to_amount(text: str, unit: str = "万元") -> Amount | None:
     """An Amount in 万元 for a number printed in ``unit``; None when the text is not a number."""
     parsed = parse_number(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Leading enumerators: 一、 （一） (一) 1. 1、 (1) ① 其中：
@@ -27,6 +28,7 @@ def collapse(text: str) -> str:
     return _SPACES.sub(" ", text or "").strip()
 
 
+@lru_cache(maxsize=8192)  # the same labels are keyed by every table and rule that looks them up
 def row_key(name: str) -> str:
     """The lookup key of a row label: no spaces, no leading enumerator, ASCII brackets widened."""
     key = compact(name)

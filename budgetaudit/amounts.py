@@ -110,6 +110,7 @@ def to_amount(text: str, unit: str = "万元") -> Amount | None:
     return Amount(value * UNIT_FACTORS[unit], decimals, unit, text.strip())
 
 
+@lru_cache(maxsize=8192)  # asked of every line near a title, and again while parsing
 def unit_of(text: str) -> str | None:
     """The unit a ``单位：万元`` style declaration names, if any."""
     m = re.search(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)", normalize(text))

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Document, Line
 from .conventions import STARTER
@@ -78,6 +79,7 @@ def clean(text: str) -> str:
     return clean_with_columns(text)[0]
 
 
+@lru_cache(maxsize=8192)  # both paragraph walks (with and without tables) clean every line
 def clean_with_columns(text: str) -> tuple[str, Sequence[int]]:
     """``clean(text)`` and, for each of its characters, the column it has in ``text``."""
     m = _MARKDOWN.match(text)
@@ -100,7 +102,7 @@ def clean_with_columns(text: str) -> tuple[str, Sequence[int]]:
     joined = "".join(chars)
     lead = len(joined) - len(joined.lstrip())
     trail = len(joined.rstrip())
-    return joined[lead:trail], cols[lead:trail]
+    return joined[lead:trail], tuple(cols[lead:trail])  # shared by every caller: immutable
 
 
 def is_heading(text: str) -> bool:

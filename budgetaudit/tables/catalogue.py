@@ -208,6 +208,7 @@ def _number_of(m: re.Match | None) -> str | None:
     return f"公开{numeral(m.group(2) or m.group(3)):02d}表"
 
 
+@lru_cache(maxsize=8192)  # asked of every line near a title, and again while parsing
 def table_number(text: str) -> str | None:
     """"表 3", "表三", "附表3" → "表3"; "公开 01 表 单位:万元" → "公开01表"."""
     t = text.strip()

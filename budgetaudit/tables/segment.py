@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..amounts import unit_of
 from ..model import Line, TocEntry
@@ -211,6 +212,7 @@ def _read_preamble(lines: list[Line], region: Region) -> None:
                 region.unit = unit
 
 
+@lru_cache(maxsize=8192)  # a table's header lines are printed again on each of its pages
 def is_preamble(text: str) -> bool:
     """Lines between a title and its header: numbers, units, unit names, a year."""
     t = text.strip()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..amounts import to_amount
 from ..model import Column, Line, Row, Table
@@ -72,16 +71,17 @@ def split_numbers(text: str, coded: bool = False, width: int = 0, after_code: bo
     return _Split(" ".join(tokens), numbers)
 
 
-def _is_header_words(text: str, vocabulary: list[str]) -> bool:
-    """A line of column headings, possibly wrapped mid-word ("一般公共预" / "算")."""
+def _is_header_words(text: str, heading_words: str) -> bool:
+    """A line of column headings, possibly wrapped mid-word ("一般公共预" / "算").
+
+    ``heading_words``: the cleaned vocabulary one per line (see _heading_words); a token holds no
+    line break, so it is part of some word exactly when it is part of the joined text."""
     tokens = [hdr.clean(t) for t in text.split()]
-    words = _cleaned(tuple(vocabulary))
-    return bool(tokens) and all(any(t in word for word in words) for t in tokens)
+    return bool(tokens) and all(t in heading_words for t in tokens)
 
 
-@lru_cache(maxsize=256)
-def _cleaned(vocabulary: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(hdr.clean(w) for w in vocabulary)
+def _heading_words(vocabulary: list[str]) -> str:
+    return "\n".join(hdr.clean(w) for w in vocabulary)
 
 
 def _made_of_headings(label: str, vocabulary: list[str]) -> bool:
@@ -307,6 +307,7 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     printed_words = [name for variant in spec.variants for path in variant for name in path]
     vocabulary = own_words + printed_words + sorted(hdr.vocabulary()["text"]) + sorted(hdr.TOTAL_SYNONYMS) \
         + sorted(hdr.GROUP_HEADINGS) + ["功能分类", "经济分类", table.title]
+    heading_words = _heading_words(vocabulary)
     pendings: list[PendingRow] = []
     name_parts: list[Line] = []
     desc_parts: list[Line] = []
@@ -381,14 +382,14 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
             if lone_total:
                 heading = hdr.clean(label) in {hdr.clean(w) for w in own_words}
             else:
-                heading = _is_header_words(label, vocabulary)
+                heading = _is_header_words(label, heading_words)
             if is_preamble(text) or heading and not numbers:
                 total_heading = label if lone_total and not numbers else total_heading
                 continue
             started = True
             if total_heading and not label and numbers and coded:
                 label = total_heading  # "合计" over its numbers, read as a heading of the 合计 column
-        elif not numbers and len(label.split()) >= 2 and _is_header_words(label, vocabulary) \
+        elif not numbers and len(label.split()) >= 2 and _is_header_words(label, heading_words) \
                 and not is_total_label(compact(label)):  # "合  计" letter-spaced is the total row
             continue  # the heading printed again at the top of the next page
         if not label and numbers == ["0"] and not name_parts and code is None and not orphans:

@@ -49,7 +49,7 @@ def tokens(text: str) -> list[Token]:
         u = _UNIT.match(text, number_end)
         if not u:
             continue
-        unit = re.sub(r"\s+", "", u.group(1)).replace("％", "%").replace("(", "（").replace(")", "）")
+        unit = _SPACES.sub("", u.group(1)).replace("％", "%").replace("(", "（").replace(")", "）")
         end = u.end()
         after = text[end : end + 8]
         before = text[max(0, start - 6) : start]
@@ -78,12 +78,19 @@ def tokens(text: str) -> list[Token]:
     return found
 
 
+_SPACES = re.compile(r"\s+")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_AFTER_YEAR = re.compile(r"\s*(?:年|[-—./]\d|结转|〕|】|\]|）)")
+_DOCUMENT_NUMBER_OPEN = re.compile(r"[〔【\[]\s*$")
+_DOCUMENT_NUMBER_CLOSE = re.compile(r"\s*号")
+
+
 def _is_year_or_code(text: str, start: int, end: int) -> bool:
     digits = text[start:end]
     after = text[end : end + 3]
     before = text[max(0, start - 2) : start]
-    if re.fullmatch(r"(?:19|20)\d{2}", digits) and re.match(r"\s*(?:年|[-—./]\d|结转|〕|】|\]|）)", after):
+    if _YEAR.fullmatch(digits) and _AFTER_YEAR.match(after):
         return True
-    if re.search(r"[〔【\[]\s*$", before):
+    if _DOCUMENT_NUMBER_OPEN.search(before):
         return True
-    return bool(re.match(r"\s*号", after))
+    return bool(_DOCUMENT_NUMBER_CLOSE.match(after))

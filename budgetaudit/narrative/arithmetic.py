@@ -96,6 +96,8 @@ def arithmetic_claims(document: Document) -> list[Claim]:
     out: list[Claim] = []
     for index, para in enumerate(paragraphs(document, include_tables=True)):
         text = para.text
+        if "=" not in text and "＝" not in text:
+            continue  # no calculation is written without its equals sign: most paragraphs need no scan
         for m in _EXPRESSION.finditer(text):
             expr = m.group("expr").strip()
             unit = m.group("unit")

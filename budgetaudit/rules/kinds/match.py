@@ -200,7 +200,21 @@ def _term(facts: Facts, table: Table, row: Row, column, default_label: bool):
     return facts.term(table, row, idx, label)
 
 
+def _value(facts: Facts, table: Table, row: Row, column):
+    """The figure a term of the cell would hold (0 for a blank), None when the column is absent."""
+    idx = facts.column_index(table, row, column)
+    if idx is None:
+        return None
+    cell = row.cell(idx)
+    return cell.amount.value if cell is not None and cell.amount is not None else 0
+
+
 def _compare(rule, facts, c: Compiled, lt, lrow, rt, rrow):
+    # Most pairs print the same figure twice, and equal figures pass under every op: they need no
+    # terms built and compared.
+    left_value = _value(facts, lt, lrow, c.left.columns[0])
+    if left_value is None or any(_value(facts, rt, rrow, col) == left_value for col in c.right.columns):
+        return None
     left = _term(facts, lt, lrow, c.left.columns[0], True)
     if left is None:
         return None

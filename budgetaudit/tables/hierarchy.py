@@ -212,6 +212,8 @@ def _solve(rows: list[Row], parent: int, children: list[int], movable: list[int]
             if len(grown) > _MAX_STATES:
                 break
         states = grown
+    if target in states:
+        return states[target]  # the family adds up exactly: no other state scores as well
     slack = 2 * (len(children) + 1)  # ±½ of the last digit on every amount, in hundredths
 
     def score(state: tuple[int, ...]) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..amounts import is_nil, to_amount
 from ..model import Amount, Cell, Line, Row
@@ -15,6 +16,7 @@ from .structure import Identity
 _NUMBER_TOKEN = re.compile(r"^[(（]?-?\d{1,3}(?:,\d{3})*(?:\.\d+)?[)）]?$|^[(（]?-?\d+(?:\.\d+)?[)）]?$")
 
 
+@lru_cache(maxsize=8192)  # every token of every table line is asked, several times
 def is_number_token(text: str) -> bool:
     return bool(_NUMBER_TOKEN.match(text.strip()))
 

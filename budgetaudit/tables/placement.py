@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..model import Amount
-from .structure import Identity, holds, holds_printed
+from .structure import Identity, holds_printed
 
 _MAX_VALID = 16
 _MAX_SHIFT = 2
@@ -68,8 +68,8 @@ def clear_placement_cache() -> None:
 
 
 def _violations(amounts: Sequence[Amount], placement: Sequence[int], ids: Sequence[Identity]) -> int:
-    values = dict(zip(placement, amounts, strict=True))
-    return sum(0 if holds(i, values) else 1 for i in ids)
+    values = {c: (a.value, a.tolerance) for c, a in zip(placement, amounts, strict=True)}  # once for all ids
+    return sum(0 if holds_printed(i, values) else 1 for i in ids)
 
 
 def valid_placements(amounts: Sequence[Amount], n: int, ids: Sequence[Identity]) -> list[tuple[int, ...]]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from ..amounts import parse_number
 from ..model import UNIT_FACTORS, Amount
 
-_NUMBER = re.compile(r"(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?")
+# "(?=\d)" first: the engine then skips to the next digit instead of trying the lookbehind everywhere.
+_NUMBER = re.compile(r"(?=\d)(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?")
 _MONEY = ("亿元", "万元", "千元", "元")
 _COUNT_UNITS = ("台（套）", "台(套)", "批次", "人次", "个", "辆", "台", "套", "项", "家", "名", "张", "人", "次")
 _UNIT = re.compile(r"\s*(亿\s*元|万\s*元|千\s*元|元|%|％|台（套）|台\(套\)|批次|人次|个|辆|台|套|项|家|名|张|人|次)")
@@ -44,10 +45,8 @@ def tokens(text: str) -> list[Token]:
     found: list[Token] = []
     for m in _NUMBER.finditer(text):
         start, number_end = m.start(), m.end()
-        if _is_year_or_code(text, start, number_end):
-            continue
-        u = _UNIT.match(text, number_end)
-        if not u:
+        u = _UNIT.match(text, number_end)  # first: most numbers have no unit, and that check is cheapest
+        if not u or _is_year_or_code(text, start, number_end):
             continue
         unit = _SPACES.sub("", u.group(1)).replace("％", "%").replace("(", "（").replace(")", "）")
         end = u.end()

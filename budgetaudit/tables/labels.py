@@ -18,6 +18,7 @@ UNIT_CODE = re.compile(r"^\d{6}$")
 TOTAL_KEYS = {"合计", "总计", "小计"}
 
 
+@lru_cache(maxsize=16384)  # labels and lines are compacted again by every check that reads them
 def compact(text: str) -> str:
     """Whitespace removed: "收 入 总 计" → "收入总计"."""
     return _SPACES.sub("", text or "")
@@ -47,10 +48,13 @@ def is_total_label(name: str) -> bool:
     return key in TOTAL_KEYS or key in {"合计数", "总计数"}
 
 
+_LEADING_CODE = re.compile(r"^(\d{3,7})(?:\s+|(?=[\u4e00-\u9fff]))(.*)$")
+
+
 def split_code(text: str) -> tuple[str | None, str]:
     """"2101501 行政运行" → ("2101501", "行政运行"); "578002 沈阳市…" → ("578002", "沈阳市…")."""
     t = text.strip()
-    m = re.match(r"^(\d{3,7})(?:\s+|(?=[\u4e00-\u9fff]))(.*)$", t)
+    m = _LEADING_CODE.match(t)
     if m and (CODE.match(m.group(1)) or UNIT_CODE.match(m.group(1))):
         return m.group(1), m.group(2).strip()
     if CODE.match(t) or UNIT_CODE.match(t):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...model import Finding, Location
 from ...narrative import Claim
@@ -251,9 +252,10 @@ def _in_same_row(facts, claim, right: Side) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)  # the same few 科目 are named by every document's prose, under every rule
 def _compile_at_run(text: str):
     try:
-        return parse_sum(text)
+        return tuple(parse_sum(text))  # shared by every caller: immutable
     except ValueError:
         return None  # a 科目 name the schema cannot select: nothing to compare
 

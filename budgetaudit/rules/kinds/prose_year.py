@@ -44,6 +44,10 @@ _ABOUT_BUDGET = re.compile(r"预算|决算|收支|收入|支出|经费|编制|�
 # Context words that place a year elsewhere only when written before it ("比 2025 年", "截至 2025 年"):
 # after it ("2026 年预算收支比上年减少") they compare this year with another.
 _BEFORE_ONLY = ("比", "较", "上年", "上一年", "去年", "截至", "截止")
+_SPACES = re.compile(r"\s+")
+_SPACES_AND_DU = re.compile(r"[\s度]")
+_CLAUSE_MARK = re.compile(r"[，,。；;]")
+_SINCE = re.compile(r"(?:自|从|至|到|于)\s*$")
 _AFTER_WINDOW = 8  # characters after 年 where a context word (以来, 结转, 执行 …) places the year elsewhere
 
 
@@ -71,7 +75,7 @@ def mentions(facts, context: tuple[str, ...]) -> list[Mention]:
     for claim in document_claims(facts):
         if claim.kind != "amount" or claim.canonical is None or claim.amount is None:
             continue
-        lead = re.sub(r"\s+", "", claim.extra.get("lead", ""))
+        lead = _SPACES.sub("", claim.extra.get("lead", ""))
         if any(w in lead for w in context):
             continue
         years = {int(y) for y in _YEAR.findall(lead)}
@@ -80,7 +84,7 @@ def mentions(facts, context: tuple[str, ...]) -> list[Mention]:
                                claim.amount.value))
     for para in paragraphs(facts.doc):
         text = para.text
-        if len(text) > _TITLE_MAX or re.search(r"[，,。；;]", text) or any(w in text for w in context):
+        if len(text) > _TITLE_MAX or _CLAUSE_MARK.search(text) or any(w in text for w in context):
             continue
         m = _TITLE.search(text)
         if m:
@@ -102,20 +106,20 @@ def sentence_mentions(facts, context: tuple[str, ...]) -> list[Mention]:
     out: list[Mention] = []
     for para in paragraphs(facts.doc):
         text = para.text
-        if len(text) <= _TITLE_MAX and not re.search(r"[，,。；;]", text):
+        if len(text) <= _TITLE_MAX and not _CLAUSE_MARK.search(text):
             continue  # a title line: read above
         for m in _YEAR.finditer(text):
             start = m.start(1)
             clause_start = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
-            before = re.sub(r"\s+", "", text[clause_start:start])
+            before = _SPACES.sub("", text[clause_start:start])
             after = text[m.end() :]
             clause_end = _clause_end(after)
-            if not re.sub(r"[\s度]", "", after[:clause_end]):  # "2024 年，…": the year heads the sentence
+            if not _SPACES_AND_DU.sub("", after[:clause_end]):  # "2024 年，…": the year heads the sentence
                 clause_end += 1 + _clause_end(after[clause_end + 1 :])
-            window = re.sub(r"\s+", "", after[:_AFTER_WINDOW])
+            window = _SPACES.sub("", after[:_AFTER_WINDOW])
             if (
                 (start > 0 and text[start - 1].isdigit())
-                or re.search(r"(?:自|从|至|到|于)\s*$", text[:start])  # "自 2023 年起", "于 2024 年成立"
+                or _SINCE.search(text[:start])  # "自 2023 年起", "于 2024 年成立"
                 or any(w in before for w in context)
                 or any(w in window for w in context if w not in _BEFORE_ONLY)
                 or _DATE_AFTER.match(after)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ..model import Amount
 
@@ -26,6 +27,11 @@ def is_total_name(name: str) -> bool:
 
 def identities(paths: list[tuple[str, ...]]) -> list[Identity]:
     """Sum identities implied by the header tree of ``paths`` (column indexes)."""
+    return list(_identities(tuple(paths)))
+
+
+@lru_cache(maxsize=1024)  # a few header trees, asked of every table and every each_row rule
+def _identities(paths: tuple[tuple[str, ...], ...]) -> tuple[Identity, ...]:
     found: list[Identity] = []
 
     def visit(prefix: tuple[str, ...], members: list[int]) -> int | None:
@@ -60,7 +66,7 @@ def identities(paths: list[tuple[str, ...]]) -> list[Identity]:
         return None
 
     visit((), list(range(len(paths))))
-    return found
+    return tuple(found)
 
 
 def holds(identity: Identity, values: dict[int, Amount]) -> bool:

@@ -179,12 +179,14 @@ def _solve(rows: list[Row], parent: int, children: list[int], movable: list[int]
                 if c.amount is not None:
                     fixed[index[c.column]] += _cents(c.amount.value)
     options_of: list[list[tuple[tuple[int, ...], tuple[int, ...]]]] = []
+    parent_printed = {col for col, v in parent_values.items() if v != 0}
     for i in movable:
         values = [_cents(c.amount.value) for c in rows[i].cells if c.amount is not None]
+        positive = [k for k, v in enumerate(values) if v > 0]
         usable = []
         for option in alternatives[i]:
-            if any(v > 0 and parent_values.get(col, 0) == 0 for col, v in zip(option, values, strict=True)):
-                continue
+            if not parent_printed.issuperset([option[k] for k in positive]):
+                continue  # a positive amount where the parent is blank
             vec = [0] * len(columns)
             for col, v in zip(option, values, strict=True):
                 if col not in index:

@@ -256,8 +256,7 @@ def _paragraphs(document: Document, include_tables: bool) -> list[Paragraph]:
         else:
             if current is not None:
                 out.append(current)
-            current = Paragraph("", in_table=in_table)
-            _append(current, line, text, columns)
+            current = Paragraph(text, [(0, line.number, line.page, columns)], in_table, starts=[0])  # as _append
             if tabbed:
                 out.append(current)
                 current = None

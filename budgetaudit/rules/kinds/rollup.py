@@ -92,6 +92,9 @@ def _judge_group(rule, facts: Facts, table: Table, parent: Row, children: list[R
     """One finding per parent row: further columns that fail the same way are named in it."""
     found = []
     sided = any(c.side is not None for c in table.columns)
+    # the printed cells of the family, looked up once for all its columns
+    parent_cells = facts.cells_of(parent)
+    child_cells = [facts.cells_of(ch) for ch in children]
     for col_idx in _column_indexes(table, parent, cols):
         col = table.columns[col_idx]
         if sided:
@@ -100,10 +103,11 @@ def _judge_group(rule, facts: Facts, table: Table, parent: Row, children: list[R
             idxs = [col_idx] * len(children)
         if any(i is None for i in idxs):
             continue
-        if not facts.printed(parent, col_idx) and not any(facts.printed(ch, i) for ch, i in
-                                                            zip(children, idxs, strict=True)):
+        printed = [cells[i] for cells, i in zip(child_cells, idxs, strict=True) if i in cells]
+        if col_idx not in parent_cells and not printed:
             continue  # nothing printed in this column: nothing to check
-        if facts.value(parent, col_idx) == sum(facts.value(ch, i) for ch, i in zip(children, idxs, strict=True)):
+        total = parent_cells[col_idx].amount.value if col_idx in parent_cells else 0
+        if total == sum(cell.amount.value for cell in printed):
             continue  # exactly equal: no need to build terms
         head = facts.term(table, parent, col_idx, _label(table, parent, col_idx))
         parts = [facts.term(table, ch, i, _short(ch)) for ch, i in zip(children, idxs, strict=True)]

@@ -51,6 +51,7 @@ _QUOTES = re.compile(r"[“”\"‘’]")
 
 
 @lru_cache(maxsize=16384)  # rules look the same few hundred labels up thousands of times
+@lru_cache(maxsize=16384)  # every row selector compares every row's label this way
 def normalize_key(label: str) -> str:
     """A label as the recogniser keys rows: no spaces, no leading enumerator, full-width brackets."""
     key = _SPACES.sub("", label or "")

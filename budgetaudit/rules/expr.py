@@ -77,9 +77,9 @@ class RowAlt:
         if self.code is not None:
             return row.code == self.code
         if self.role == "total":
-            return row.role == "total" or _row_key(row) in {"合计", "总计"}
+            return row.role == "total" or lookup_key(row) in {"合计", "总计"}
         if self.key is not None:
-            key = _row_key(row)
+            key = lookup_key(row)
             if self.is_glob:
                 return fnmatch.fnmatchcase(key, self.key)
             return key == self.key
@@ -98,7 +98,8 @@ class RowAlt:
         return self.key or ""
 
 
-def _row_key(row) -> str:
+def lookup_key(row) -> str:
+    """The key a row selector's name is compared with."""
     if row.key:
         return normalize_key(row.key)
     name = row.name or row.texts.get("项目名称", "")

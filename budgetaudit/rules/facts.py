@@ -17,7 +17,7 @@ import yaml
 from ..model import Document, Location, Row, Table
 from . import schema
 from .arith import Term, amount_term, blank_term
-from .expr import Ref, RowAlt, RowSelector, parse_selector
+from .expr import Ref, RowAlt, RowSelector, lookup_key, parse_selector
 
 
 class RefError(ValueError):
@@ -122,6 +122,7 @@ class Facts:
         self._hidden = {id(m.table) for m in self.misread}
         self._terms: dict[tuple, Term] = {}  # a cell is read by many rules: build its Term once
         self._cells: dict[int, dict] = {}
+        self._row_indexes: dict[tuple[int, str | None], tuple[list[Row], dict[str, Row], dict[str, Row]]] = {}
 
     # -------------------------------------------------------------- tables
 
@@ -185,7 +186,7 @@ class Facts:
     def find_rows(self, table: Table, sel: RowSelector) -> list[Row]:
         """The rows a selector names: the first match of the first alternative that matches
         (every match for a ``*`` pattern)."""
-        rows = [r for r in table.rows if sel.side is None or r.side == sel.side]
+        rows, first_by_code, first_by_key = self._row_index(table, sel.side)
         for alt in sel.alts:
             candidates = rows
             if alt.after is not None:
@@ -198,7 +199,13 @@ class Facts:
                 if hits:
                     return hits
                 continue
-            hit = next((r for r in candidates if alt.matches(r)), None)
+            # a code or a plain name (RowAlt.matches in that order) is looked up, not scanned for
+            if alt.after is None and alt.code is not None:
+                hit = first_by_code.get(alt.code)
+            elif alt.after is None and alt.role != "total" and alt.key is not None:
+                hit = first_by_key.get(alt.key)
+            else:
+                hit = next((r for r in candidates if alt.matches(r)), None)
             if hit is not None:
                 return [hit]
             if alt.role == "total" and len(candidates) == 1 and alt.after is None:
@@ -207,10 +214,28 @@ class Facts:
             if alt.key is None or alt.is_glob or alt.after is not None:
                 continue
             for key in row_synonyms().get(alt.key, ()):
-                hit = next((r for r in rows if RowAlt(key=key).matches(r)), None)
+                if "*" in key:
+                    hit = next((r for r in rows if RowAlt(key=key).matches(r)), None)
+                else:
+                    hit = first_by_key.get(key)
                 if hit is not None:
                     return [hit]
         return []
+
+    def _row_index(self, table: Table, side: str | None) -> tuple[list[Row], dict[str, Row], dict[str, Row]]:
+        """The table's rows on ``side`` (all for None), and the first of them with each code and
+        each lookup key: rules name the same tables' rows over and over."""
+        index = self._row_indexes.get((id(table), side))
+        if index is None:
+            rows = [r for r in table.rows if side is None or r.side == side]
+            first_by_code: dict[str, Row] = {}
+            first_by_key: dict[str, Row] = {}
+            for r in rows:
+                if r.code is not None:
+                    first_by_code.setdefault(r.code, r)
+                first_by_key.setdefault(lookup_key(r), r)
+            index = self._row_indexes[(id(table), side)] = (rows, first_by_code, first_by_key)
+        return index
 
     # -------------------------------------------------------------- cells
 

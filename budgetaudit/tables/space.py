@@ -11,7 +11,7 @@ rows are the first row's tail followed by the second row's head.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..amounts import to_amount
 from ..model import Column, Line, Row, Table
@@ -28,18 +28,20 @@ from .structure import identities
 
 @dataclass
 class _Split:
-    """One line of a space layout: its label text (a leading code included) and its trailing numbers."""
+    """One line of a space layout: its label text (a leading code included) and its trailing numbers.
+
+    Its first word and code are worked out once (they are asked for every line, again and again):
+    a split is not changed once made."""
 
     label: str
     numbers: list[str]
+    head: str = field(init=False)
+    code: str | None = field(init=False)
 
-    @property
-    def head(self) -> str:
-        return self.label.split()[0] if self.label else ""
-
-    @property
-    def code(self) -> str | None:
-        return self.head if CODE.match(self.head) else None
+    def __post_init__(self) -> None:
+        words = self.label.split(maxsplit=1)
+        self.head = words[0] if words else ""
+        self.code = self.head if CODE.match(self.head) else None
 
     @property
     def name(self) -> str:
@@ -119,12 +121,13 @@ def _is_name_piece(split: _Split) -> bool:
 def _codes_between_names(splits: list[_Split | None]) -> None:
     """A run of whole numbers between two pieces of a name starts with the row's code, whatever its
     amounts look like ("社会保障和就" / "208 7547500 7547500" / "业支出" in a table in 元)."""
-    shown = [s for s in splits if s is not None]
-    for k in range(1, len(shown) - 1):
-        s = shown[k]
+    shown = [k for k, s in enumerate(splits) if s is not None]
+    for before, k, after in zip(shown, shown[1:], shown[2:], strict=False):
+        s = splits[k]
+        assert s is not None
         if not s.label and len(s.numbers) > 1 and CODE.match(s.numbers[0]) \
-                and _is_name_piece(shown[k - 1]) and _is_name_piece(shown[k + 1]):
-            s.label = s.numbers.pop(0)
+                and _is_name_piece(splits[before]) and _is_name_piece(splits[after]):  # type: ignore[arg-type]
+            splits[k] = _Split(s.numbers[0], s.numbers[1:])
 
 
 def _is_stray(pending: PendingRow) -> bool:

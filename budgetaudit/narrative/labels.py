@@ -57,9 +57,13 @@ _FILLER_HEAD = re.compile(r"^(?:其中|包括|具体为|具体包括|主要包�
 _FILLER_TAIL = re.compile(r"(?:为|是|共计|共|达到|达|约为|约|总额为|金额为|数为)$")
 
 
+_SPACES = re.compile(r"\s+")
+_FILLER_AFTER_TERM = re.compile(r"(?:财政拨款)?(?:(?:预算|决算)|(?:数|总额|金额|安排|资金|支出|经费|情况))*")
+
+
 def normalise_label(text: str) -> str:
     """Spaces and quotes out, ASCII brackets widened: "“三公” 经费" → "三公经费"."""
-    t = re.sub(r"\s+", "", text).translate(_QUOTES)
+    t = _SPACES.sub("", text).translate(_QUOTES)
     return t.replace("(", "（").replace(")", "）")
 
 
@@ -145,7 +149,7 @@ def _rightmost(text: str, terms: list[tuple[str, str]]) -> str | None:
     # The term must be the end of the subject: what follows may only be 预算/支出-style filler.
     tail = text[end:]
     # ("公务接待费支出决算", "三公经费财政拨款预算数"), but not 年初/上年/调整 (another figure's label).
-    if tail and not re.fullmatch(r"(?:财政拨款)?(?:(?:预算|决算)|(?:数|总额|金额|安排|资金|支出|经费|情况))*", tail):
+    if tail and not _FILLER_AFTER_TERM.fullmatch(tail):
         return None
     return best[2]
 

@@ -105,6 +105,13 @@ def clean_with_columns(text: str) -> tuple[str, Sequence[int]]:
     return joined[lead:trail], tuple(cols[lead:trail])  # shared by every caller: immutable
 
 
+_CLASS_OR_SECTION = re.compile(r"[（(][类款][)）]")
+_ITEM = re.compile(r"[（(]项[)）]")
+_AMOUNT_AT_END = re.compile(r"\d\.\d+\s*[万亿千]?$")
+_FIGURE_AT_END = re.compile(r"\d\s*万?$")
+_CLAUSE_PUNCTUATION = re.compile(r"[，,、：:；;（(]")
+
+
 def is_heading(text: str) -> bool:
     """A short numbered title with no sentence punctuation ("一、收支预算的总体说明")."""
     m = STARTER.match(text)
@@ -115,9 +122,9 @@ def is_heading(text: str) -> bool:
         return False  # "3." alone: the item goes on on the next line
     if rest.endswith(("（类）", "（款）", "(类)", "(款)", "、", "和", "及", "（", "(")):
         return False  # a 功能科目 chain or a list wrapped onto the next line
-    if re.search(r"[（(][类款][)）]", rest) and not re.search(r"[（(]项[)）]", rest):
+    if _CLASS_OR_SECTION.search(rest) and not _ITEM.search(rest):
         return False  # "…(类)…(款)行政单位离退": the chain goes on to its (项) on the next line
-    if re.search(r"\d\.\d+\s*[万亿千]?$", rest):
+    if _AMOUNT_AT_END.search(rest):
         return False  # "…(项)30.83万" + "元，主要是…": an amount wrapped before its unit
     return not any(ch in rest for ch in "，,。；;：:") and not _FIGURE.search(rest)
 
@@ -141,7 +148,7 @@ def _tabbed_prose(text: str, following: str) -> bool:
     / "万元，与上年相比…")."""
     if _SENTENCE_MARK.search(text) or _UNIT_FIRST.match(text):
         return True
-    return bool(re.search(r"\d\s*万?$", text.rstrip()) and _UNIT_FIRST.match(following))
+    return bool(_FIGURE_AT_END.search(text.rstrip()) and _UNIT_FIRST.match(following))
 
 
 def _next_text(lines: list[Line], line: Line) -> str:
@@ -159,7 +166,7 @@ def starts_item(text: str) -> bool:
 def _title_like(line: str) -> bool:
     """A short line without punctuation or figures ("2026 年度单位预算"): a title, not a wrapped
     sentence — extraction wraps full lines, so a sentence's broken lines are long."""
-    return len(line) < _TITLE_MAX and not re.search(r"[，,、：:；;（(]", line) and not _FIGURE.search(line)
+    return len(line) < _TITLE_MAX and not _CLAUSE_PUNCTUATION.search(line) and not _FIGURE.search(line)
 
 
 def _ends_sentence(text: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..amounts import to_amount
 from ..model import Column, Line, Row, Table
@@ -212,18 +213,27 @@ def scrambled(lines: list[Line]) -> bool:
         text = line.text.strip()
         if not text or NOTE.match(text):
             continue
-        tokens = text.split()
-        # a code before its amounts ("208 754.75 754.75") is a row, not a run of numbers
-        coded_row = bool(CODE.match(tokens[0])) and (len(tokens) == 1 or any("." in t for t in tokens[1:]))
-        numbers_only = all(is_number_token(t) for t in tokens) and not coded_row
+        numbers_only, has_amount = _numbers_of(text)
         if numbers_only:
             stacked += previous_numbers
             seen_numbers = True
         else:
-            labelled += any(is_number_token(t) and not CODE.match(t) for t in tokens)
+            labelled += has_amount
             label_after_numbers = label_after_numbers or seen_numbers
         previous_numbers = numbers_only
     return stacked >= 3 and label_after_numbers and 2 * stacked >= labelled
+
+
+@lru_cache(maxsize=8192)  # a table's header and its recurring rows are printed on every page
+def _numbers_of(text: str) -> tuple[bool, bool]:
+    """Whether a (non-blank) line holds numbers only, and whether it holds an amount (a number
+    that is no code)."""
+    tokens = text.split()
+    # a code before its amounts ("208 754.75 754.75") is a row, not a run of numbers
+    coded_row = bool(CODE.match(tokens[0])) and (len(tokens) == 1 or any("." in t for t in tokens[1:]))
+    numbers_only = all(is_number_token(t) for t in tokens) and not coded_row
+    has_amount = any(is_number_token(t) and not CODE.match(t) for t in tokens)
+    return numbers_only, has_amount
 
 
 def _name_width(splits: list[_Split | None]) -> int:

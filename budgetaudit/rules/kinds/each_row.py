@@ -85,10 +85,12 @@ def run(rule: Rule, facts: Facts) -> Iterable[Finding]:
                 continue
             read = [i for i in columns.values() if i is not None]
             for row in table.rows:
-                if not keep(row, c.rows) or not any(facts.printed(row, i) for i in read):
+                if not keep(row, c.rows):
                     continue
-                if c.op == "==" and _quick(facts, row, left_items, columns) == _quick(facts, row, right_items,
-                                                                                        columns):
+                cells = facts.cells_of(row)  # the row's printed cells, looked up once for all its checks
+                if not any(i in cells for i in read):
+                    continue
+                if c.op == "==" and _quick(cells, left_items, columns) == _quick(cells, right_items, columns):
                     continue  # exactly equal: no need to build terms
                 left = _side(facts, table, row, left_items, columns)
                 right = _side(facts, table, row, right_items, columns)
@@ -134,10 +136,15 @@ def _partial(table: Table, left_items, right_items, columns: dict) -> bool:
     return False
 
 
-def _quick(facts: Facts, row: Row, items, columns: dict):
+def _quick(cells: dict, items, columns: dict):
+    """The side's exact value from the row's printed cells (Facts.cells_of; blank = 0)."""
     total = 0
     for sign, item in items:
-        total += sign * (item.value if isinstance(item, Num) else facts.value(row, columns.get(item.column)))
+        if isinstance(item, Num):
+            total += sign * item.value
+        else:
+            cell = cells.get(columns.get(item.column))
+            total += sign * (cell.amount.value if cell is not None else 0)
     return total
 
 

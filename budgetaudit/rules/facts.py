@@ -122,6 +122,7 @@ class Facts:
         self._hidden = {id(m.table) for m in self.misread}
         self._terms: dict[tuple, Term] = {}  # a cell is read by many rules: build its Term once
         self._cells: dict[int, dict] = {}
+        self.memo: dict[str, object] = {}  # what a rule kind works out once per audit, by the kind's key
         self._row_indexes: dict[tuple[int, str | None], tuple[list[Row], dict[str, Row], dict[str, Row]]] = {}
 
     # -------------------------------------------------------------- tables

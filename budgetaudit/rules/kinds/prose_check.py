@@ -130,15 +130,12 @@ def pairings(rule: Rule, facts) -> Iterator[tuple[Claim, list[Side]]]:
     """Each prose figure the rule names, with the table figures it is compared with (present ones)."""
     c: Compiled = rule.compiled
     cache: dict[str, list | None] = {}
-    for claim in document_claims(facts):
-        if claim.kind != "amount" or claim.amount is None:
-            continue
+    every, by_name = _amount_claims(facts)
+    for claim in every if c.name == SUBJECTS else by_name.get(c.name, []):
         if c.name == SUBJECTS:
             subject = _subject(claim, facts)
             if subject is None:
                 continue
-        elif claim.canonical != c.name:
-            continue
         else:
             subject = None
         if c.zero_ok and claim.amount.value == 0:
@@ -158,6 +155,19 @@ def pairings(rule: Rule, facts) -> Iterator[tuple[Claim, list[Side]]]:
                 rights.append(side)
         if rights:
             yield claim, rights
+
+
+def _amount_claims(facts) -> tuple[list[Claim], dict[str | None, list[Claim]]]:
+    """The document's figures (amount claims), all and by canonical name, in reading order: each
+    of the many prose rules reads the few named as its figure instead of every claim."""
+    found = facts.memo.get(KEY)
+    if found is None:
+        every = [claim for claim in document_claims(facts) if claim.kind == "amount" and claim.amount is not None]
+        by_name: dict[str | None, list[Claim]] = {}
+        for claim in every:
+            by_name.setdefault(claim.canonical, []).append(claim)
+        found = facts.memo[KEY] = (every, by_name)
+    return found  # type: ignore[return-value]
 
 
 def _empty_side(facts, compiled) -> Side | None:

@@ -143,13 +143,14 @@ class Facts:
 
     @cached_property
     def _decimals_by_unit(self) -> dict[str, Counter[int]]:
+        # (unit, decimals) counted in one pass, then split by unit: each unit's counts keep the
+        # order their precisions were first seen in (most_common breaks ties by it)
+        pairs = Counter((c.amount.unit, c.amount.decimals)
+                        for tables in self._by_kind.values() for t in tables for r in t.rows for c in r.cells
+                        if c.amount is not None and not c.amount.percent)
         counts: dict[str, Counter[int]] = {}
-        for tables in self._by_kind.values():
-            for t in tables:
-                for r in t.rows:
-                    for c in r.cells:
-                        if c.amount is not None and not c.amount.percent:
-                            counts.setdefault(c.amount.unit, Counter())[c.amount.decimals] += 1
+        for (unit, decimals), n in pairs.items():
+            counts.setdefault(unit, Counter())[decimals] = n
         return counts
 
     @cached_property

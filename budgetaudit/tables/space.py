@@ -27,22 +27,23 @@ from .segment import ILLEGIBLE, is_preamble
 from .structure import identities
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Split:
     """One line of a space layout: its label text (a leading code included) and its trailing numbers.
 
-    Its first word and code are worked out once (they are asked for every line, again and again):
-    a split is not changed once made."""
+    Frozen, its first word and code worked out once: a line's split is shared by every line of
+    the same text (split_numbers is memoised), and asked for again and again."""
 
     label: str
-    numbers: list[str]
+    numbers: list[str]  # never changed once split
     head: str = field(init=False)
     code: str | None = field(init=False)
 
     def __post_init__(self) -> None:
         words = self.label.split(maxsplit=1)
-        self.head = words[0] if words else ""
-        self.code = self.head if CODE.match(self.head) else None
+        head = words[0] if words else ""
+        object.__setattr__(self, "head", head)  # the frozen dataclass way to set a derived field
+        object.__setattr__(self, "code", head if CODE.match(head) else None)
 
     @property
     def name(self) -> str:
@@ -50,6 +51,7 @@ class _Split:
         return self.label[len(self.head):].strip() if self.code else self.label
 
 
+@lru_cache(maxsize=8192)  # a table's header and recurring rows come back on every page
 def split_numbers(text: str, coded: bool = False, width: int = 0, after_code: bool = False,
                   code_pending: bool = False) -> _Split:
     """"2101501    行政运行 567.25 567.25" → ("2101501    行政运行", ["567.25", "567.25"]).

@@ -37,9 +37,10 @@ def compile(draft: Draft) -> tuple[str, ...]:
 def _notes(doc, table) -> list:
     """Lines of the table's region (and just after it) that read as its note: no tab, a note word."""
     out = []
-    for number in range(table.first_line, table.last_line + _AFTER + 1):
-        line = doc.line(number)
-        if line is None or "\t" in line.text.strip() or not _NOTE.search(line.text):
+    # lines first_line..last_line + _AFTER (Document.line numbers them from 1), those the document has
+    first = max(table.first_line, 1)
+    for number, line in enumerate(doc.lines[first - 1 : max(table.last_line + _AFTER, 0)], start=first):
+        if "\t" in line.text.strip() or not _NOTE.search(line.text):
             continue
         if number > table.last_line and any(t is not table and t.first_line <= number <= t.last_line for t in doc.tables):
             break

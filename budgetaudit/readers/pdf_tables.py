@@ -67,10 +67,18 @@ class GridTable:
 
     def take(self, g: Glyph) -> bool:
         """Put the glyph into the cell under its centre; False when no cell is there."""
-        key = self.cell_at((g.x0 + g.x1) / 2, g.middle)
+        return self.take_at(g, (g.x0 + g.x1) / 2, g.middle)
+
+    def take_at(self, g: Glyph, x: float, y: float) -> bool:
+        """``take`` with the glyph's centre (x, y) already worked out."""
+        key = self.cell_at(x, y)
         if key is None:
             return False
-        self.glyphs.setdefault(key, []).append(g)
+        cell = self.glyphs.get(key)
+        if cell is None:
+            self.glyphs[key] = [g]
+        else:
+            cell.append(g)
         return True
 
     def stacked(self) -> bool:

@@ -133,13 +133,16 @@ def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     lines: list[list[Glyph]] = []
     current: list[Glyph] = [ordered[0]]
     anchor = ordered[0].base
+    last = ordered[0].size  # the size of the glyph before (current[-1])
     for g in ordered[1:]:
-        if g.base - anchor > BASELINE_TOLERANCE_EMS * max(g.size, current[-1].size):
+        base, size = g[3], g[4]
+        if base - anchor > BASELINE_TOLERANCE_EMS * (size if size > last else last):
             lines.append(current)
             current = [g]
-            anchor = g.base
+            anchor = base
         else:
             current.append(g)
+        last = size
     lines.append(current)
     for line in lines:
         line.sort(key=_X0)
@@ -189,7 +192,8 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
                 field_boxes.append((fx0, ftop, fx1, fbottom))
                 fx0, ftop, fx1, fbottom = x0, top, x1, bottom
             else:
-                if pending_space or gap > min(SPACE_GAP_POINTS, SPACE_GAP_EMS * em):
+                # (above the smaller of the two thresholds)
+                if pending_space or gap > SPACE_GAP_POINTS or gap > SPACE_GAP_EMS * em:
                     parts.append(" ")
                 # min/max keep the first of equal values, as union_box's do
                 if x0 < fx0:
@@ -203,7 +207,7 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
         else:
             fx0, ftop, fx1, fbottom = x0, top, x1, bottom
         parts.append(text)
-        if text.startswith("(cid:"):
+        if text[0] == "(" and text.startswith("(cid:"):
             cid += 1
         visible.append(g)
         ptext, px0, px1, pbase, psize = text, x0, x1, base, size

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -254,6 +255,8 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     if n == 0 and not texts:
         return [], [], Counter()
     box = R.FS_RECTF()
+    read_box = _RECT.unpack_from  # the four floats in one call, not four field reads
+    new_glyph = _new_glyph
     a_, b_, c_, d_, e_, f_ = geo.device
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     is_generated = R.FPDFText_IsGenerated
@@ -295,7 +298,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             else:
                 mapped[font] = mapped.get(font, 0) + 1
         loose(handle, i, box_at)
-        left, right, bottom, top = box.left, box.right, box.bottom, box.top
+        left, top, right, bottom = read_box(box)
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
         # across it. The origin: across the text the text object's (one show operator sets its
         # characters on one baseline), along it where the advance starts.
@@ -330,7 +333,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             size = (px1 - px0) or 1.0
         else:
             size = (py1 - py0) or 1.0
-        upright.append(Glyph(ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0))
+        upright.append(new_glyph(Glyph, (ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0)))
     if len(used) < len(texts):
         measured: dict[str, bool] = {}
         for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
@@ -350,6 +353,9 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     return out, upright, votes
 
 
+_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
+# Glyph(...) without NamedTuple's Python-level __new__: a third of the cost, once per character.
+_new_glyph = tuple.__new__
 _GENERATED = frozenset(" \r\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAPPED_ENOUGH = 16

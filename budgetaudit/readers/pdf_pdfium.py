@@ -271,6 +271,9 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     used: dict[int, int] = {}  # text object → the index of its first character
     indices: list[int] = []  # of each character in ``out``
     prepared: dict[int, tuple] = {}
+    # Some producers set every character in a text object of its own: what _prepare works out
+    # from the font's name and the matrix's direction is looked up, not worked out again.
+    shared: dict[object, object] = {}
     votes: Counter[int] = Counter()
     upright: list[Glyph] = []
     origin_top = height + dtop
@@ -286,7 +289,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         key = text_object(handle, i) or 0
         spec = prepared.get(key)
         if spec is None:
-            spec = prepared[key] = _prepare(texts.get(key), geo)
+            spec = prepared[key] = _prepare(texts.get(key), geo, shared)
             used[key] = i
         a, b, c, d, across, ma, mb, oe, of, font, turn, face = spec
         if ch == "\x02":  # PDFium marks a hyphen that ends a line so
@@ -362,9 +365,9 @@ _MAPPED_ENOUGH = 16
 _SKIPPED = frozenset("\r\n\ufffe\x00")
 
 
-def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> tuple:
+def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry, shared: dict) -> tuple:
     """What every character of one text object shares: its matrix, its height across the text,
-    its origin and its font."""
+    its origin and its font. ``shared`` keeps the directions and typefaces worked out before."""
     if spec is None:
         ma, mb = geo.device[0], geo.device[1]
         return (1.0, 0.0, 0.0, 1.0, 0.0, ma, mb, 0.0, 0.0, "", direction((ma, mb)), "")
@@ -372,7 +375,13 @@ def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> 
     a_, b_, c_, d_, _, _ = geo.device
     across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
     ma, mb = a * a_ + b * c_, a * b_ + b * d_
-    return (a, b, c, d, across, ma, mb, e, f, name, direction((ma, mb)), typeface(name))
+    turn = shared.get((ma, mb))
+    if turn is None:
+        turn = shared[(ma, mb)] = direction((ma, mb))
+    face = shared.get(name)
+    if face is None:
+        face = shared[name] = typeface(name)
+    return (a, b, c, d, across, ma, mb, e, f, name, turn, face)
 
 
 class Unmeasured(Exception):

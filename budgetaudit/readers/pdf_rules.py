@@ -142,20 +142,25 @@ def _cells(intersections: dict[tuple[float, float], tuple[set[Cell], set[Cell]]]
     corners are intersections joined by common edges."""
 
     def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
-        if p1[0] == p2[0] and intersections[p1][0] & intersections[p2][0]:
+        if p1[0] == p2[0] and not intersections[p1][0].isdisjoint(intersections[p2][0]):
             return True
-        return p1[1] == p2[1] and bool(intersections[p1][1] & intersections[p2][1])
+        return p1[1] == p2[1] and not intersections[p1][1].isdisjoint(intersections[p2][1])
 
     points = sorted(intersections)
     by_x: dict[float, list[tuple[float, float]]] = {}
     by_y: dict[float, list[tuple[float, float]]] = {}
+    at: dict[tuple[float, float], tuple[int, int]] = {}  # a point's place in its column and its row
     for p in points:  # sorted: each list is in the order of ``points``
-        by_x.setdefault(p[0], []).append(p)
-        by_y.setdefault(p[1], []).append(p)
+        column, row = by_x.setdefault(p[0], []), by_y.setdefault(p[1], [])
+        at[p] = (len(column), len(row))
+        column.append(p)
+        row.append(p)
     cells = []
     for pt in points[:-1]:
-        below = [p for p in by_x[pt[0]] if p > pt]
-        right = [p for p in by_y[pt[1]] if p > pt]
+        # the points after pt in its column (below it) and in its row (right of it)
+        i, j = at[pt]
+        below = by_x[pt[0]][i + 1:]
+        right = by_y[pt[1]][j + 1:]
         found = None
         for below_pt in below:
             if not connects(pt, below_pt):

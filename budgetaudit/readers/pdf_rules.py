@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 
 Edge = tuple[str, float, float, float, float]  # orientation "h"|"v", x0, top, x1, bottom
 Cell = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -24,6 +26,9 @@ JOIN_TOLERANCE = 3.0
 EDGE_MIN_LENGTH = 3.0
 EDGE_MIN_LENGTH_PREFILTER = 1.0
 INTERSECTION_TOLERANCE = 3.0
+
+
+_FIRST, _X0, _TOP = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _length(e: Edge) -> float:
@@ -51,15 +56,10 @@ def _snap(edges: list[Edge], attr: int, tolerance: float) -> list[Edge]:
     if not edges:
         return []
     index = _cluster_index((e[attr] for e in edges), tolerance)
-    ordered = sorted(edges, key=lambda e: index[e[attr]])
+    keyed = sorted([(index[e[attr]], e) for e in edges], key=_FIRST)  # stable: edges keep their order
     out: list[Edge] = []
-    i = 0
-    while i < len(ordered):
-        k = index[ordered[i][attr]]
-        j = i
-        while j < len(ordered) and index[ordered[j][attr]] == k:
-            j += 1
-        group = ordered[i:j]
+    for _, pairs in groupby(keyed, key=_FIRST):
+        group = [e for _, e in pairs]
         mean = sum(e[attr] for e in group) / len(group)
         for o, x0, top, x1, bottom in group:
             if attr == 1:  # vertical: moved sideways
@@ -68,13 +68,12 @@ def _snap(edges: list[Edge], attr: int, tolerance: float) -> list[Edge]:
             else:
                 d = mean - top
                 out.append((o, x0, top + d, x1, bottom + d))
-        i = j
     return out
 
 
 def _join(group: list[Edge], orientation: str, tolerance: float) -> list[Edge]:
     lo, hi = (1, 3) if orientation == "h" else (2, 4)
-    ordered = sorted(group, key=lambda e: e[lo])
+    ordered = sorted(group, key=itemgetter(lo))
     joined = [ordered[0]]
     for e in ordered[1:]:
         last = joined[-1]
@@ -90,26 +89,19 @@ def merge_edges(edges: list[Edge]) -> list[Edge]:
     v = _snap([e for e in edges if e[0] == "v"], 1, SNAP_TOLERANCE)
     h = _snap([e for e in edges if e[0] == "h"], 2, SNAP_TOLERANCE)
 
-    def group_key(e: Edge) -> tuple[str, float]:
-        return ("h", e[2]) if e[0] == "h" else ("v", e[1])
-
+    # Collinear edges joined: the horizontal ones line by line (by top), then the vertical ones
+    # (by x0), each group in the order the snapping left it (sorted is stable).
     out: list[Edge] = []
-    ordered = sorted(v + h, key=group_key)
-    i = 0
-    while i < len(ordered):
-        key = group_key(ordered[i])
-        j = i
-        while j < len(ordered) and group_key(ordered[j]) == key:
-            j += 1
-        out.extend(_join(ordered[i:j], key[0], JOIN_TOLERANCE))
-        i = j
+    for orientation, snapped, at in (("h", h, _TOP), ("v", v, _X0)):
+        for _, group in groupby(sorted(snapped, key=at), key=at):
+            out.extend(_join(list(group), orientation, JOIN_TOLERANCE))
     return out
 
 
 def table_edges(edges: list[Edge]) -> list[Edge]:
     """The edges the finder works with: long enough before and after merging."""
-    v = [e for e in edges if e[0] == "v" and _length(e) >= EDGE_MIN_LENGTH_PREFILTER]
-    h = [e for e in edges if e[0] == "h" and _length(e) >= EDGE_MIN_LENGTH_PREFILTER]
+    v = [e for e in edges if e[0] == "v" and e[4] - e[2] >= EDGE_MIN_LENGTH_PREFILTER]  # _length, inline
+    h = [e for e in edges if e[0] == "h" and e[3] - e[1] >= EDGE_MIN_LENGTH_PREFILTER]
     return [e for e in merge_edges(v + h) if _length(e) >= EDGE_MIN_LENGTH]
 
 

@@ -164,6 +164,42 @@ def _is_fake_bold(prev: Glyph, g: Glyph) -> bool:
 
 def line_of(glyphs: list[Glyph]) -> TextLine | None:
     """Text of one line (glyphs left to right); None when it holds only blanks."""
+    read = _read_line(glyphs, True)
+    if read is None:
+        return None
+    text, visible, fields, cid, field_boxes = read
+    middle = len(visible) // 2
+    if middle:
+        right = max([g[2] for g in visible])
+        base = sorted([g[3] for g in visible])[middle]
+        size = sorted([g[4] for g in visible])[middle]
+    else:
+        right, base, size = visible[0][2], visible[0][3], visible[0][4]
+    return TextLine(
+        text=text,
+        x0=visible[0].x0,
+        x1=right,
+        base=base,
+        size=size,
+        font=visible[0].font,
+        fields=fields,
+        cid_glyphs=cid,
+        visible=len(visible),
+        glyphs=list(glyphs),
+        field_boxes=field_boxes,
+    )
+
+
+def line_text(glyphs: list[Glyph]) -> str | None:
+    """``line_of(glyphs).text`` without the line's geometry: all a table cell needs of its lines."""
+    read = _read_line(glyphs, False)
+    return None if read is None else read[0]
+
+
+def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], int, int, list[Box | None]] | None:
+    """The text of one line (glyphs left to right), its visible glyphs, its number of fields and
+    of glyphs without a Unicode mapping, and (with ``geometry``) each field's box; None when the
+    line holds only blanks."""
     parts: list[str] = []
     pending_space = False
     fields = 1
@@ -179,7 +215,6 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
         if not text.strip():
             pending_space = bool(visible)
             continue
-        top, bottom = base - size, base + 0.2 * size  # Glyph.box, without the call
         if visible:
             # fake bold (_is_fake_bold): the same glyph drawn twice a fraction of a point apart
             if text == ptext and abs(x0 - px0) < 0.15 * size and abs(base - pbase) < 0.15 * size:
@@ -189,23 +224,26 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
             if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
-                field_boxes.append((fx0, ftop, fx1, fbottom))
-                fx0, ftop, fx1, fbottom = x0, top, x1, bottom
+                if geometry:
+                    field_boxes.append((fx0, ftop, fx1, fbottom))
+                    fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size  # Glyph.box, inline
             else:
                 # (above the smaller of the two thresholds)
                 if pending_space or gap > SPACE_GAP_POINTS or gap > SPACE_GAP_EMS * em:
                     parts.append(" ")
-                # min/max keep the first of equal values, as union_box's do
-                if x0 < fx0:
-                    fx0 = x0
-                if top < ftop:
-                    ftop = top
-                if x1 > fx1:
-                    fx1 = x1
-                if bottom > fbottom:
-                    fbottom = bottom
-        else:
-            fx0, ftop, fx1, fbottom = x0, top, x1, bottom
+                if geometry:
+                    # min/max keep the first of equal values, as union_box's do
+                    top, bottom = base - size, base + 0.2 * size
+                    if x0 < fx0:
+                        fx0 = x0
+                    if top < ftop:
+                        ftop = top
+                    if x1 > fx1:
+                        fx1 = x1
+                    if bottom > fbottom:
+                        fbottom = bottom
+        elif geometry:
+            fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size
         parts.append(text)
         if text[0] == "(" and text.startswith("(cid:"):
             cid += 1
@@ -214,27 +252,9 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
         pending_space = False
     if not visible:
         return None
-    field_boxes.append((fx0, ftop, fx1, fbottom))
-    middle = len(visible) // 2
-    if middle:
-        right = max([g[2] for g in visible])
-        base = sorted([g[3] for g in visible])[middle]
-        size = sorted([g[4] for g in visible])[middle]
-    else:
-        right, base, size = visible[0][2], visible[0][3], visible[0][4]
-    return TextLine(
-        text="".join(parts),
-        x0=visible[0].x0,
-        x1=right,
-        base=base,
-        size=size,
-        font=visible[0].font,
-        fields=fields,
-        cid_glyphs=cid,
-        visible=len(visible),
-        glyphs=list(glyphs),
-        field_boxes=field_boxes,
-    )
+    if geometry:
+        field_boxes.append((fx0, ftop, fx1, fbottom))
+    return "".join(parts), visible, fields, cid, field_boxes
 
 
 def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
@@ -243,6 +263,16 @@ def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
         line = line_of(group)
         if line is not None:
             out.append(line)
+    return out
+
+
+def line_texts(glyphs: list[Glyph]) -> list[str]:
+    """``[line.text for line in text_lines(glyphs)]``, without the lines' geometry."""
+    out = []
+    for group in group_lines(glyphs):
+        text = line_text(group)
+        if text is not None:
+            out.append(text)
     return out
 
 

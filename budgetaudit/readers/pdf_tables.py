@@ -50,10 +50,12 @@ class GridTable:
         cells = {(row_of[b[1]], col_of[b[0]]): b for b in boxes}
         xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
         ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+        x_at = {x: i for i, x in enumerate(xs)}  # xs.index, without a scan (the edges are distinct)
+        y_at = {y: j for j, y in enumerate(ys)}
         slots: dict[tuple[int, int], tuple[int, int]] = {}
         for key, (x0, top, x1, bottom) in cells.items():
-            for i in range(xs.index(x0), xs.index(x1)):
-                for j in range(ys.index(top), ys.index(bottom)):
+            for i in range(x_at[x0], x_at[x1]):
+                for j in range(y_at[top], y_at[bottom]):
                     slots.setdefault((i, j), key)
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
         return cls(bbox, cells, len(tops), len(lefts), xs, ys, slots)

@@ -112,20 +112,23 @@ def _intersections(edges: list[Edge]) -> dict[tuple[float, float], tuple[set[Cel
     v_edges = sorted((e for e in edges if e[0] == "v"), key=lambda e: (e[1], e[2]))
     h_edges = sorted((e for e in edges if e[0] == "h"), key=lambda e: (e[2], e[1]))
     h_tops = [e[2] for e in h_edges]
+    # each horizontal edge's reach (x0 - tol, x1 + tol), top and box, worked out once
+    h_spans = [(h[1] - tol, h[3] + tol, h[2], h[1:]) for h in h_edges]
     out: dict[tuple[float, float], tuple[set[Cell], set[Cell]]] = {}
     for v in v_edges:
         _, vx, vtop, _, vbottom = v
+        v_box = v[1:]
         # h["top"] within [v.top - tol, v.bottom + tol]
         lo = bisect_left(h_tops, vtop - tol)
         hi = bisect_right(h_tops, vbottom + tol)
-        for h in h_edges[lo:hi]:
-            if vtop <= h[2] + tol and vbottom >= h[2] - tol and h[1] - tol <= vx <= h[3] + tol:
-                vertex = (vx, h[2])
+        for left, right, htop, h_box in h_spans[lo:hi]:
+            if vtop <= htop + tol and vbottom >= htop - tol and left <= vx <= right:
+                vertex = (vx, htop)
                 slot = out.get(vertex)
                 if slot is None:
                     slot = out[vertex] = (set(), set())
-                slot[0].add(v[1:])
-                slot[1].add(h[1:])
+                slot[0].add(v_box)
+                slot[1].add(h_box)
     return out
 
 

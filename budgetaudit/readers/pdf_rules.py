@@ -182,18 +182,21 @@ def _tables(cells: list[Cell]) -> list[list[Cell]]:
         x0, top, x1, bottom = c
         return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
 
-    remaining = list(cells)
+    # (cells are distinct, one per top-left corner: the ones a pass leaves are the ones not taken)
+    remaining = [(cell, corners(cell)) for cell in cells]
     current_corners: set[tuple[float, float]] = set()
     current: list[Cell] = []
     tables = []
     while remaining:
         before = len(current)
-        for cell in list(remaining):
-            cc = corners(cell)
-            if not current or any(c in current_corners for c in cc):
+        left = []
+        for cell, cc in remaining:
+            if not current or not current_corners.isdisjoint(cc):
                 current_corners.update(cc)
                 current.append(cell)
-                remaining.remove(cell)
+            else:
+                left.append((cell, cc))
+        remaining = left
         if len(current) == before:
             tables.append(list(current))
             current_corners.clear()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .pdf_orientation import Box, Frame, direction
@@ -126,21 +127,30 @@ def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs → lines (top to bottom), each line's glyphs left to right."""
     if not glyphs:
         return []
-    ordered = sorted(glyphs, key=lambda g: (g.base, g.x0))
+    if len(glyphs) == 1:  # a cell of one glyph: nothing to order
+        return [list(glyphs)]
+    ordered = sorted(glyphs, key=_BASE_X)
     lines: list[list[Glyph]] = []
     current: list[Glyph] = [ordered[0]]
     anchor = ordered[0].base
+    last = ordered[0].size  # the size of the glyph before (current[-1])
     for g in ordered[1:]:
-        if g.base - anchor > BASELINE_TOLERANCE_EMS * max(g.size, current[-1].size):
+        base, size = g[3], g[4]
+        if base - anchor > BASELINE_TOLERANCE_EMS * (size if size > last else last):
             lines.append(current)
             current = [g]
-            anchor = g.base
+            anchor = base
         else:
             current.append(g)
+        last = size
     lines.append(current)
     for line in lines:
-        line.sort(key=lambda g: g.x0)
+        line.sort(key=_X0)
     return lines
+
+
+_BASE_X = itemgetter(3, 1)  # (base, x0) of a Glyph, without a Python call per glyph
+_X0 = itemgetter(1)
 
 
 def _numeric(text: str) -> bool:
@@ -154,21 +164,58 @@ def _is_fake_bold(prev: Glyph, g: Glyph) -> bool:
 
 def line_of(glyphs: list[Glyph]) -> TextLine | None:
     """Text of one line (glyphs left to right); None when it holds only blanks."""
+    read = _read_line(glyphs, True)
+    if read is None:
+        return None
+    text, visible, fields, cid, field_boxes = read
+    middle = len(visible) // 2
+    if middle:
+        right = max([g[2] for g in visible])
+        base = sorted([g[3] for g in visible])[middle]
+        size = sorted([g[4] for g in visible])[middle]
+    else:
+        right, base, size = visible[0][2], visible[0][3], visible[0][4]
+    return TextLine(
+        text=text,
+        x0=visible[0].x0,
+        x1=right,
+        base=base,
+        size=size,
+        font=visible[0].font,
+        fields=fields,
+        cid_glyphs=cid,
+        visible=len(visible),
+        glyphs=list(glyphs),
+        field_boxes=field_boxes,
+    )
+
+
+def line_text(glyphs: list[Glyph]) -> str | None:
+    """``line_of(glyphs).text`` without the line's geometry: all a table cell needs of its lines."""
+    read = _read_line(glyphs, False)
+    return None if read is None else read[0]
+
+
+def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], int, int, list[Box | None]] | None:
+    """The text of one line (glyphs left to right), its visible glyphs, its number of fields and
+    of glyphs without a Unicode mapping, and (with ``geometry``) each field's box; None when the
+    line holds only blanks."""
     parts: list[str] = []
-    prev: Glyph | None = None
     pending_space = False
     fields = 1
     cid = 0
     visible: list[Glyph] = []
-    field_boxes: list[list[Box]] = [[]]
+    # Each field's box (union_box of its glyphs' boxes), grown glyph by glyph.
+    field_boxes: list[Box | None] = []
+    fx0 = ftop = fx1 = fbottom = 0.0
     px0 = px1 = pbase = psize = 0.0
     ptext = ""
     for g in glyphs:
         text, x0, x1, base, size = g[0], g[1], g[2], g[3], g[4]
         if not text.strip():
-            pending_space = prev is not None
+            pending_space = bool(visible)
             continue
-        if prev is not None:
+        if visible:
             # fake bold (_is_fake_bold): the same glyph drawn twice a fraction of a point apart
             if text == ptext and abs(x0 - px0) < 0.15 * size and abs(base - pbase) < 0.15 * size:
                 continue
@@ -177,33 +224,37 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
             if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
-                field_boxes.append([])
-            elif pending_space or gap > min(SPACE_GAP_POINTS, SPACE_GAP_EMS * em):
-                parts.append(" ")
+                if geometry:
+                    field_boxes.append((fx0, ftop, fx1, fbottom))
+                    fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size  # Glyph.box, inline
+            else:
+                # (above the smaller of the two thresholds)
+                if pending_space or gap > SPACE_GAP_POINTS or gap > SPACE_GAP_EMS * em:
+                    parts.append(" ")
+                if geometry:
+                    # min/max keep the first of equal values, as union_box's do
+                    top, bottom = base - size, base + 0.2 * size
+                    if x0 < fx0:
+                        fx0 = x0
+                    if top < ftop:
+                        ftop = top
+                    if x1 > fx1:
+                        fx1 = x1
+                    if bottom > fbottom:
+                        fbottom = bottom
+        elif geometry:
+            fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size
         parts.append(text)
-        if text.startswith("(cid:"):
+        if text[0] == "(" and text.startswith("(cid:"):
             cid += 1
         visible.append(g)
-        field_boxes[-1].append((x0, base - size, x1, base + 0.2 * size))  # Glyph.box, without the call
-        prev = g
         ptext, px0, px1, pbase, psize = text, x0, x1, base, size
         pending_space = False
     if not visible:
         return None
-    sizes = sorted(g.size for g in visible)
-    return TextLine(
-        text="".join(parts),
-        x0=visible[0].x0,
-        x1=max(g.x1 for g in visible),
-        base=sorted(g.base for g in visible)[len(visible) // 2],
-        size=sizes[len(sizes) // 2],
-        font=visible[0].font,
-        fields=fields,
-        cid_glyphs=cid,
-        visible=len(visible),
-        glyphs=list(glyphs),
-        field_boxes=[union_box(b) for b in field_boxes],
-    )
+    if geometry:
+        field_boxes.append((fx0, ftop, fx1, fbottom))
+    return "".join(parts), visible, fields, cid, field_boxes
 
 
 def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
@@ -212,6 +263,16 @@ def text_lines(glyphs: list[Glyph]) -> list[TextLine]:
         line = line_of(group)
         if line is not None:
             out.append(line)
+    return out
+
+
+def line_texts(glyphs: list[Glyph]) -> list[str]:
+    """``[line.text for line in text_lines(glyphs)]``, without the lines' geometry."""
+    out = []
+    for group in group_lines(glyphs):
+        text = line_text(group)
+        if text is not None:
+            out.append(text)
     return out
 
 

@@ -87,11 +87,21 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
 
     tables = _tables(page, frame) if (page.rects or page.lines or page.curves) else []
     prose = []
-    for g in glyphs:
-        x = (g.x0 + g.x1) / 2
-        owner = next((t for t in tables if t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= g.middle <= t.bbox[3]), None)
-        if owner is None or not owner.take(g):
-            prose.append(g)
+    if tables:
+        bounds = [(t.bbox, t) for t in tables]
+        for g in glyphs:
+            x = (g.x0 + g.x1) / 2
+            y = g.base - 0.38 * g.size  # g.middle, without the call
+            # the first table whose box holds the glyph's centre owns it, or nothing does
+            for (x0, top, x1, bottom), owner in bounds:
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    if not owner.take_at(g, x, y):
+                        prose.append(g)
+                    break
+            else:
+                prose.append(g)
+    else:
+        prose = list(glyphs)
     for t in [t for t in tables if t.stacked()]:
         tables.remove(t)
         prose.extend(t.all_glyphs())

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -254,6 +255,8 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     if n == 0 and not texts:
         return [], [], Counter()
     box = R.FS_RECTF()
+    read_box = _RECT.unpack_from  # the four floats in one call, not four field reads
+    new_glyph = _new_glyph
     a_, b_, c_, d_, e_, f_ = geo.device
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     is_generated = R.FPDFText_IsGenerated
@@ -268,6 +271,9 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     used: dict[int, int] = {}  # text object → the index of its first character
     indices: list[int] = []  # of each character in ``out``
     prepared: dict[int, tuple] = {}
+    # Some producers set every character in a text object of its own: what _prepare works out
+    # from the font's name and the matrix's direction is looked up, not worked out again.
+    shared: dict[object, object] = {}
     votes: Counter[int] = Counter()
     upright: list[Glyph] = []
     origin_top = height + dtop
@@ -283,7 +289,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         key = text_object(handle, i) or 0
         spec = prepared.get(key)
         if spec is None:
-            spec = prepared[key] = _prepare(texts.get(key), geo)
+            spec = prepared[key] = _prepare(texts.get(key), geo, shared)
             used[key] = i
         a, b, c, d, across, ma, mb, oe, of, font, turn, face = spec
         if ch == "\x02":  # PDFium marks a hyphen that ends a line so
@@ -295,7 +301,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             else:
                 mapped[font] = mapped.get(font, 0) + 1
         loose(handle, i, box_at)
-        left, right, bottom, top = box.left, box.right, box.bottom, box.top
+        left, top, right, bottom = read_box(box)
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
         # across it. The origin: across the text the text object's (one show operator sets its
         # characters on one baseline), along it where the advance starts.
@@ -330,7 +336,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             size = (px1 - px0) or 1.0
         else:
             size = (py1 - py0) or 1.0
-        upright.append(Glyph(ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0))
+        upright.append(new_glyph(Glyph, (ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0)))
     if len(used) < len(texts):
         measured: dict[str, bool] = {}
         for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
@@ -350,15 +356,18 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     return out, upright, votes
 
 
+_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
+# Glyph(...) without NamedTuple's Python-level __new__: a third of the cost, once per character.
+_new_glyph = tuple.__new__
 _GENERATED = frozenset(" \r\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAPPED_ENOUGH = 16
 _SKIPPED = frozenset("\r\n\ufffe\x00")
 
 
-def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> tuple:
+def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry, shared: dict) -> tuple:
     """What every character of one text object shares: its matrix, its height across the text,
-    its origin and its font."""
+    its origin and its font. ``shared`` keeps the directions and typefaces worked out before."""
     if spec is None:
         ma, mb = geo.device[0], geo.device[1]
         return (1.0, 0.0, 0.0, 1.0, 0.0, ma, mb, 0.0, 0.0, "", direction((ma, mb)), "")
@@ -366,7 +375,13 @@ def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry) -> 
     a_, b_, c_, d_, _, _ = geo.device
     across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
     ma, mb = a * a_ + b * c_, a * b_ + b * d_
-    return (a, b, c, d, across, ma, mb, e, f, name, direction((ma, mb)), typeface(name))
+    turn = shared.get((ma, mb))
+    if turn is None:
+        turn = shared[(ma, mb)] = direction((ma, mb))
+    face = shared.get(name)
+    if face is None:
+        face = shared[name] = typeface(name)
+    return (a, b, c, d, across, ma, mb, e, f, name, turn, face)
 
 
 class Unmeasured(Exception):
@@ -477,19 +492,16 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     if _draw_mode(obj, fill, stroke) and not fill.value and not stroke.value:
         return  # ended with n: a clipping path, never painted
-    n = _count_segments(obj)
-    x, y = ctypes.c_float(), ctypes.c_float()
     a, b, c, d, e, f = matrix
+    A, B, C, D, E, F = geo.device
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
-    for i in range(n):
-        seg = _segment(obj, i)
-        kind = _segment_type(seg)
-        _segment_point(seg, x, y)
-        px, py = x.value, y.value
-        point = geo.point(a * px + c * py + e, b * px + d * py + f)
+    for px, py, kind, close in _segments(obj):
+        ux, uy = a * px + c * py + e, b * px + d * py + f
+        point = (A * ux + C * uy + E + dx, height - (B * ux + D * uy + F) + dtop)  # geo.point(ux, uy), inline
         if kind == _MOVE:
             if shape:
                 subpaths.append(("".join(shape), pts))
@@ -502,13 +514,52 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
             if bezier % 3 == 0:  # PDFium gives a curve as its three points
                 shape.append("c")
                 pts.append(point)
-        if _segment_close(seg) and shape:
+        if close and shape:
             shape.append("h")
             pts.append(pts[0])
     if shape:
         subpaths.append(("".join(shape), pts))
     for s, p in subpaths:
         _classify(s, p, out)
+
+
+# A path segment handle is the address of PDFium's CFX_Path::Point in the path's array of points
+# (FPDFPath_GetPathSegment returns &points[index]): x and y as floats, its type (the FPDF_SEGMENT_*
+# value) and whether it closes the figure, as bytes, padded to 12 bytes. A table's rules are
+# thousands of segments, and four calls per segment cost more than the rest of the reading of
+# them: the points are read in one go. Whether the layout is that one is checked against the
+# calls on the first path (and on the first path with a type not seen yet); if not, the calls are
+# used.
+_POINT = struct.Struct("=ffBBxx")
+_layout = {"usable": True, "types": set()}
+
+
+def _segments(obj) -> list[tuple[float, float, int, int]]:
+    """The path's segments as (x, y, type, close)."""
+    n = _count_segments(obj)
+    if n > 1 and _layout["usable"]:
+        first = _segment(obj, 0)
+        if first and _segment(obj, n - 1) == first + (n - 1) * _POINT.size:
+            read = list(_POINT.iter_unpack(ctypes.string_at(first, n * _POINT.size)))
+            kinds = {kind for _, _, kind, _ in read}
+            if kinds <= _layout["types"]:
+                return read
+            if [(x, y, kind, bool(close)) for x, y, kind, close in read] == _called_segments(obj, n):
+                _layout["types"] |= kinds
+                return read
+        _layout["usable"] = False
+    return _called_segments(obj, n)
+
+
+def _called_segments(obj, n: int) -> list[tuple[float, float, int, bool]]:
+    """The path's segments through the API, four calls a segment."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out = []
+    for i in range(n):
+        seg = _segment(obj, i)
+        _segment_point(seg, x, y)
+        out.append((x.value, y.value, _segment_type(seg), bool(_segment_close(seg))))
+    return out
 
 
 def _classify(shape: str, pts: list[tuple[float, float]], out: PdfiumPage) -> None:

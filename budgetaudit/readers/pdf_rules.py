@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 
 Edge = tuple[str, float, float, float, float]  # orientation "h"|"v", x0, top, x1, bottom
 Cell = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -24,6 +26,9 @@ JOIN_TOLERANCE = 3.0
 EDGE_MIN_LENGTH = 3.0
 EDGE_MIN_LENGTH_PREFILTER = 1.0
 INTERSECTION_TOLERANCE = 3.0
+
+
+_FIRST, _X0, _TOP = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _length(e: Edge) -> float:
@@ -51,15 +56,10 @@ def _snap(edges: list[Edge], attr: int, tolerance: float) -> list[Edge]:
     if not edges:
         return []
     index = _cluster_index((e[attr] for e in edges), tolerance)
-    ordered = sorted(edges, key=lambda e: index[e[attr]])
+    keyed = sorted([(index[e[attr]], e) for e in edges], key=_FIRST)  # stable: edges keep their order
     out: list[Edge] = []
-    i = 0
-    while i < len(ordered):
-        k = index[ordered[i][attr]]
-        j = i
-        while j < len(ordered) and index[ordered[j][attr]] == k:
-            j += 1
-        group = ordered[i:j]
+    for _, pairs in groupby(keyed, key=_FIRST):
+        group = [e for _, e in pairs]
         mean = sum(e[attr] for e in group) / len(group)
         for o, x0, top, x1, bottom in group:
             if attr == 1:  # vertical: moved sideways
@@ -68,13 +68,12 @@ def _snap(edges: list[Edge], attr: int, tolerance: float) -> list[Edge]:
             else:
                 d = mean - top
                 out.append((o, x0, top + d, x1, bottom + d))
-        i = j
     return out
 
 
 def _join(group: list[Edge], orientation: str, tolerance: float) -> list[Edge]:
     lo, hi = (1, 3) if orientation == "h" else (2, 4)
-    ordered = sorted(group, key=lambda e: e[lo])
+    ordered = sorted(group, key=itemgetter(lo))
     joined = [ordered[0]]
     for e in ordered[1:]:
         last = joined[-1]
@@ -90,26 +89,19 @@ def merge_edges(edges: list[Edge]) -> list[Edge]:
     v = _snap([e for e in edges if e[0] == "v"], 1, SNAP_TOLERANCE)
     h = _snap([e for e in edges if e[0] == "h"], 2, SNAP_TOLERANCE)
 
-    def group_key(e: Edge) -> tuple[str, float]:
-        return ("h", e[2]) if e[0] == "h" else ("v", e[1])
-
+    # Collinear edges joined: the horizontal ones line by line (by top), then the vertical ones
+    # (by x0), each group in the order the snapping left it (sorted is stable).
     out: list[Edge] = []
-    ordered = sorted(v + h, key=group_key)
-    i = 0
-    while i < len(ordered):
-        key = group_key(ordered[i])
-        j = i
-        while j < len(ordered) and group_key(ordered[j]) == key:
-            j += 1
-        out.extend(_join(ordered[i:j], key[0], JOIN_TOLERANCE))
-        i = j
+    for orientation, snapped, at in (("h", h, _TOP), ("v", v, _X0)):
+        for _, group in groupby(sorted(snapped, key=at), key=at):
+            out.extend(_join(list(group), orientation, JOIN_TOLERANCE))
     return out
 
 
 def table_edges(edges: list[Edge]) -> list[Edge]:
     """The edges the finder works with: long enough before and after merging."""
-    v = [e for e in edges if e[0] == "v" and _length(e) >= EDGE_MIN_LENGTH_PREFILTER]
-    h = [e for e in edges if e[0] == "h" and _length(e) >= EDGE_MIN_LENGTH_PREFILTER]
+    v = [e for e in edges if e[0] == "v" and e[4] - e[2] >= EDGE_MIN_LENGTH_PREFILTER]  # _length, inline
+    h = [e for e in edges if e[0] == "h" and e[3] - e[1] >= EDGE_MIN_LENGTH_PREFILTER]
     return [e for e in merge_edges(v + h) if _length(e) >= EDGE_MIN_LENGTH]
 
 
@@ -120,20 +112,23 @@ def _intersections(edges: list[Edge]) -> dict[tuple[float, float], tuple[set[Cel
     v_edges = sorted((e for e in edges if e[0] == "v"), key=lambda e: (e[1], e[2]))
     h_edges = sorted((e for e in edges if e[0] == "h"), key=lambda e: (e[2], e[1]))
     h_tops = [e[2] for e in h_edges]
+    # each horizontal edge's reach (x0 - tol, x1 + tol), top and box, worked out once
+    h_spans = [(h[1] - tol, h[3] + tol, h[2], h[1:]) for h in h_edges]
     out: dict[tuple[float, float], tuple[set[Cell], set[Cell]]] = {}
     for v in v_edges:
         _, vx, vtop, _, vbottom = v
+        v_box = v[1:]
         # h["top"] within [v.top - tol, v.bottom + tol]
         lo = bisect_left(h_tops, vtop - tol)
         hi = bisect_right(h_tops, vbottom + tol)
-        for h in h_edges[lo:hi]:
-            if vtop <= h[2] + tol and vbottom >= h[2] - tol and h[1] - tol <= vx <= h[3] + tol:
-                vertex = (vx, h[2])
+        for left, right, htop, h_box in h_spans[lo:hi]:
+            if vtop <= htop + tol and vbottom >= htop - tol and left <= vx <= right:
+                vertex = (vx, htop)
                 slot = out.get(vertex)
                 if slot is None:
                     slot = out[vertex] = (set(), set())
-                slot[0].add(v[1:])
-                slot[1].add(h[1:])
+                slot[0].add(v_box)
+                slot[1].add(h_box)
     return out
 
 
@@ -142,20 +137,25 @@ def _cells(intersections: dict[tuple[float, float], tuple[set[Cell], set[Cell]]]
     corners are intersections joined by common edges."""
 
     def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
-        if p1[0] == p2[0] and intersections[p1][0] & intersections[p2][0]:
+        if p1[0] == p2[0] and not intersections[p1][0].isdisjoint(intersections[p2][0]):
             return True
-        return p1[1] == p2[1] and bool(intersections[p1][1] & intersections[p2][1])
+        return p1[1] == p2[1] and not intersections[p1][1].isdisjoint(intersections[p2][1])
 
     points = sorted(intersections)
     by_x: dict[float, list[tuple[float, float]]] = {}
     by_y: dict[float, list[tuple[float, float]]] = {}
+    at: dict[tuple[float, float], tuple[int, int]] = {}  # a point's place in its column and its row
     for p in points:  # sorted: each list is in the order of ``points``
-        by_x.setdefault(p[0], []).append(p)
-        by_y.setdefault(p[1], []).append(p)
+        column, row = by_x.setdefault(p[0], []), by_y.setdefault(p[1], [])
+        at[p] = (len(column), len(row))
+        column.append(p)
+        row.append(p)
     cells = []
     for pt in points[:-1]:
-        below = [p for p in by_x[pt[0]] if p > pt]
-        right = [p for p in by_y[pt[1]] if p > pt]
+        # the points after pt in its column (below it) and in its row (right of it)
+        i, j = at[pt]
+        below = by_x[pt[0]][i + 1:]
+        right = by_y[pt[1]][j + 1:]
         found = None
         for below_pt in below:
             if not connects(pt, below_pt):
@@ -182,18 +182,21 @@ def _tables(cells: list[Cell]) -> list[list[Cell]]:
         x0, top, x1, bottom = c
         return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
 
-    remaining = list(cells)
+    # (cells are distinct, one per top-left corner: the ones a pass leaves are the ones not taken)
+    remaining = [(cell, corners(cell)) for cell in cells]
     current_corners: set[tuple[float, float]] = set()
     current: list[Cell] = []
     tables = []
     while remaining:
         before = len(current)
-        for cell in list(remaining):
-            cc = corners(cell)
-            if not current or any(c in current_corners for c in cc):
+        left = []
+        for cell, cc in remaining:
+            if not current or not current_corners.isdisjoint(cc):
                 current_corners.update(cc)
                 current.append(cell)
-                remaining.remove(cell)
+            else:
+                left.append((cell, cc))
+        remaining = left
         if len(current) == before:
             tables.append(list(current))
             current_corners.clear()

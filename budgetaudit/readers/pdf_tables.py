@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .pdf_lines import Glyph, Placed, join_wrapped, placed_fields, text_lines
+from .pdf_lines import Glyph, Placed, join_wrapped, line_texts, placed_fields
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -37,7 +37,7 @@ class GridTable:
     _ys: list[float] = field(default_factory=list)
     _slots: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     glyphs: dict[tuple[int, int], list[Glyph]] = field(default_factory=dict)
-    _lines: dict[tuple[int, int], list] = field(default_factory=dict)  # text_lines of each cell, once
+    _lines: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # line_texts of each cell, once
 
     @classmethod
     def from_cells(cls, boxes: Sequence[Box]) -> GridTable:
@@ -50,10 +50,12 @@ class GridTable:
         cells = {(row_of[b[1]], col_of[b[0]]): b for b in boxes}
         xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
         ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+        x_at = {x: i for i, x in enumerate(xs)}  # xs.index, without a scan (the edges are distinct)
+        y_at = {y: j for j, y in enumerate(ys)}
         slots: dict[tuple[int, int], tuple[int, int]] = {}
         for key, (x0, top, x1, bottom) in cells.items():
-            for i in range(xs.index(x0), xs.index(x1)):
-                for j in range(ys.index(top), ys.index(bottom)):
+            for i in range(x_at[x0], x_at[x1]):
+                for j in range(y_at[top], y_at[bottom]):
                     slots.setdefault((i, j), key)
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
         return cls(bbox, cells, len(tops), len(lefts), xs, ys, slots)
@@ -67,10 +69,18 @@ class GridTable:
 
     def take(self, g: Glyph) -> bool:
         """Put the glyph into the cell under its centre; False when no cell is there."""
-        key = self.cell_at((g.x0 + g.x1) / 2, g.middle)
+        return self.take_at(g, (g.x0 + g.x1) / 2, g.middle)
+
+    def take_at(self, g: Glyph, x: float, y: float) -> bool:
+        """``take`` with the glyph's centre (x, y) already worked out."""
+        key = self.cell_at(x, y)
         if key is None:
             return False
-        self.glyphs.setdefault(key, []).append(g)
+        cell = self.glyphs.get(key)
+        if cell is None:
+            self.glyphs[key] = [g]
+        else:
+            cell.append(g)
         return True
 
     def stacked(self) -> bool:
@@ -80,7 +90,7 @@ class GridTable:
         if self.n_cols < 2:
             return bool(self.glyphs)
         for key in self.glyphs:
-            lines = [line.text for line in self.lines_of(key)]
+            lines = self.texts_of(key)
             if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
                 return True
             if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
@@ -94,16 +104,17 @@ class GridTable:
     def all_glyphs(self) -> list[Glyph]:
         return [g for gs in self.glyphs.values() for g in gs]
 
-    def lines_of(self, key: tuple[int, int]) -> list:
+    def texts_of(self, key: tuple[int, int]) -> list[str]:
+        """The texts of the cell's printed lines, top to bottom (worked out once)."""
         lines = self._lines.get(key)
         if lines is None:
-            lines = self._lines[key] = text_lines(self.glyphs.get(key, []))
+            lines = self._lines[key] = line_texts(self.glyphs.get(key, []))
         return lines
 
     def cell_text(self, key: tuple[int, int]) -> str:
-        lines = self.lines_of(key)
+        lines = self.texts_of(key)
         # Wide gaps inside one cell are spacing (distributed alignment), not fields.
-        return join_wrapped([line.text.replace("\t", " ") for line in lines])
+        return join_wrapped([line.replace("\t", " ") for line in lines])
 
     def rows(self) -> list[list[str]]:
         """Every row's fields; rows with no text at all are left out."""

@@ -492,16 +492,19 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     if _draw_mode(obj, fill, stroke) and not fill.value and not stroke.value:
         return  # ended with n: a clipping path, never painted
+    n = _count_segments(obj)
+    x, y = ctypes.c_float(), ctypes.c_float()
     a, b, c, d, e, f = matrix
-    A, B, C, D, E, F = geo.device
-    height, dx, dtop = geo.height, geo.dx, geo.dtop
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
-    for px, py, kind, close in _segments(obj):
-        ux, uy = a * px + c * py + e, b * px + d * py + f
-        point = (A * ux + C * uy + E + dx, height - (B * ux + D * uy + F) + dtop)  # geo.point(ux, uy), inline
+    for i in range(n):
+        seg = _segment(obj, i)
+        kind = _segment_type(seg)
+        _segment_point(seg, x, y)
+        px, py = x.value, y.value
+        point = geo.point(a * px + c * py + e, b * px + d * py + f)
         if kind == _MOVE:
             if shape:
                 subpaths.append(("".join(shape), pts))
@@ -514,52 +517,13 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
             if bezier % 3 == 0:  # PDFium gives a curve as its three points
                 shape.append("c")
                 pts.append(point)
-        if close and shape:
+        if _segment_close(seg) and shape:
             shape.append("h")
             pts.append(pts[0])
     if shape:
         subpaths.append(("".join(shape), pts))
     for s, p in subpaths:
         _classify(s, p, out)
-
-
-# A path segment handle is the address of PDFium's CFX_Path::Point in the path's array of points
-# (FPDFPath_GetPathSegment returns &points[index]): x and y as floats, its type (the FPDF_SEGMENT_*
-# value) and whether it closes the figure, as bytes, padded to 12 bytes. A table's rules are
-# thousands of segments, and four calls per segment cost more than the rest of the reading of
-# them: the points are read in one go. Whether the layout is that one is checked against the
-# calls on the first path (and on the first path with a type not seen yet); if not, the calls are
-# used.
-_POINT = struct.Struct("=ffBBxx")
-_layout = {"usable": True, "types": set()}
-
-
-def _segments(obj) -> list[tuple[float, float, int, int]]:
-    """The path's segments as (x, y, type, close)."""
-    n = _count_segments(obj)
-    if n > 1 and _layout["usable"]:
-        first = _segment(obj, 0)
-        if first and _segment(obj, n - 1) == first + (n - 1) * _POINT.size:
-            read = list(_POINT.iter_unpack(ctypes.string_at(first, n * _POINT.size)))
-            kinds = {kind for _, _, kind, _ in read}
-            if kinds <= _layout["types"]:
-                return read
-            if [(x, y, kind, bool(close)) for x, y, kind, close in read] == _called_segments(obj, n):
-                _layout["types"] |= kinds
-                return read
-        _layout["usable"] = False
-    return _called_segments(obj, n)
-
-
-def _called_segments(obj, n: int) -> list[tuple[float, float, int, bool]]:
-    """The path's segments through the API, four calls a segment."""
-    x, y = ctypes.c_float(), ctypes.c_float()
-    out = []
-    for i in range(n):
-        seg = _segment(obj, i)
-        _segment_point(seg, x, y)
-        out.append((x.value, y.value, _segment_type(seg), bool(_segment_close(seg))))
-    return out
 
 
 def _classify(shape: str, pts: list[tuple[float, float]], out: PdfiumPage) -> None:

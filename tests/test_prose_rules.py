@@ -280,6 +280,8 @@ def test_a_sentence_without_a_figure_copied_from_last_year_is_a_warning():
         "公务接待费与上年相比增加持平。",
         "请填写单位职责。",
         "基本支出 xxx 万元。",
+        "收入预算 x,xxx 万元。",  # the patterns with look-arounds: found past the whole-text probe
+        "机关运行经费 12.00 万元（持平），主要用于办公。",
     ],
 )
 def test_drafting_notes_and_placeholders(line):
@@ -292,6 +294,21 @@ def test_drafting_notes_and_placeholders(line):
 )
 def test_ordinary_text_is_not_a_leftover(line):
     assert found(check(line, "CN409")) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "probe"),
+    [
+        (r"(?<![A-Za-z0-9])[xX×][,，][xX×]{3}(?![A-Za-z0-9])", r"[xX×][,，][xX×]{3}"),
+        (r"(?:(?<=元)|(?<=%))\s*[（(]\s*持平", r"(?:|)\s*[（(]\s*持平"),
+        (r"^\bXX$[]^$(]\$", r"XX[]^$(]\$"),  # anchors go; a class and an escaped $ stay
+        (r"x(?=y){2}", None),  # a quantified look-around: no probe, every paragraph is tried
+    ],
+)
+def test_a_leftover_pattern_probe_matches_wherever_the_pattern_does(pattern, probe):
+    from budgetaudit.rules.kinds.prose_leftover import _without_context
+
+    assert _without_context(pattern) == probe
 
 
 # ------------------------------------------------------------------ CN410 counts

@@ -27,7 +27,9 @@ NEEDS_TABLE = False
 EXAMPLE = "第192行：“（请注意增减原因要与数字逻辑关系相符）”是起草批注，公开前应删除"
 
 
-def compile(draft: Draft) -> list[tuple[str, re.Pattern]]:
+def compile(draft: Draft) -> list[tuple[str, re.Pattern, re.Pattern | None]]:
+    """(name, pattern, probe): the probe is the pattern without its look-arounds and anchors (see
+    _without_context), or None where it cannot be made."""
     value = draft.value
     if not isinstance(value, dict) or not value:
         raise draft.error("prose_leftover: expects name: regular expression", KEY)
@@ -36,9 +38,10 @@ def compile(draft: Draft) -> list[tuple[str, re.Pattern]]:
         if not isinstance(pattern, str):
             raise draft.error(f"prose_leftover: {name}: expects a regular expression", KEY)
         try:
-            out.append((str(name), re.compile(pattern)))
+            compiled = re.compile(pattern)
         except re.error as exc:
             raise draft.error(f"prose_leftover: {name}: bad regular expression ({exc})", KEY) from None
+        out.append((str(name), compiled, _probe(compiled)))
     return out
 
 
@@ -48,11 +51,12 @@ def run(rule: Rule, facts) -> Iterable[Finding]:
     line where its first match starts, with how many the paragraph holds."""
     paras = paragraphs(facts.doc, include_tables=True)
     whole = "\n".join(p.text for p in paras)
-    # Most documents hold no leftover: a pattern that finds nothing in the whole text is not
-    # tried paragraph by paragraph (only for patterns whose matches do not look past their own
-    # characters, so a match inside a paragraph is a match in the whole text).
-    patterns = [(name, pattern) for name, pattern in rule.compiled
-                if _looks_around(pattern) or pattern.search(whole)]
+    # Most documents hold no leftover: a pattern whose probe finds nothing in the whole text is
+    # not tried paragraph by paragraph. The probe matches wherever the pattern does, and more: it
+    # is the pattern without what looks past the match's own characters, so a match inside a
+    # paragraph is a probe match in the whole text.
+    patterns = [(name, pattern) for name, pattern, probe in rule.compiled
+                if probe is None or probe.search(whole)]
     if not patterns:
         return
     for para in paras:
@@ -88,11 +92,88 @@ def _more(found: list[re.Match]) -> str:
     return f"（本段共 {len(found)} 处：{listed}）"
 
 
-_CONTEXT = re.compile(r"\\[bBAZ]|\(\?<?[=!]|\$|(?<!\[)\^")  # anchors, word boundaries, lookarounds
+def _probe(pattern: re.Pattern) -> re.Pattern | None:
+    source = None if pattern.flags & re.VERBOSE else _without_context(pattern.pattern)
+    if source is None:
+        return None
+    if source == pattern.pattern:
+        return pattern
+    try:
+        return re.compile(source, pattern.flags)
+    except re.error:  # e.g. a quantifier left after a removed look-around
+        return None
 
 
-def _looks_around(pattern: re.Pattern) -> bool:
-    return bool(_CONTEXT.search(pattern.pattern))
+_ANCHORS = ("\\b", "\\B", "\\A", "\\Z")
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+_REMOVED = ""  # marks where something was taken out (compared by identity)
+
+
+def _without_context(source: str) -> str | None:
+    """``source`` without look-arounds, anchors and word boundaries: a pattern that matches
+    wherever ``source`` matches (they only narrow a match down), on the same characters."""
+    out: list[str] = []
+    i, n = 0, len(source)
+    while i < n:
+        if out and out[-1] is _REMOVED and source[i] in "*+?{":
+            return None  # a quantified look-around: without it the quantifier would bind elsewhere
+        if source[i] == "\\":
+            if source.startswith(_ANCHORS, i):
+                out.append(_REMOVED)
+                i += 2
+                continue
+            out.append(source[i:i + 2])
+            i += 2
+        elif source[i] == "[":
+            end = _class_end(source, i)
+            out.append(source[i:end])
+            i = end
+        elif source[i] in "^$":
+            out.append(_REMOVED)
+            i += 1
+        elif source.startswith(_LOOKAROUNDS, i):
+            end = _group_end(source, i)
+            if end is None:
+                return None
+            out.append(_REMOVED)
+            i = end
+        else:
+            out.append(source[i])
+            i += 1
+    return "".join(out)
+
+
+def _class_end(source: str, i: int) -> int:
+    """The index after the character class opening at ``i`` (a ']' first in it is a member)."""
+    j = i + 1
+    if j < len(source) and source[j] == "^":
+        j += 1
+    if j < len(source) and source[j] == "]":
+        j += 1
+    while j < len(source) and source[j] != "]":
+        j += 2 if source[j] == "\\" else 1
+    return j + 1
+
+
+def _group_end(source: str, i: int) -> int | None:
+    """The index after the group opening at ``i``, or None if it is not closed."""
+    depth, j = 0, i
+    while j < len(source):
+        c = source[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(source, j)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return None
 
 
 QUOTE = 16  # characters of context on each side: enough to tell one leftover from the next

@@ -188,8 +188,8 @@ def read_lines(path: str | Path) -> list[Line]:
         raise InputError(str(path), f"has {len(raw_lines):,} lines, more than a disclosure's text "
                                     f"(the limit is {MAX_LINES:,})")
     furniture = page_furniture(raw_lines) | _overlong(raw_lines, str(path))
-    return [Line(number=i + 1, text="" if i in furniture else undecorated(normalize(raw)).rstrip(" "), raw=raw)
-            for i, raw in enumerate(raw_lines)]
+    return Line.many((i + 1, "" if i in furniture else undecorated(normalize(raw)).rstrip(" "), raw)
+                     for i, raw in enumerate(raw_lines))
 
 
 def _overlong(lines: list[str], path: str) -> set[int]:

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import ctypes
 import re
-import struct
-from collections import Counter
+from array import array
+from collections import Counter, deque
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
@@ -54,6 +55,7 @@ def _fast(name: str, restype, *argtypes):
 
 _P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 _text_object = _fast("FPDFText_GetTextObject", _P, _P, _I)
+_is_generated = _fast("FPDFText_IsGenerated", _I, _P, _I)
 _loose_box = _fast("FPDFText_GetLooseCharBox", _I, _P, _I, _P)  # the box's address as a number
 _count_objects = _fast("FPDFPage_CountObjects", _I, _P)
 _page_object = _fast("FPDFPage_GetObject", _P, _P, _I)
@@ -254,22 +256,26 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     n = max(R.FPDFText_CountChars(textpage), 0)
     if n == 0 and not texts:
         return [], [], Counter()
-    box = R.FS_RECTF()
-    read_box = _RECT.unpack_from  # the four floats in one call, not four field reads
-    new_glyph = _new_glyph
-    a_, b_, c_, d_, e_, f_ = geo.device
-    height, dx, dtop = geo.height, geo.dx, geo.dtop
-    is_generated = R.FPDFText_IsGenerated
-    loose, box_at = _loose_box, ctypes.addressof(box)
     handle = ctypes.cast(textpage, ctypes.c_void_p).value  # the per-character calls take it as a number
-    text_object = _text_object
-    map_error = R.FPDFText_HasUnicodeMapError
     bulk = _text(textpage, n)
     if bulk is None:
         bulk = [chr(R.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
+    # PDFium's own line breaks and word spaces are left out; a real space stays
+    generated = _is_generated
+    keep = [i for i, ch in enumerate(bulk) if ch not in _SKIPPED and (ch != " " or not generated(handle, i))]
+    # The per-character calls run from map (no bytecode per call), the boxes into one array.
+    k = len(keep)
+    objects = list(map(_text_object, repeat(handle, k), keep))
+    boxes = (ctypes.c_float * (4 * k))()
+    at = ctypes.addressof(boxes)
+    deque(map(_loose_box, repeat(handle, k), keep, range(at, at + 16 * k, 16)), 0)
+    flat = array("f", bytes(boxes)).tolist()  # FS_RECTF: left, top, right, bottom
+    new_glyph = _new_glyph
+    a_, b_, c_, d_, e_, f_ = geo.device
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
+    map_error = R.FPDFText_HasUnicodeMapError
     out: list[Char] = []
-    used: dict[int, int] = {}  # text object → the index of its first character
-    indices: list[int] = []  # of each character in ``out``
+    used: set = set()  # the text objects with characters
     prepared: dict[int, tuple] = {}
     # Some producers set every character in a text object of its own: what _prepare works out
     # from the font's name and the matrix's direction is looked up, not worked out again.
@@ -280,39 +286,37 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
     # checked, all of them once one lacks it.
     mapped: dict[str, int] = {}
-    for i in range(n):
-        ch = bulk[i]
-        if ch in _GENERATED and (ch != " " or is_generated(textpage, i)):
-            continue  # PDFium's own line breaks and word spaces; a real space stays
-        if ch in _SKIPPED:
-            continue
-        key = text_object(handle, i) or 0
-        spec = prepared.get(key)
-        if spec is None:
-            spec = prepared[key] = _prepare(texts.get(key), geo, shared)
-            used[key] = i
-        a, b, c, d, across, ma, mb, oe, of, font, turn, face = spec
+    last = _NOTHING
+    check = mode = across = ma = mb = oe = of = font = turn = face = across_v = up = None
+    for i, ch, key, left, top, right, bottom in zip(
+            keep, map(bulk.__getitem__, keep), objects, flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True):
+        if key != last:  # the next text object's characters: what they share, once
+            last = key
+            spec = prepared.get(key)
+            if spec is None:
+                spec = prepared[key] = _prepare(texts.get(key), geo, shared)
+                used.add(key)
+            mode, across, ma, mb, oe, of, font, turn, face, across_v, up = spec
+            check = mapped.get(font, 0) < _MAPPED_ENOUGH
         if ch == "\x02":  # PDFium marks a hyphen that ends a line so
             ch = "-"
-        elif mapped.get(font, 0) < _MAPPED_ENOUGH:
+        elif check:
             if map_error(textpage, i) == 1:
                 ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
                 mapped[font] = -(1 << 30)
             else:
-                mapped[font] = mapped.get(font, 0) + 1
-        loose(handle, i, box_at)
-        left, top, right, bottom = read_box(box)
+                count = mapped[font] = mapped.get(font, 0) + 1
+                check = count < _MAPPED_ENOUGH
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
         # across it. The origin: across the text the text object's (one show operator sets its
         # characters on one baseline), along it where the advance starts.
-        if abs(b) <= abs(a):
-            if a >= 0:
-                top = bottom + across
-                ex, ey = left, of
-            else:
-                bottom = top - across
-                ex, ey = right, of
-        elif b > 0:
+        if mode == 0:
+            top = bottom + across
+            ex, ey = left, of
+        elif mode == 1:
+            bottom = top - across
+            ex, ey = right, of
+        elif mode == 2:
             left = right - across
             ex, ey = oe, bottom
         else:
@@ -326,17 +330,12 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         if py1 < py0:
             py0, py1 = py1, py0
         fy = b_ * ex + d_ * ey + f_
-        out.append((ch, px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
-                    a_ * ex + c_ * ey + e_, fy, font))
-        indices.append(i)
+        x0, x1, size = px0 + dx, px1 + dx, py1 - py0
+        out.append((ch, x0, x1, height - py1 + dtop, height - py0 + dtop, size, ma, mb, a_ * ex + c_ * ey + e_, fy, font))
         # the glyph as pdf_lines.glyphs_of makes it in an upright frame (PdfiumPage.glyphs)
         if ch.strip():
             votes[turn] += 1
-        if turn == 90 or turn == 270:
-            size = (px1 - px0) or 1.0
-        else:
-            size = (py1 - py0) or 1.0
-        upright.append(new_glyph(Glyph, (ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0)))
+        upright.append(new_glyph(Glyph, (ch, x0, x1, origin_top - fy, ((px1 - px0) if across_v else size) or 1.0, face, up)))
     if len(used) < len(texts):
         measured: dict[str, bool] = {}
         for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
@@ -345,7 +344,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             font = _text_font(obj)
             if font and not _font_embedded(font):
                 if name not in measured:
-                    measured[name] = _latin(font) and _measured(textpage, name, out, indices)
+                    measured[name] = _latin(font) and _measured(textpage, name, out, keep)
                 if not measured[name]:
                     raise Unmeasured
             blank = _blank(a, b, c, d, e, f, fs, geo)
@@ -356,7 +355,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     return out, upright, votes
 
 
-_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
+_NOTHING = object()  # no text object read yet
 # Glyph(...) without NamedTuple's Python-level __new__: a third of the cost, once per character.
 _new_glyph = tuple.__new__
 _GENERATED = frozenset(" \r\n")
@@ -370,7 +369,8 @@ def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry, sha
     its origin and its font. ``shared`` keeps the directions and typefaces worked out before."""
     if spec is None:
         ma, mb = geo.device[0], geo.device[1]
-        return (1.0, 0.0, 0.0, 1.0, 0.0, ma, mb, 0.0, 0.0, "", direction((ma, mb)), "")
+        turn = direction((ma, mb))
+        return (0, 0.0, ma, mb, 0.0, 0.0, "", turn, "", turn in (90, 270), turn == 0)
     _, (a, b, c, d, e, f), fs, name = spec
     a_, b_, c_, d_, _, _ = geo.device
     across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
@@ -381,7 +381,12 @@ def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry, sha
     face = shared.get(name)
     if face is None:
         face = shared[name] = typeface(name)
-    return (a, b, c, d, across, ma, mb, e, f, name, turn, face)
+    # which way the characters' boxes are completed (see _chars)
+    if abs(b) <= abs(a):
+        mode = 0 if a >= 0 else 1
+    else:
+        mode = 2 if b > 0 else 3
+    return (mode, across, ma, mb, e, f, name, turn, face, turn in (90, 270), turn == 0)
 
 
 class Unmeasured(Exception):

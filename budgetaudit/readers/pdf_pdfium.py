@@ -54,9 +54,12 @@ def _fast(name: str, restype, *argtypes):
 
 
 _P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
-_text_object = _fast("FPDFText_GetTextObject", _P, _P, _I)
-_is_generated = _fast("FPDFText_IsGenerated", _I, _P, _I)
-_loose_box = _fast("FPDFText_GetLooseCharBox", _I, _P, _I, _P)  # the box's address as a number
+# The per-character calls, without argument types: each argument (the text page and a box as
+# ctypes objects, the index a small int) then goes to C as it is, without from_param converting
+# it, which was a third of a call's cost.
+_text_object = ctypes.CFUNCTYPE(_P)(ctypes.cast(R.FPDFText_GetTextObject, _P).value)
+_is_generated = ctypes.CFUNCTYPE(_I)(ctypes.cast(R.FPDFText_IsGenerated, _P).value)
+_loose_box = ctypes.CFUNCTYPE(_I)(ctypes.cast(R.FPDFText_GetLooseCharBox, _P).value)
 _count_objects = _fast("FPDFPage_CountObjects", _I, _P)
 _page_object = _fast("FPDFPage_GetObject", _P, _P, _I)
 _count_form_objects = _fast("FPDFFormObj_CountObjects", _I, _P)
@@ -256,19 +259,17 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     n = max(R.FPDFText_CountChars(textpage), 0)
     if n == 0 and not texts:
         return [], [], Counter()
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value  # the per-character calls take it as a number
     bulk = _text(textpage, n)
     if bulk is None:
         bulk = [chr(R.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
     # PDFium's own line breaks and word spaces are left out; a real space stays
     generated = _is_generated
-    keep = [i for i, ch in enumerate(bulk) if ch not in _SKIPPED and (ch != " " or not generated(handle, i))]
+    keep = [i for i, ch in enumerate(bulk) if ch not in _SKIPPED and (ch != " " or not generated(textpage, i))]
     # The per-character calls run from map (no bytecode per call), the boxes into one array.
     k = len(keep)
-    objects = list(map(_text_object, repeat(handle, k), keep))
+    objects = list(map(_text_object, repeat(textpage, k), keep))
     boxes = (ctypes.c_float * (4 * k))()
-    at = ctypes.addressof(boxes)
-    deque(map(_loose_box, repeat(handle, k), keep, range(at, at + 16 * k, 16)), 0)
+    deque(map(_loose_box, repeat(textpage, k), keep, map(ctypes.byref, repeat(boxes, k), range(0, 16 * k, 16))), 0)
     flat = array("f", bytes(boxes)).tolist()  # FS_RECTF: left, top, right, bottom
     new_glyph = _new_glyph
     a_, b_, c_, d_, e_, f_ = geo.device

@@ -272,7 +272,9 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     deque(map(_loose_box, repeat(textpage, k), keep, map(ctypes.byref, repeat(boxes, k), range(0, 16 * k, 16))), 0)
     flat = array("f", bytes(boxes)).tolist()  # FS_RECTF: left, top, right, bottom
     new_glyph = _new_glyph
-    a_, b_, c_, d_, e_, f_ = geo.device
+    # as floats: the device matrix's entries may be ints (0, ±1), and a float op with an int in
+    # it takes the interpreter's slow path (same results: the int is converted to float first)
+    a_, b_, c_, d_, e_, f_ = map(float, geo.device)
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     map_error = R.FPDFText_HasUnicodeMapError
     out: list[Char] = []
@@ -281,7 +283,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     # Some producers set every character in a text object of its own: what _prepare works out
     # from the font's name and the matrix's direction is looked up, not worked out again.
     shared: dict[object, object] = {}
-    votes: Counter[int] = Counter()
+    votes: dict[int, int] = {}  # a Counter at the end: a dict subclass's items take the slow path
     upright: list[Glyph] = []
     origin_top = height + dtop
     # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
@@ -335,7 +337,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         out.append((ch, x0, x1, height - py1 + dtop, height - py0 + dtop, size, ma, mb, a_ * ex + c_ * ey + e_, fy, font))
         # the glyph as pdf_lines.glyphs_of makes it in an upright frame (PdfiumPage.glyphs)
         if ch.strip():
-            votes[turn] += 1
+            votes[turn] = votes.get(turn, 0) + 1
         upright.append(new_glyph(Glyph, (ch, x0, x1, origin_top - fy, ((px1 - px0) if across_v else size) or 1.0, face, up)))
     if len(used) < len(texts):
         measured: dict[str, bool] = {}
@@ -353,7 +355,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             turn = direction((blank[6], blank[7]))
             size = 1.0 if turn in (90, 270) else (blank[5] or 1.0)  # (a blank has no width)
             upright.append(Glyph(" ", blank[1], blank[2], origin_top - blank[9], size, "", turn == 0))
-    return out, upright, votes
+    return out, upright, Counter(votes)
 
 
 _NOTHING = object()  # no text object read yet

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import struct
 from array import array
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -53,30 +54,44 @@ def _fast(name: str, restype, *argtypes):
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(R, name), ctypes.c_void_p).value)
 
 
-_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
-# The per-character calls, without argument types: each argument (the text page and a box as
-# ctypes objects, the index a small int) then goes to C as it is, without from_param converting
-# it, which was a third of a call's cost.
-_text_object = ctypes.CFUNCTYPE(_P)(ctypes.cast(R.FPDFText_GetTextObject, _P).value)
-_is_generated = ctypes.CFUNCTYPE(_I)(ctypes.cast(R.FPDFText_IsGenerated, _P).value)
-_loose_box = ctypes.CFUNCTYPE(_I)(ctypes.cast(R.FPDFText_GetLooseCharBox, _P).value)
+_P, _I = ctypes.c_void_p, ctypes.c_int
 _count_objects = _fast("FPDFPage_CountObjects", _I, _P)
-_page_object = _fast("FPDFPage_GetObject", _P, _P, _I)
 _count_form_objects = _fast("FPDFFormObj_CountObjects", _I, _P)
-_form_object = _fast("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
-_object_type = _fast("FPDFPageObj_GetType", _I, _P)
-_object_matrix = _fast("FPDFPageObj_GetMatrix", _I, _P, ctypes.POINTER(R.FS_MATRIX))
-_font_size = _fast("FPDFTextObj_GetFontSize", _I, _P, ctypes.POINTER(_F))
 _text_font = _fast("FPDFTextObj_GetFont", _P, _P)
 _font_embedded = _fast("FPDFFont_GetIsEmbedded", _I, _P)
 _font_flags = _fast("FPDFFont_GetFlags", _I, _P)
 _font_base_name = _fast("FPDFFont_GetBaseFontName", ctypes.c_size_t, _P, ctypes.c_char_p, ctypes.c_size_t)
-_draw_mode = _fast("FPDFPath_GetDrawMode", _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
-_count_segments = _fast("FPDFPath_CountSegments", _I, _P)
-_segment = _fast("FPDFPath_GetPathSegment", _P, _P, _I)
-_segment_type = _fast("FPDFPathSegment_GetType", _I, _P)
-_segment_point = _fast("FPDFPathSegment_GetPoint", _I, _P, ctypes.POINTER(_F), ctypes.POINTER(_F))
-_segment_close = _fast("FPDFPathSegment_GetClose", _I, _P)
+
+
+class _Handle(ctypes.c_void_p):
+    """A page object or path segment kept as a ctypes object (a c_void_p subclass as restype is
+    not turned into an int), for the calls made by ``_bare``."""
+
+
+def _bare(name: str, restype):
+    """The C function ``name`` without argument types, for the calls made per character, page
+    object or path segment: ctypes then passes each argument as it is instead of converting it
+    through from_param, a third of a short call's cost. Only ctypes objects (handles, byref) and
+    ints for C int parameters may be passed: a handle as a Python int would be cut to a C int."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(getattr(R, name), _P).value)
+
+
+_text_object = _bare("FPDFText_GetTextObject", _P)  # its text object as a number (the texts' key)
+_is_generated = _bare("FPDFText_IsGenerated", _I)
+_loose_box = _bare("FPDFText_GetLooseCharBox", _I)
+_page_object = _bare("FPDFPage_GetObject", _Handle)
+# (its index is an unsigned long: typed, not passed as a C int; forms are few)
+_form_object = ctypes.CFUNCTYPE(_Handle, _P, ctypes.c_ulong)(ctypes.cast(R.FPDFFormObj_GetObject, _P).value)
+_object_type = _bare("FPDFPageObj_GetType", _I)
+_object_matrix = _bare("FPDFPageObj_GetMatrix", _I)
+_font_size = _bare("FPDFTextObj_GetFontSize", _I)
+_object_font = _bare("FPDFTextObj_GetFont", _P)
+_draw_mode = _bare("FPDFPath_GetDrawMode", _I)
+_count_segments = _bare("FPDFPath_CountSegments", _I)
+_segment = _bare("FPDFPath_GetPathSegment", _Handle)
+_segment_type = _bare("FPDFPathSegment_GetType", _I)
+_segment_point = _bare("FPDFPathSegment_GetPoint", _I)
+_segment_close = _bare("FPDFPathSegment_GetClose", _I)
 
 
 def open_document(path: str, name: str) -> pdfium.PdfDocument:
@@ -464,45 +479,55 @@ def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: dict[int, tup
         owner = form
     m = R.FS_MATRIX()
     size = ctypes.c_float()
+    mr, sr = ctypes.byref(m), ctypes.byref(size)
+    read_matrix = _MATRIX.unpack_from
+    object_type, object_matrix, font_size, text_font = _object_type, _object_matrix, _font_size, _object_font
     for i in range(count):
         obj = get(owner, i)
         if not obj:
             continue
-        kind = _object_type(obj)
+        kind = object_type(obj)
         if kind == _TEXT:
-            _object_matrix(obj, m)
-            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            object_matrix(obj, mr)
+            matrix = read_matrix(m)
             if outer is not None:
                 matrix = _mul(matrix, outer)
-            _font_size(obj, size)
-            font = _text_font(obj) or 0
+            font_size(obj, sr)
+            font = text_font(obj) or 0
             name = fonts.get(font)
             if name is None:
                 name = fonts[font] = _font_name(font)
-            texts[obj] = (obj, matrix, size.value, name)
+            key = obj.value  # as _text_object gives it; an int is lighter to keep than a ctypes object
+            texts[key] = (key, matrix, size.value, name)
         elif kind == _IMAGE:
             out.images.append(None)
         elif kind == _PATH:
-            _object_matrix(obj, m)
-            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            object_matrix(obj, mr)
+            matrix = read_matrix(m)
             if outer is not None:
                 matrix = _mul(matrix, outer)
             _path(obj, matrix, geo, out)
         elif kind == _FORM and depth < 32:
-            _object_matrix(obj, m)
-            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            object_matrix(obj, mr)
+            matrix = read_matrix(m)
             if outer is not None:
                 matrix = _mul(matrix, outer)
             _objects(parent, obj, geo, out, texts, fonts, matrix, depth + 1)
 
 
+_MATRIX = struct.Struct("6f")  # FS_MATRIX: a, b, c, d, e, f
+
+
 def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if _draw_mode(obj, fill, stroke) and not fill.value and not stroke.value:
+    if _draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and not fill.value and not stroke.value:
         return  # ended with n: a clipping path, never painted
     n = _count_segments(obj)
     x, y = ctypes.c_float(), ctypes.c_float()
+    xr, yr = ctypes.byref(x), ctypes.byref(y)
     a, b, c, d, e, f = matrix
+    ga, gb, gc, gd, ge, gf = map(float, geo.device)  # see _chars
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     pts: list[tuple[float, float]] = []
@@ -510,9 +535,11 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     for i in range(n):
         seg = _segment(obj, i)
         kind = _segment_type(seg)
-        _segment_point(seg, x, y)
+        _segment_point(seg, xr, yr)
         px, py = x.value, y.value
-        point = geo.point(a * px + c * py + e, b * px + d * py + f)
+        # user space, then geo.point (inlined)
+        ux, uy = a * px + c * py + e, b * px + d * py + f
+        point = (ga * ux + gc * uy + ge + dx, height - (gb * ux + gd * uy + gf) + dtop)
         if kind == _MOVE:
             if shape:
                 subpaths.append(("".join(shape), pts))

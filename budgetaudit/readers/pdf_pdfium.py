@@ -30,7 +30,9 @@ import re
 import struct
 from array import array
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 
 import pypdfium2 as pdfium
@@ -134,7 +136,6 @@ class PdfiumPage:
 
     width: float
     height: float
-    characters: list[Char] = field(default_factory=list)
     dtop: float = 0.0  # pdfplumber's shift of ``top`` for a MediaBox that does not start at 0
     upright: list[Glyph] = field(default_factory=list)  # the glyphs when the page reads upright
     votes: Counter[int] = field(default_factory=Counter)
@@ -142,6 +143,17 @@ class PdfiumPage:
     rects: list[Edge] = field(default_factory=list)  # the edges of all rules: read_page only asks whether any
     lines: list[Edge] = field(default_factory=list)
     curves: list[Edge] = field(default_factory=list)
+    # The characters are made when first asked for (a page whose text runs another way, ``chars``):
+    # the page model reads an upright page's glyphs only.
+    later: Callable[[], list[Char]] | None = field(default=None, repr=False)
+    _characters: list[Char] | None = field(default=None, repr=False)
+
+    @property
+    def characters(self) -> list[Char]:
+        if self._characters is None:
+            self._characters = self.later() if self.later is not None else []
+            self.later = None
+        return self._characters
 
     @property
     def chars(self) -> list[dict]:
@@ -203,7 +215,9 @@ class _Table:
     cells: list[tuple[float, float, float, float]]
 
 
-def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
+def read_pdfium_page(page: pdfium.PdfPage, eager: bool = False) -> PdfiumPage:
+    """The page's primitives; its characters made when first asked for, or now when ``eager``
+    (for the test that both agree)."""
     raw = page.raw
     rotation = R.FPDFPage_GetRotation(raw) * 90 % 360
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -225,7 +239,7 @@ def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
     _objects(raw, None, geometry, out, texts, {})
     textpage = R.FPDFText_LoadPage(raw)
     try:
-        out.characters, out.upright, out.votes = _chars(textpage, geometry, texts)
+        out.later, out.upright, out.votes = _chars(textpage, geometry, texts, eager)
     finally:
         R.FPDFText_ClosePage(textpage)
     return out
@@ -267,13 +281,14 @@ def _text(textpage, n: int) -> list[str] | None:
     return list(text)
 
 
-def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]]
-           ) -> tuple[list[Char], list[Glyph], Counter[int]]:
-    """The page's characters, their glyphs in an upright reading frame and the directions their
-    text runs in (one vote per visible character)."""
+def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]], eager: bool = False
+           ) -> tuple[Callable[[], list[Char]], list[Glyph], Counter[int]]:
+    """What makes the page's characters, their glyphs in an upright reading frame and the
+    directions their text runs in (one vote per visible character). The characters (Char) are
+    made by ``_characters`` when asked for, or here when ``eager`` (to test that they agree)."""
     n = max(R.FPDFText_CountChars(textpage), 0)
     if n == 0 and not texts:
-        return [], [], Counter()
+        return list, [], Counter()
     bulk = _text(textpage, n)
     if bulk is None:
         bulk = [chr(R.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
@@ -286,14 +301,26 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     boxes = (ctypes.c_float * (4 * k))()
     deque(map(_loose_box, repeat(textpage, k), keep, map(ctypes.byref, repeat(boxes, k), range(0, 16 * k, 16))), 0)
     flat = array("f", bytes(boxes)).tolist()  # FS_RECTF: left, top, right, bottom
+    # Text objects PDFium left out of the text (no character of theirs read): blanks, unless one
+    # is of a font that is not embedded and not measured (see Unmeasured).
+    used = set(objects)  # (a character without a text object counts as one: None)
+    left_out = [spec for key, spec in texts.items() if key not in used] if len(used) < len(texts) else []
+    latin: dict[str, bool] = {}  # by font name: its first font's flag decides
+    for obj, _, _, name in left_out:
+        font = _text_font(obj)
+        if font and not _font_embedded(font):
+            if name not in latin:
+                latin[name] = _latin(font)
+            if not latin[name]:
+                raise Unmeasured
+    out: list[Char] = []
+    probes: list[tuple[str, str, int, float]] = []  # font, text, index and size of the characters to measure
     new_glyph = _new_glyph
     # as floats: the device matrix's entries may be ints (0, ±1), and a float op with an int in
     # it takes the interpreter's slow path (same results: the int is converted to float first)
     a_, b_, c_, d_, e_, f_ = map(float, geo.device)
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     map_error = R.FPDFText_HasUnicodeMapError
-    out: list[Char] = []
-    used: set = set()  # the text objects with characters
     prepared: dict[int, tuple] = {}
     # Some producers set every character in a text object of its own: what _prepare works out
     # from the font's name and the matrix's direction is looked up, not worked out again.
@@ -305,7 +332,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     # checked, all of them once one lacks it.
     mapped: dict[str, int] = {}
     last = _NOTHING
-    check = mode = across = ma = mb = oe = of = font = turn = face = across_v = up = None
+    check = mode = across = ma = mb = oe = of = font = turn = face = across_v = up = extra = probe = None
     for i, ch, key, left, top, right, bottom in zip(
             keep, map(bulk.__getitem__, keep), objects, flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True):
         if key != last:  # the next text object's characters: what they share, once
@@ -313,9 +340,10 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             spec = prepared.get(key)
             if spec is None:
                 spec = prepared[key] = _prepare(texts.get(key), geo, shared)
-                used.add(key)
             mode, across, ma, mb, oe, of, font, turn, face, across_v, up = spec
             check = mapped.get(font, 0) < _MAPPED_ENOUGH
+            probe = font in latin
+            extra = eager or probe
         if ch == "\x02":  # PDFium marks a hyphen that ends a line so
             ch = "-"
         elif check:
@@ -349,28 +377,65 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             py0, py1 = py1, py0
         fy = b_ * ex + d_ * ey + f_
         x0, x1, size = px0 + dx, px1 + dx, py1 - py0
-        out.append((ch, x0, x1, height - py1 + dtop, height - py0 + dtop, size, ma, mb, a_ * ex + c_ * ey + e_, fy, font))
+        if extra:
+            if eager:
+                out.append((ch, x0, x1, height - py1 + dtop, height - py0 + dtop, size, ma, mb, a_ * ex + c_ * ey + e_,
+                            fy, font))
+            if probe:
+                probes.append((font, ch, i, size))
         # the glyph as pdf_lines.glyphs_of makes it in an upright frame (PdfiumPage.glyphs)
         if ch.strip():
             votes[turn] = votes.get(turn, 0) + 1
         upright.append(new_glyph(Glyph, (ch, x0, x1, origin_top - fy, ((px1 - px0) if across_v else size) or 1.0, face, up)))
-    if len(used) < len(texts):
-        measured: dict[str, bool] = {}
-        for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
-            if key in used:
-                continue
-            font = _text_font(obj)
-            if font and not _font_embedded(font):
-                if name not in measured:
-                    measured[name] = _latin(font) and _measured(textpage, name, out, keep)
-                if not measured[name]:
-                    raise Unmeasured
-            blank = _blank(a, b, c, d, e, f, fs, geo)
-            out.append(blank)
-            turn = direction((blank[6], blank[7]))
-            size = 1.0 if turn in (90, 270) else (blank[5] or 1.0)  # (a blank has no width)
-            upright.append(Glyph(" ", blank[1], blank[2], origin_top - blank[9], size, "", turn == 0))
-    return out, upright, Counter(votes)
+    for name in latin:
+        if not _measured(textpage, name, probes):
+            raise Unmeasured
+    glyphs = upright[:]  # (a copy: the list goes to the page model)
+    blanks: list[Char] = []
+    for _, (a, b, c, d, e, f), fs, _ in left_out:
+        blank = _blank(a, b, c, d, e, f, fs, geo)
+        blanks.append(blank)
+        turn = direction((blank[6], blank[7]))
+        size = 1.0 if turn in (90, 270) else (blank[5] or 1.0)  # (a blank has no width)
+        upright.append(Glyph(" ", blank[1], blank[2], origin_top - blank[9], size, "", turn == 0))
+    if eager:
+        later = partial(list.__add__, out, blanks)
+    else:
+        later = partial(_characters, glyphs, objects, flat, prepared, geo, blanks)
+    return later, upright, Counter(votes)
+
+
+def _characters(glyphs: list[Glyph], keys: list, flat: list[float], prepared: dict[int, tuple], geo: _Geometry,
+                blanks: list[Char]) -> list[Char]:
+    """The characters read by _chars (then the blanks): each glyph's text, its text object's spec
+    and its loose box, through the same arithmetic as there."""
+    a_, b_, c_, d_, e_, f_ = map(float, geo.device)
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
+    out: list[Char] = []
+    for g, key, left, top, right, bottom in zip(glyphs, keys, flat[0::4], flat[1::4], flat[2::4], flat[3::4],
+                                                strict=True):
+        mode, across, ma, mb, oe, of, font, _, _, _, _ = prepared[key]
+        if mode == 0:
+            top = bottom + across
+            ex, ey = left, of
+        elif mode == 1:
+            bottom = top - across
+            ex, ey = right, of
+        elif mode == 2:
+            left = right - across
+            ex, ey = oe, bottom
+        else:
+            right = left + across
+            ex, ey = oe, top
+        px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
+        px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        out.append((g[0], px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
+                    a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_, font))
+    return out + blanks
 
 
 _NOTHING = object()  # no text object read yet
@@ -421,7 +486,7 @@ def _latin(font) -> bool:
     return bool(_font_flags(font) & _NONSYMBOLIC)
 
 
-def _measured(textpage, name: str, chars: list[Char], indices: list[int]) -> bool:
+def _measured(textpage, name: str, probes: list[tuple[str, str, int, float]]) -> bool:
     """Whether PDFium measures the glyphs of a font that is not embedded, so that a text object of
     it was left out for having no width (spaces only), not for glyphs PDFium cannot measure.
 
@@ -431,10 +496,10 @@ def _measured(textpage, name: str, chars: list[Char], indices: list[int]) -> boo
     one-character object ("出" wrapped alone on a cell's second line) has no width either. The
     evidence is on the page: a visible character of the font with a flat box."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    for char, index in zip(chars, indices, strict=False):
-        if char[10] == name and char[0].strip():
+    for font, text, index, size in probes:
+        if font == name and text.strip():
             R.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
-            if top.value - bottom.value < 0.01 * char[5] or right.value - left.value < 0.01 * char[5]:
+            if top.value - bottom.value < 0.01 * size or right.value - left.value < 0.01 * size:
                 return False
     return True
 

@@ -28,8 +28,12 @@ from __future__ import annotations
 import ctypes
 import re
 import struct
-from collections import Counter
+from array import array
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import repeat
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
@@ -52,26 +56,44 @@ def _fast(name: str, restype, *argtypes):
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(R, name), ctypes.c_void_p).value)
 
 
-_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
-_text_object = _fast("FPDFText_GetTextObject", _P, _P, _I)
-_loose_box = _fast("FPDFText_GetLooseCharBox", _I, _P, _I, _P)  # the box's address as a number
+_P, _I = ctypes.c_void_p, ctypes.c_int
 _count_objects = _fast("FPDFPage_CountObjects", _I, _P)
-_page_object = _fast("FPDFPage_GetObject", _P, _P, _I)
 _count_form_objects = _fast("FPDFFormObj_CountObjects", _I, _P)
-_form_object = _fast("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
-_object_type = _fast("FPDFPageObj_GetType", _I, _P)
-_object_matrix = _fast("FPDFPageObj_GetMatrix", _I, _P, ctypes.POINTER(R.FS_MATRIX))
-_font_size = _fast("FPDFTextObj_GetFontSize", _I, _P, ctypes.POINTER(_F))
 _text_font = _fast("FPDFTextObj_GetFont", _P, _P)
 _font_embedded = _fast("FPDFFont_GetIsEmbedded", _I, _P)
 _font_flags = _fast("FPDFFont_GetFlags", _I, _P)
 _font_base_name = _fast("FPDFFont_GetBaseFontName", ctypes.c_size_t, _P, ctypes.c_char_p, ctypes.c_size_t)
-_draw_mode = _fast("FPDFPath_GetDrawMode", _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
-_count_segments = _fast("FPDFPath_CountSegments", _I, _P)
-_segment = _fast("FPDFPath_GetPathSegment", _P, _P, _I)
-_segment_type = _fast("FPDFPathSegment_GetType", _I, _P)
-_segment_point = _fast("FPDFPathSegment_GetPoint", _I, _P, ctypes.POINTER(_F), ctypes.POINTER(_F))
-_segment_close = _fast("FPDFPathSegment_GetClose", _I, _P)
+
+
+class _Handle(ctypes.c_void_p):
+    """A page object or path segment kept as a ctypes object (a c_void_p subclass as restype is
+    not turned into an int), for the calls made by ``_bare``."""
+
+
+def _bare(name: str, restype):
+    """The C function ``name`` without argument types, for the calls made per character, page
+    object or path segment: ctypes then passes each argument as it is instead of converting it
+    through from_param, a third of a short call's cost. Only ctypes objects (handles, byref) and
+    ints for C int parameters may be passed: a handle as a Python int would be cut to a C int."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(getattr(R, name), _P).value)
+
+
+_text_object = _bare("FPDFText_GetTextObject", _P)  # its text object as a number (the texts' key)
+_is_generated = _bare("FPDFText_IsGenerated", _I)
+_loose_box = _bare("FPDFText_GetLooseCharBox", _I)
+_page_object = _bare("FPDFPage_GetObject", _Handle)
+# (its index is an unsigned long: typed, not passed as a C int; forms are few)
+_form_object = ctypes.CFUNCTYPE(_Handle, _P, ctypes.c_ulong)(ctypes.cast(R.FPDFFormObj_GetObject, _P).value)
+_object_type = _bare("FPDFPageObj_GetType", _I)
+_object_matrix = _bare("FPDFPageObj_GetMatrix", _I)
+_font_size = _bare("FPDFTextObj_GetFontSize", _I)
+_object_font = _bare("FPDFTextObj_GetFont", _P)
+_draw_mode = _bare("FPDFPath_GetDrawMode", _I)
+_count_segments = _bare("FPDFPath_CountSegments", _I)
+_segment = _bare("FPDFPath_GetPathSegment", _Handle)
+_segment_type = _bare("FPDFPathSegment_GetType", _I)
+_segment_point = _bare("FPDFPathSegment_GetPoint", _I)
+_segment_close = _bare("FPDFPathSegment_GetClose", _I)
 
 
 def open_document(path: str, name: str) -> pdfium.PdfDocument:
@@ -114,7 +136,6 @@ class PdfiumPage:
 
     width: float
     height: float
-    characters: list[Char] = field(default_factory=list)
     dtop: float = 0.0  # pdfplumber's shift of ``top`` for a MediaBox that does not start at 0
     upright: list[Glyph] = field(default_factory=list)  # the glyphs when the page reads upright
     votes: Counter[int] = field(default_factory=Counter)
@@ -122,6 +143,17 @@ class PdfiumPage:
     rects: list[Edge] = field(default_factory=list)  # the edges of all rules: read_page only asks whether any
     lines: list[Edge] = field(default_factory=list)
     curves: list[Edge] = field(default_factory=list)
+    # The characters are made when first asked for (a page whose text runs another way, ``chars``):
+    # the page model reads an upright page's glyphs only.
+    later: Callable[[], list[Char]] | None = field(default=None, repr=False)
+    _characters: list[Char] | None = field(default=None, repr=False)
+
+    @property
+    def characters(self) -> list[Char]:
+        if self._characters is None:
+            self._characters = self.later() if self.later is not None else []
+            self.later = None
+        return self._characters
 
     @property
     def chars(self) -> list[dict]:
@@ -183,7 +215,9 @@ class _Table:
     cells: list[tuple[float, float, float, float]]
 
 
-def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
+def read_pdfium_page(page: pdfium.PdfPage, eager: bool = False) -> PdfiumPage:
+    """The page's primitives; its characters made when first asked for, or now when ``eager``
+    (for the test that both agree)."""
     raw = page.raw
     rotation = R.FPDFPage_GetRotation(raw) * 90 % 360
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -205,7 +239,7 @@ def read_pdfium_page(page: pdfium.PdfPage) -> PdfiumPage:
     _objects(raw, None, geometry, out, texts, {})
     textpage = R.FPDFText_LoadPage(raw)
     try:
-        out.characters, out.upright, out.votes = _chars(textpage, geometry, texts)
+        out.later, out.upright, out.votes = _chars(textpage, geometry, texts, eager)
     finally:
         R.FPDFText_ClosePage(textpage)
     return out
@@ -247,72 +281,88 @@ def _text(textpage, n: int) -> list[str] | None:
     return list(text)
 
 
-def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]]
-           ) -> tuple[list[Char], list[Glyph], Counter[int]]:
-    """The page's characters, their glyphs in an upright reading frame and the directions their
-    text runs in (one vote per visible character)."""
+def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]], eager: bool = False
+           ) -> tuple[Callable[[], list[Char]], list[Glyph], Counter[int]]:
+    """What makes the page's characters, their glyphs in an upright reading frame and the
+    directions their text runs in (one vote per visible character). The characters (Char) are
+    made by ``_characters`` when asked for, or here when ``eager`` (to test that they agree)."""
     n = max(R.FPDFText_CountChars(textpage), 0)
     if n == 0 and not texts:
-        return [], [], Counter()
-    box = R.FS_RECTF()
-    read_box = _RECT.unpack_from  # the four floats in one call, not four field reads
-    new_glyph = _new_glyph
-    a_, b_, c_, d_, e_, f_ = geo.device
-    height, dx, dtop = geo.height, geo.dx, geo.dtop
-    is_generated = R.FPDFText_IsGenerated
-    loose, box_at = _loose_box, ctypes.addressof(box)
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value  # the per-character calls take it as a number
-    text_object = _text_object
-    map_error = R.FPDFText_HasUnicodeMapError
+        return list, [], Counter()
     bulk = _text(textpage, n)
     if bulk is None:
         bulk = [chr(R.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
+    # PDFium's own line breaks and word spaces are left out; a real space stays
+    generated = _is_generated
+    keep = [i for i, ch in enumerate(bulk) if ch not in _SKIPPED and (ch != " " or not generated(textpage, i))]
+    # The per-character calls run from map (no bytecode per call), the boxes into one array.
+    k = len(keep)
+    objects = list(map(_text_object, repeat(textpage, k), keep))
+    boxes = (ctypes.c_float * (4 * k))()
+    deque(map(_loose_box, repeat(textpage, k), keep, map(ctypes.byref, repeat(boxes, k), range(0, 16 * k, 16))), 0)
+    flat = array("f", bytes(boxes)).tolist()  # FS_RECTF: left, top, right, bottom
+    # Text objects PDFium left out of the text (no character of theirs read): blanks, unless one
+    # is of a font that is not embedded and not measured (see Unmeasured).
+    used = set(objects)  # (a character without a text object counts as one: None)
+    left_out = [spec for key, spec in texts.items() if key not in used] if len(used) < len(texts) else []
+    latin: dict[str, bool] = {}  # by font name: its first font's flag decides
+    for obj, _, _, name in left_out:
+        font = _text_font(obj)
+        if font and not _font_embedded(font):
+            if name not in latin:
+                latin[name] = _latin(font)
+            if not latin[name]:
+                raise Unmeasured
     out: list[Char] = []
-    used: dict[int, int] = {}  # text object → the index of its first character
-    indices: list[int] = []  # of each character in ``out``
+    probes: list[tuple[str, str, int, float]] = []  # font, text, index and size of the characters to measure
+    new_glyph = _new_glyph
+    # as floats: the device matrix's entries may be ints (0, ±1), and a float op with an int in
+    # it takes the interpreter's slow path (same results: the int is converted to float first)
+    a_, b_, c_, d_, e_, f_ = map(float, geo.device)
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
+    map_error = R.FPDFText_HasUnicodeMapError
     prepared: dict[int, tuple] = {}
     # Some producers set every character in a text object of its own: what _prepare works out
     # from the font's name and the matrix's direction is looked up, not worked out again.
     shared: dict[object, object] = {}
-    votes: Counter[int] = Counter()
+    votes: dict[int, int] = {}  # a Counter at the end: a dict subclass's items take the slow path
     upright: list[Glyph] = []
     origin_top = height + dtop
     # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
     # checked, all of them once one lacks it.
     mapped: dict[str, int] = {}
-    for i in range(n):
-        ch = bulk[i]
-        if ch in _GENERATED and (ch != " " or is_generated(textpage, i)):
-            continue  # PDFium's own line breaks and word spaces; a real space stays
-        if ch in _SKIPPED:
-            continue
-        key = text_object(handle, i) or 0
-        spec = prepared.get(key)
-        if spec is None:
-            spec = prepared[key] = _prepare(texts.get(key), geo, shared)
-            used[key] = i
-        a, b, c, d, across, ma, mb, oe, of, font, turn, face = spec
+    last = _NOTHING
+    check = mode = across = ma = mb = oe = of = font = turn = face = across_v = up = extra = probe = None
+    for i, ch, key, left, top, right, bottom in zip(
+            keep, map(bulk.__getitem__, keep), objects, flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True):
+        if key != last:  # the next text object's characters: what they share, once
+            last = key
+            spec = prepared.get(key)
+            if spec is None:
+                spec = prepared[key] = _prepare(texts.get(key), geo, shared)
+            mode, across, ma, mb, oe, of, font, turn, face, across_v, up = spec
+            check = mapped.get(font, 0) < _MAPPED_ENOUGH
+            probe = font in latin
+            extra = eager or probe
         if ch == "\x02":  # PDFium marks a hyphen that ends a line so
             ch = "-"
-        elif mapped.get(font, 0) < _MAPPED_ENOUGH:
+        elif check:
             if map_error(textpage, i) == 1:
                 ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
                 mapped[font] = -(1 << 30)
             else:
-                mapped[font] = mapped.get(font, 0) + 1
-        loose(handle, i, box_at)
-        left, top, right, bottom = read_box(box)
+                count = mapped[font] = mapped.get(font, 0) + 1
+                check = count < _MAPPED_ENOUGH
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
         # across it. The origin: across the text the text object's (one show operator sets its
         # characters on one baseline), along it where the advance starts.
-        if abs(b) <= abs(a):
-            if a >= 0:
-                top = bottom + across
-                ex, ey = left, of
-            else:
-                bottom = top - across
-                ex, ey = right, of
-        elif b > 0:
+        if mode == 0:
+            top = bottom + across
+            ex, ey = left, of
+        elif mode == 1:
+            bottom = top - across
+            ex, ey = right, of
+        elif mode == 2:
             left = right - across
             ex, ey = oe, bottom
         else:
@@ -326,37 +376,69 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         if py1 < py0:
             py0, py1 = py1, py0
         fy = b_ * ex + d_ * ey + f_
-        out.append((ch, px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
-                    a_ * ex + c_ * ey + e_, fy, font))
-        indices.append(i)
+        x0, x1, size = px0 + dx, px1 + dx, py1 - py0
+        if extra:
+            if eager:
+                out.append((ch, x0, x1, height - py1 + dtop, height - py0 + dtop, size, ma, mb, a_ * ex + c_ * ey + e_,
+                            fy, font))
+            if probe:
+                probes.append((font, ch, i, size))
         # the glyph as pdf_lines.glyphs_of makes it in an upright frame (PdfiumPage.glyphs)
         if ch.strip():
-            votes[turn] += 1
-        if turn == 90 or turn == 270:
-            size = (px1 - px0) or 1.0
+            votes[turn] = votes.get(turn, 0) + 1
+        upright.append(new_glyph(Glyph, (ch, x0, x1, origin_top - fy, ((px1 - px0) if across_v else size) or 1.0, face, up)))
+    for name in latin:
+        if not _measured(textpage, name, probes):
+            raise Unmeasured
+    glyphs = upright[:]  # (a copy: the list goes to the page model)
+    blanks: list[Char] = []
+    for _, (a, b, c, d, e, f), fs, _ in left_out:
+        blank = _blank(a, b, c, d, e, f, fs, geo)
+        blanks.append(blank)
+        turn = direction((blank[6], blank[7]))
+        size = 1.0 if turn in (90, 270) else (blank[5] or 1.0)  # (a blank has no width)
+        upright.append(Glyph(" ", blank[1], blank[2], origin_top - blank[9], size, "", turn == 0))
+    if eager:
+        later = partial(list.__add__, out, blanks)
+    else:
+        later = partial(_characters, glyphs, objects, flat, prepared, geo, blanks)
+    return later, upright, Counter(votes)
+
+
+def _characters(glyphs: list[Glyph], keys: list, flat: list[float], prepared: dict[int, tuple], geo: _Geometry,
+                blanks: list[Char]) -> list[Char]:
+    """The characters read by _chars (then the blanks): each glyph's text, its text object's spec
+    and its loose box, through the same arithmetic as there."""
+    a_, b_, c_, d_, e_, f_ = map(float, geo.device)
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
+    out: list[Char] = []
+    for g, key, left, top, right, bottom in zip(glyphs, keys, flat[0::4], flat[1::4], flat[2::4], flat[3::4],
+                                                strict=True):
+        mode, across, ma, mb, oe, of, font, _, _, _, _ = prepared[key]
+        if mode == 0:
+            top = bottom + across
+            ex, ey = left, of
+        elif mode == 1:
+            bottom = top - across
+            ex, ey = right, of
+        elif mode == 2:
+            left = right - across
+            ex, ey = oe, bottom
         else:
-            size = (py1 - py0) or 1.0
-        upright.append(new_glyph(Glyph, (ch, px0 + dx, px1 + dx, origin_top - fy, size, face, turn == 0)))
-    if len(used) < len(texts):
-        measured: dict[str, bool] = {}
-        for key, (obj, (a, b, c, d, e, f), fs, name) in texts.items():
-            if key in used:
-                continue
-            font = _text_font(obj)
-            if font and not _font_embedded(font):
-                if name not in measured:
-                    measured[name] = _latin(font) and _measured(textpage, name, out, indices)
-                if not measured[name]:
-                    raise Unmeasured
-            blank = _blank(a, b, c, d, e, f, fs, geo)
-            out.append(blank)
-            turn = direction((blank[6], blank[7]))
-            size = 1.0 if turn in (90, 270) else (blank[5] or 1.0)  # (a blank has no width)
-            upright.append(Glyph(" ", blank[1], blank[2], origin_top - blank[9], size, "", turn == 0))
-    return out, upright, votes
+            right = left + across
+            ex, ey = oe, top
+        px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
+        px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        out.append((g[0], px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
+                    a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_, font))
+    return out + blanks
 
 
-_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
+_NOTHING = object()  # no text object read yet
 # Glyph(...) without NamedTuple's Python-level __new__: a third of the cost, once per character.
 _new_glyph = tuple.__new__
 _GENERATED = frozenset(" \r\n")
@@ -370,7 +452,8 @@ def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry, sha
     its origin and its font. ``shared`` keeps the directions and typefaces worked out before."""
     if spec is None:
         ma, mb = geo.device[0], geo.device[1]
-        return (1.0, 0.0, 0.0, 1.0, 0.0, ma, mb, 0.0, 0.0, "", direction((ma, mb)), "")
+        turn = direction((ma, mb))
+        return (0, 0.0, ma, mb, 0.0, 0.0, "", turn, "", turn in (90, 270), turn == 0)
     _, (a, b, c, d, e, f), fs, name = spec
     a_, b_, c_, d_, _, _ = geo.device
     across = fs * (abs(d) if abs(b) <= abs(a) else abs(c))
@@ -381,7 +464,12 @@ def _prepare(spec: tuple[object, Matrix, float, str] | None, geo: _Geometry, sha
     face = shared.get(name)
     if face is None:
         face = shared[name] = typeface(name)
-    return (a, b, c, d, across, ma, mb, e, f, name, turn, face)
+    # which way the characters' boxes are completed (see _chars)
+    if abs(b) <= abs(a):
+        mode = 0 if a >= 0 else 1
+    else:
+        mode = 2 if b > 0 else 3
+    return (mode, across, ma, mb, e, f, name, turn, face, turn in (90, 270), turn == 0)
 
 
 class Unmeasured(Exception):
@@ -398,7 +486,7 @@ def _latin(font) -> bool:
     return bool(_font_flags(font) & _NONSYMBOLIC)
 
 
-def _measured(textpage, name: str, chars: list[Char], indices: list[int]) -> bool:
+def _measured(textpage, name: str, probes: list[tuple[str, str, int, float]]) -> bool:
     """Whether PDFium measures the glyphs of a font that is not embedded, so that a text object of
     it was left out for having no width (spaces only), not for glyphs PDFium cannot measure.
 
@@ -408,10 +496,10 @@ def _measured(textpage, name: str, chars: list[Char], indices: list[int]) -> boo
     one-character object ("出" wrapped alone on a cell's second line) has no width either. The
     evidence is on the page: a visible character of the font with a flat box."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    for char, index in zip(chars, indices, strict=False):
-        if char[10] == name and char[0].strip():
+    for font, text, index, size in probes:
+        if font == name and text.strip():
             R.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
-            if top.value - bottom.value < 0.01 * char[5] or right.value - left.value < 0.01 * char[5]:
+            if top.value - bottom.value < 0.01 * size or right.value - left.value < 0.01 * size:
                 return False
     return True
 
@@ -456,45 +544,55 @@ def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: dict[int, tup
         owner = form
     m = R.FS_MATRIX()
     size = ctypes.c_float()
+    mr, sr = ctypes.byref(m), ctypes.byref(size)
+    read_matrix = _MATRIX.unpack_from
+    object_type, object_matrix, font_size, text_font = _object_type, _object_matrix, _font_size, _object_font
     for i in range(count):
         obj = get(owner, i)
         if not obj:
             continue
-        kind = _object_type(obj)
+        kind = object_type(obj)
         if kind == _TEXT:
-            _object_matrix(obj, m)
-            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            object_matrix(obj, mr)
+            matrix = read_matrix(m)
             if outer is not None:
                 matrix = _mul(matrix, outer)
-            _font_size(obj, size)
-            font = _text_font(obj) or 0
+            font_size(obj, sr)
+            font = text_font(obj) or 0
             name = fonts.get(font)
             if name is None:
                 name = fonts[font] = _font_name(font)
-            texts[obj] = (obj, matrix, size.value, name)
+            key = obj.value  # as _text_object gives it; an int is lighter to keep than a ctypes object
+            texts[key] = (key, matrix, size.value, name)
         elif kind == _IMAGE:
             out.images.append(None)
         elif kind == _PATH:
-            _object_matrix(obj, m)
-            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            object_matrix(obj, mr)
+            matrix = read_matrix(m)
             if outer is not None:
                 matrix = _mul(matrix, outer)
             _path(obj, matrix, geo, out)
         elif kind == _FORM and depth < 32:
-            _object_matrix(obj, m)
-            matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+            object_matrix(obj, mr)
+            matrix = read_matrix(m)
             if outer is not None:
                 matrix = _mul(matrix, outer)
             _objects(parent, obj, geo, out, texts, fonts, matrix, depth + 1)
 
 
+_MATRIX = struct.Struct("6f")  # FS_MATRIX: a, b, c, d, e, f
+
+
 def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if _draw_mode(obj, fill, stroke) and not fill.value and not stroke.value:
+    if _draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and not fill.value and not stroke.value:
         return  # ended with n: a clipping path, never painted
     n = _count_segments(obj)
     x, y = ctypes.c_float(), ctypes.c_float()
+    xr, yr = ctypes.byref(x), ctypes.byref(y)
     a, b, c, d, e, f = matrix
+    ga, gb, gc, gd, ge, gf = map(float, geo.device)  # see _chars
+    height, dx, dtop = geo.height, geo.dx, geo.dtop
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     pts: list[tuple[float, float]] = []
@@ -502,9 +600,11 @@ def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
     for i in range(n):
         seg = _segment(obj, i)
         kind = _segment_type(seg)
-        _segment_point(seg, x, y)
+        _segment_point(seg, xr, yr)
         px, py = x.value, y.value
-        point = geo.point(a * px + c * py + e, b * px + d * py + f)
+        # user space, then geo.point (inlined)
+        ux, uy = a * px + c * py + e, b * px + d * py + f
+        point = (ga * ux + gc * uy + ge + dx, height - (gb * ux + gd * uy + gf) + dtop)
         if kind == _MOVE:
             if shape:
                 subpaths.append(("".join(shape), pts))

@@ -200,6 +200,9 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
     """The text of one line (glyphs left to right), its visible glyphs, its number of fields and
     of glyphs without a Unicode mapping, and (with ``geometry``) each field's box; None when the
     line holds only blanks."""
+    # (runs for every glyph of every page: the thresholds are locals, a glyph is unpacked at once)
+    field_gap, number_gap, noise = FIELD_GAP_EMS, NUMBER_GAP_EMS, NOISE_POINTS
+    space_points, space_ems = SPACE_GAP_POINTS, SPACE_GAP_EMS
     parts: list[str] = []
     pending_space = False
     fields = 1
@@ -211,7 +214,7 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
     px0 = px1 = pbase = psize = 0.0
     ptext = ""
     for g in glyphs:
-        text, x0, x1, base, size = g[0], g[1], g[2], g[3], g[4]
+        text, x0, x1, base, size, _, _ = g
         if not text.strip():
             pending_space = bool(visible)
             continue
@@ -219,9 +222,9 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
             # fake bold (_is_fake_bold): the same glyph drawn twice a fraction of a point apart
             if text == ptext and abs(x0 - px0) < 0.15 * size and abs(base - pbase) < 0.15 * size:
                 continue
-            gap = x0 - px1 - NOISE_POINTS
+            gap = x0 - px1 - noise
             em = size if size > psize else psize
-            if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(ptext) and _numeric(text)):
+            if gap > field_gap * em or (gap > number_gap * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
                 if geometry:
@@ -229,7 +232,7 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                     fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size  # Glyph.box, inline
             else:
                 # (above the smaller of the two thresholds)
-                if pending_space or gap > SPACE_GAP_POINTS or gap > SPACE_GAP_EMS * em:
+                if pending_space or gap > space_points or gap > space_ems * em:
                     parts.append(" ")
                 if geometry:
                     # min/max keep the first of equal values, as union_box's do
@@ -242,6 +245,7 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                         fx1 = x1
                     if bottom > fbottom:
                         fbottom = bottom
+            pending_space = False
         elif geometry:
             fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size
         parts.append(text)
@@ -249,7 +253,6 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
             cid += 1
         visible.append(g)
         ptext, px0, px1, pbase, psize = text, x0, x1, base, size
-        pending_space = False
     if not visible:
         return None
     if geometry:

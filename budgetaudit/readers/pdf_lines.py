@@ -151,6 +151,7 @@ def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 
 _BASE_X = itemgetter(3, 1)  # (base, x0) of a Glyph, without a Python call per glyph
 _X0 = itemgetter(1)
+_X1, _BASE, _SIZE = itemgetter(2), itemgetter(3), itemgetter(4)
 
 
 def _numeric(text: str) -> bool:
@@ -170,9 +171,9 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
     text, visible, fields, cid, field_boxes = read
     middle = len(visible) // 2
     if middle:
-        right = max([g[2] for g in visible])
-        base = sorted([g[3] for g in visible])[middle]
-        size = sorted([g[4] for g in visible])[middle]
+        right = max(map(_X1, visible))
+        base = sorted(map(_BASE, visible))[middle]
+        size = sorted(map(_SIZE, visible))[middle]
     else:
         right, base, size = visible[0][2], visible[0][3], visible[0][4]
     return TextLine(
@@ -227,6 +228,7 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
             if gap > field_gap * em or (gap > number_gap * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
+                pending_space = False
                 if geometry:
                     field_boxes.append((fx0, ftop, fx1, fbottom))
                     fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size  # Glyph.box, inline
@@ -234,6 +236,7 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                 # (above the smaller of the two thresholds)
                 if pending_space or gap > space_points or gap > space_ems * em:
                     parts.append(" ")
+                    pending_space = False  # (only a blank sets it: reset here, not per glyph)
                 if geometry:
                     # min/max keep the first of equal values, as union_box's do
                     top, bottom = base - size, base + 0.2 * size
@@ -245,19 +248,19 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                         fx1 = x1
                     if bottom > fbottom:
                         fbottom = bottom
-            pending_space = False
         elif geometry:
             fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size
         parts.append(text)
-        if text[0] == "(" and text.startswith("(cid:"):
-            cid += 1
         visible.append(g)
         ptext, px0, px1, pbase, psize = text, x0, x1, base, size
     if not visible:
         return None
     if geometry:
         field_boxes.append((fx0, ftop, fx1, fbottom))
-    return "".join(parts), visible, fields, cid, field_boxes
+    line = "".join(parts)
+    if "(cid:" in line:  # rare (pdfminer's unmapped glyphs): counted once per line, not tested per glyph
+        cid = sum(1 for g in visible if g[0].startswith("(cid:"))
+    return line, visible, fields, cid, field_boxes
 
 
 def text_lines(glyphs: list[Glyph]) -> list[TextLine]:

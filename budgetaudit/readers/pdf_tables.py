@@ -72,10 +72,11 @@ class GridTable:
             return bool(self.glyphs)
         for key in self.glyphs:
             lines = self.texts_of(key)
-            if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
-                return True
-            if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
-                return True  # "收入总计 20,849.45" over "小计 20,702.25": rows inside a frame, not a cell
+            if len(lines) > 1:  # (most cells hold one line: these two need two)
+                if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
+                    return True
+                if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
+                    return True  # "收入总计 20,849.45" over "小计 20,702.25": rows inside a frame, not a cell
             if any(len(_AMOUNT.findall(t)) >= 2 for t in lines):
                 return True  # "20,849.45 9,964.07 10,688.66": a row's cells inside one frame
             if any(_UNIT_LINE.search(t) for t in lines) and any(_AMOUNT.search(t) for t in lines):
@@ -95,13 +96,19 @@ class GridTable:
     def cell_text(self, key: tuple[int, int]) -> str:
         lines = self.texts_of(key)
         # Wide gaps inside one cell are spacing (distributed alignment), not fields.
+        if len(lines) == 1:
+            return lines[0].replace("\t", " ").strip()  # join_wrapped of one line
         return join_wrapped([line.replace("\t", " ") for line in lines])
+
+    def _fields(self, keys: list[tuple[int, int]]) -> list[str]:
+        # a cell no glyph fell into (or a position no cell covers) is an empty field
+        return [self.cell_text(key) if key in self.glyphs else "" for key in keys]
 
     def rows(self) -> list[list[str]]:
         """Every row's fields; rows with no text at all are left out."""
         out = []
         for r in range(self.n_rows):
-            fields = ["" if (r, c) not in self.cells else self.cell_text((r, c)) for c in range(self.n_cols)]
+            fields = self._fields([(r, c) for c in range(self.n_cols)])
             if any(fields):
                 out.append(fields)
         return out
@@ -110,9 +117,10 @@ class GridTable:
         """``rows()`` as tab rows, each field placed at its cell's box."""
         out = []
         for r in range(self.n_rows):
-            fields = ["" if (r, c) not in self.cells else self.cell_text((r, c)) for c in range(self.n_cols)]
+            keys = [(r, c) for c in range(self.n_cols)]
+            fields = self._fields(keys)
             if any(fields):
-                out.append(placed_fields(fields, [self.cells.get((r, c)) for c in range(self.n_cols)]))
+                out.append(placed_fields(fields, [self.cells.get(key) for key in keys]))
         return out
 
 

@@ -229,7 +229,8 @@ def _tables(page: Any, frame: Frame) -> list[GridTable]:
     for table in page.find_tables():
         if len(table.cells) < 2:
             continue  # a frame around prose, not a table
-        found.append(GridTable.from_cells([frame.box(cell) for cell in table.cells]))
+        cells = [frame.box(cell) for cell in table.cells] if frame.angle else table.cells  # (box: as is when upright)
+        found.append(GridTable.from_cells(cells))
     return found
 
 

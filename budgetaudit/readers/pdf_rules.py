@@ -30,6 +30,7 @@ INTERSECTION_TOLERANCE = 3.0
 
 _FIRST, _X0, _TOP = itemgetter(0), itemgetter(1), itemgetter(2)
 _TOP_LEFT = itemgetter(1, 0)  # (top, x0) of a cell
+_X0_TOP, _TOP_X0 = itemgetter(1, 2), itemgetter(2, 1)  # of an edge
 
 
 def _length(e: Edge) -> float:
@@ -107,34 +108,35 @@ def table_edges(edges: list[Edge]) -> list[Edge]:
     return [e for e in merge_edges(v + h) if _length(e) >= EDGE_MIN_LENGTH]
 
 
-def _intersections(edges: list[Edge]) -> dict[tuple[float, float], tuple[set[Cell], set[Cell]]]:
-    """Points where a vertical and a horizontal edge meet (3 pt tolerance), with the boxes of the
-    vertical and the horizontal edges through each."""
+def _intersections(edges: list[Edge]) -> dict[tuple[float, float], tuple[set[int], set[int]]]:
+    """Points where a vertical and a horizontal edge meet (3 pt tolerance), with the vertical and
+    the horizontal edges through each, by number (pdfplumber keeps their boxes: whether an edge
+    passes through a point depends on its box alone, so two points share an edge number exactly
+    when they share a box, and a number hashes faster)."""
     tol = INTERSECTION_TOLERANCE
-    v_edges = sorted((e for e in edges if e[0] == "v"), key=lambda e: (e[1], e[2]))
-    h_edges = sorted((e for e in edges if e[0] == "h"), key=lambda e: (e[2], e[1]))
+    v_edges = sorted((e for e in edges if e[0] == "v"), key=_X0_TOP)
+    h_edges = sorted((e for e in edges if e[0] == "h"), key=_TOP_X0)
     h_tops = [e[2] for e in h_edges]
-    # each horizontal edge's reach (x0 - tol, x1 + tol), top and box, worked out once
-    h_spans = [(h[1] - tol, h[3] + tol, h[2], h[1:]) for h in h_edges]
-    out: dict[tuple[float, float], tuple[set[Cell], set[Cell]]] = {}
-    for v in v_edges:
-        _, vx, vtop, _, vbottom = v
-        v_box = v[1:]
+    # each horizontal edge's reach (x0 - tol, x1 + tol), top and number, worked out once
+    h_spans = [(h[1] - tol, h[3] + tol, h[2], n) for n, h in enumerate(h_edges)]
+    out: dict[tuple[float, float], tuple[set[int], set[int]]] = {}
+    for k, (_, vx, vtop, _, vbottom) in enumerate(v_edges):
         # h["top"] within [v.top - tol, v.bottom + tol]
         lo = bisect_left(h_tops, vtop - tol)
         hi = bisect_right(h_tops, vbottom + tol)
-        for left, right, htop, h_box in h_spans[lo:hi]:
+        for left, right, htop, n in h_spans[lo:hi]:
             if vtop <= htop + tol and vbottom >= htop - tol and left <= vx <= right:
                 vertex = (vx, htop)
                 slot = out.get(vertex)
                 if slot is None:
-                    slot = out[vertex] = (set(), set())
-                slot[0].add(v_box)
-                slot[1].add(h_box)
+                    out[vertex] = ({k}, {n})
+                else:
+                    slot[0].add(k)
+                    slot[1].add(n)
     return out
 
 
-def _cells(intersections: dict[tuple[float, float], tuple[set[Cell], set[Cell]]]) -> list[Cell]:
+def _cells(intersections: dict[tuple[float, float], tuple[set[int], set[int]]]) -> list[Cell]:
     """pdfplumber's intersections_to_cells: from each intersection, the smallest rectangle whose
     corners are intersections joined by common edges.
 

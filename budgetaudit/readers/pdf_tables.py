@@ -72,11 +72,15 @@ class GridTable:
             return bool(self.glyphs)
         for key in self.glyphs:
             lines = self.texts_of(key)
-            if len(lines) > 1:  # (most cells hold one line: these two need two)
-                if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
+            if len(lines) == 1:  # most cells: the last two tests below, on their one line
+                t = lines[0]
+                if len(_AMOUNT.findall(t)) >= 2 or (_UNIT_LINE.search(t) and _AMOUNT.search(t)):
                     return True
-                if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
-                    return True  # "收入总计 20,849.45" over "小计 20,702.25": rows inside a frame, not a cell
+                continue
+            if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
+                return True
+            if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
+                return True  # "收入总计 20,849.45" over "小计 20,702.25": rows inside a frame, not a cell
             if any(len(_AMOUNT.findall(t)) >= 2 for t in lines):
                 return True  # "20,849.45 9,964.07 10,688.66": a row's cells inside one frame
             if any(_UNIT_LINE.search(t) for t in lines) and any(_AMOUNT.search(t) for t in lines):
@@ -130,6 +134,22 @@ def distribute(tables: list[GridTable], glyphs: list[Glyph]) -> list[Glyph]:
     per axis and a list index per glyph: this runs for every glyph of every page with rules."""
     prose: list[Glyph] = []
     found = [(*t.bbox, t._xs, t._ys, len(t._xs), t._grid, t.glyphs) for t in tables]
+    if len(found) == 1:  # most pages: the loop below without the loop over tables
+        x0, top, x1, bottom, xs, ys, width, grid, owned = found[0]
+        for g in glyphs:
+            x = (g[1] + g[2]) / 2
+            y = g[3] - 0.38 * g[4]
+            if x0 <= x <= x1 and top <= y <= bottom:
+                key = grid[(bisect_right(ys, y) - 1) * width + bisect_right(xs, x) - 1]
+                if key is None:
+                    prose.append(g)
+                elif key in owned:
+                    owned[key].append(g)
+                else:
+                    owned[key] = [g]
+            else:
+                prose.append(g)
+        return prose
     for g in glyphs:
         x = (g[1] + g[2]) / 2
         y = g[3] - 0.38 * g[4]  # g.middle

@@ -92,7 +92,7 @@ def typeface(fontname: str | bytes | None) -> str:
     return _SUBSET_TAG.sub("", fontname or "")
 
 
-@dataclass
+@dataclass(slots=True)  # (thousands a file: made and read faster without a __dict__)
 class TextLine:
     """One printed line: its text and the geometry paragraph assembly needs."""
 
@@ -176,19 +176,8 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
         size = sorted(map(_SIZE, visible))[middle]
     else:
         right, base, size = visible[0][2], visible[0][3], visible[0][4]
-    return TextLine(
-        text=text,
-        x0=visible[0].x0,
-        x1=right,
-        base=base,
-        size=size,
-        font=visible[0].font,
-        fields=fields,
-        cid_glyphs=cid,
-        visible=len(visible),
-        glyphs=list(glyphs),
-        field_boxes=field_boxes,
-    )
+    return TextLine(text, visible[0][1], right, base, size, visible[0][5], fields, cid, len(visible), list(glyphs),
+                    field_boxes)
 
 
 def line_text(glyphs: list[Glyph]) -> str | None:
@@ -239,15 +228,18 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                     pending_space = False  # (only a blank sets it: reset here, not per glyph)
                 if geometry:
                     # min/max keep the first of equal values, as union_box's do
-                    top, bottom = base - size, base + 0.2 * size
                     if x0 < fx0:
                         fx0 = x0
-                    if top < ftop:
-                        ftop = top
                     if x1 > fx1:
                         fx1 = x1
-                    if bottom > fbottom:
-                        fbottom = bottom
+                    # the glyph before is in this field: on its baseline and size the top and
+                    # bottom are its own, already in the box (most glyphs of a line)
+                    if base != pbase or size != psize:
+                        top, bottom = base - size, base + 0.2 * size
+                        if top < ftop:
+                            ftop = top
+                        if bottom > fbottom:
+                            fbottom = bottom
         elif geometry:
             fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size
         parts.append(text)

@@ -287,11 +287,11 @@ def assemble(pages: list[PageContent]) -> list[Line]:
 def _on_page(spans: tuple, content: PageContent) -> tuple:
     """Spans in the page's reading frame → on the page as printed (rounded to 0.1 pt)."""
     frame = content.frame
+    turned = frame is not None and frame.angle != 0  # (unbox leaves an upright page's boxes as they are)
     out = []
     for start, end, box in spans:
-        if frame is not None:
-            box = frame.unbox(box)
-        out.append((start, end, tuple(round(v, 1) for v in box)))
+        x0, top, x1, bottom = frame.unbox(box) if turned else box
+        out.append((start, end, (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))))
     return tuple(out)
 
 

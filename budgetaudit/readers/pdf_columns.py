@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..amounts import is_nil, parse_number, unit_of
 from .pdf_lines import NOISE_POINTS, Glyph, TextLine, join_wrapped, line_of, placed_fields, union_box
@@ -42,17 +43,17 @@ _TITLE_END = re.compile(r"表$")
 
 @dataclass
 class Word:
-    glyphs: list[Glyph]
+    glyphs: list[Glyph]  # complete once words_of or _headings returns it: x1 and text are kept
 
     @property
     def x0(self) -> float:
         return self.glyphs[0].x0  # a word starts with a visible glyph
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(g.x1 for g in self.glyphs if g.text.strip())
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(g.text for g in self.glyphs).strip()
 
@@ -107,13 +108,14 @@ def align_tables(lines: list[TextLine], memory: Memory | None = None) -> list[tu
             del out[start - i:]  # header lines were passed on as prose: take them back
         # The body starts at the first row with an amount; a 栏次 row (1 2 3 …) is the header's.
         # (An empty table has no amount: a 栏次 row is its last header row.)
-        numbered = [j for j in range(i, end) if _has_figure(lines[j])]
-        first_row = next((j for j in range(i, end) if _has_figure(lines[j], amounts_only=True)),
+        table_words = [words_of(line) for line in lines[start:end]]  # once: the rows read them again
+        numbered = [j for j in range(i, end) if _has_figure(table_words[j - start])]
+        first_row = next((j for j in range(i, end) if _has_figure(table_words[j - start], amounts_only=True)),
                          numbered[-1] + 1 if numbered else i)
         if tables or start > MAX_LINES_ABOVE_CONTINUATION:
             memory.columns = None  # only a table at the top of the page continues the last page's
         tables += 1
-        out.append((lines[start].top, _rows(lines[start:end], first_row - start, memory)))
+        out.append((lines[start].top, _rows(lines[start:end], table_words, first_row - start, memory)))
         passed = 0
         i = end
     return out
@@ -155,10 +157,10 @@ def _header_start(lines: list[TextLine], first: int, end: int, available: int) -
     return start
 
 
-def _has_figure(line: TextLine, amounts_only: bool = False) -> bool:
-    """A row of the body: some word is a number or a nil mark (headings have none); with
-    ``amounts_only`` an amount (decimals or thousands separators) or a nil mark."""
-    return any(_is_figure(w.text, amounts_only) for w in words_of(line))
+def _has_figure(words: list[Word], amounts_only: bool = False) -> bool:
+    """A row of the body (a line's words): some word is a number or a nil mark (headings have
+    none); with ``amounts_only`` an amount (decimals or thousands separators) or a nil mark."""
+    return any(_is_figure(w.text, amounts_only) for w in words)
 
 
 def _is_figure(text: str, amounts_only: bool) -> bool:
@@ -179,16 +181,17 @@ def _wide_prose(line: TextLine, x0: float, x1: float) -> bool:
     return line.fields == 1 and len(words_of(line)) == 1 and line.x1 - line.x0 > 0.7 * (x1 - x0)
 
 
-def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
-    table_words = [words_of(line) for line in lines]
+def _rows(lines: list[TextLine], table_words: list[list[Word]], n_header: int, memory: Memory) -> list[str]:
+    """The table's tab rows from its printed lines and their words (``words_of``)."""
     headings = _headings(table_words, n_header)
+    figured = [_has_figure(ws) for ws in table_words]
     # The rows with figures give the columns. A heading makes a column where none is (a column no
     # row fills); other text (a note, a wrapped name) only beside them: a stray mark between two
     # amount columns belongs to one of their cells.
-    body = list(zip(table_words[n_header:], lines[n_header:], strict=True))
-    columns = _columns([w for ws, line in body if _has_figure(line) for w in ws])
+    body = list(zip(table_words[n_header:], figured[n_header:], strict=True))
+    columns = _columns([w for ws, figure in body if figure for w in ws])
     span = (columns[0][0], columns[-1][1]) if columns else (0.0, 0.0)
-    others = [w for ws, line in body if not _has_figure(line) for w in ws if w.x1 < span[0] or w.x0 > span[1]]
+    others = [w for ws, figure in body if not figure for w in ws if w.x1 < span[0] or w.x0 > span[1]]
     columns = sorted(columns + _columns([w for w in others if not any(_overlap(w, c) > 0 for c in columns)]))
     attached = _place_headings(columns, _leaf_headings(headings))
     signature = "".join(w.text for ws in table_words[:n_header] for w in ws)
@@ -223,7 +226,7 @@ def _rows(lines: list[TextLine], n_header: int, memory: Memory) -> list[str]:
     _join_wrapped_headings(lines[:n_header], cells[:n_header], covered)
     headings = _header_rows(lines, cells, covered, n_header)
     rows = []
-    for row in headings + [cells[i] for i in _join_wrapped_names(lines, cells, n_header)]:
+    for row in headings + [cells[i] for i in _join_wrapped_names(lines, cells, n_header, figured)]:
         fields = [join_wrapped([p[1] for p in sorted(row.get(c, []))]) for c in range(len(columns))]
         boxes = [union_box([p[2] for p in row.get(c, [])]) for c in range(len(columns))]
         rows.append(placed_fields(fields, boxes))
@@ -351,12 +354,12 @@ def _header_rows(lines: list[TextLine], cells: list[dict], covered: dict, n_head
     return [got for _, _, got, _ in rows]
 
 
-def _join_wrapped_names(lines: list[TextLine], cells: list[dict], n_header: int) -> list[int]:
+def _join_wrapped_names(lines: list[TextLine], cells: list[dict], n_header: int, figured: list[bool]) -> list[int]:
     """A name wrapped inside its cell: the lines of the body with text only in text columns, nearer
     to a row with figures than rows are to each other, go into that row's cells. Returns the body
     lines that are rows."""
     body = range(n_header, len(lines))
-    figures = {i for i in body if _has_figure(lines[i])}
+    figures = {i for i in body if figured[i]}
     figure_columns = {c for i in figures for c, pieces in cells[i].items()
                       if any(_is_figure(p[1].strip(), False) for p in pieces)}
     anchors = sorted(figures)

@@ -92,7 +92,7 @@ def typeface(fontname: str | bytes | None) -> str:
     return _SUBSET_TAG.sub("", fontname or "")
 
 
-@dataclass
+@dataclass(slots=True)  # (thousands a file: made and read faster without a __dict__)
 class TextLine:
     """One printed line: its text and the geometry paragraph assembly needs."""
 
@@ -151,6 +151,7 @@ def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 
 _BASE_X = itemgetter(3, 1)  # (base, x0) of a Glyph, without a Python call per glyph
 _X0 = itemgetter(1)
+_X1, _BASE, _SIZE = itemgetter(2), itemgetter(3), itemgetter(4)
 
 
 def _numeric(text: str) -> bool:
@@ -170,24 +171,13 @@ def line_of(glyphs: list[Glyph]) -> TextLine | None:
     text, visible, fields, cid, field_boxes = read
     middle = len(visible) // 2
     if middle:
-        right = max([g[2] for g in visible])
-        base = sorted([g[3] for g in visible])[middle]
-        size = sorted([g[4] for g in visible])[middle]
+        right = max(map(_X1, visible))
+        base = sorted(map(_BASE, visible))[middle]
+        size = sorted(map(_SIZE, visible))[middle]
     else:
         right, base, size = visible[0][2], visible[0][3], visible[0][4]
-    return TextLine(
-        text=text,
-        x0=visible[0].x0,
-        x1=right,
-        base=base,
-        size=size,
-        font=visible[0].font,
-        fields=fields,
-        cid_glyphs=cid,
-        visible=len(visible),
-        glyphs=list(glyphs),
-        field_boxes=field_boxes,
-    )
+    return TextLine(text, visible[0][1], right, base, size, visible[0][5], fields, cid, len(visible), list(glyphs),
+                    field_boxes)
 
 
 def line_text(glyphs: list[Glyph]) -> str | None:
@@ -200,6 +190,9 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
     """The text of one line (glyphs left to right), its visible glyphs, its number of fields and
     of glyphs without a Unicode mapping, and (with ``geometry``) each field's box; None when the
     line holds only blanks."""
+    # (runs for every glyph of every page: the thresholds are locals, a glyph is unpacked at once)
+    field_gap, number_gap, noise = FIELD_GAP_EMS, NUMBER_GAP_EMS, NOISE_POINTS
+    space_points, space_ems = SPACE_GAP_POINTS, SPACE_GAP_EMS
     parts: list[str] = []
     pending_space = False
     fields = 1
@@ -211,7 +204,7 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
     px0 = px1 = pbase = psize = 0.0
     ptext = ""
     for g in glyphs:
-        text, x0, x1, base, size = g[0], g[1], g[2], g[3], g[4]
+        text, x0, x1, base, size, _, _ = g
         if not text.strip():
             pending_space = bool(visible)
             continue
@@ -219,42 +212,47 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
             # fake bold (_is_fake_bold): the same glyph drawn twice a fraction of a point apart
             if text == ptext and abs(x0 - px0) < 0.15 * size and abs(base - pbase) < 0.15 * size:
                 continue
-            gap = x0 - px1 - NOISE_POINTS
+            gap = x0 - px1 - noise
             em = size if size > psize else psize
-            if gap > FIELD_GAP_EMS * em or (gap > NUMBER_GAP_EMS * em and _numeric(ptext) and _numeric(text)):
+            if gap > field_gap * em or (gap > number_gap * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
+                pending_space = False
                 if geometry:
                     field_boxes.append((fx0, ftop, fx1, fbottom))
                     fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size  # Glyph.box, inline
             else:
                 # (above the smaller of the two thresholds)
-                if pending_space or gap > SPACE_GAP_POINTS or gap > SPACE_GAP_EMS * em:
+                if pending_space or gap > space_points or gap > space_ems * em:
                     parts.append(" ")
+                    pending_space = False  # (only a blank sets it: reset here, not per glyph)
                 if geometry:
                     # min/max keep the first of equal values, as union_box's do
-                    top, bottom = base - size, base + 0.2 * size
                     if x0 < fx0:
                         fx0 = x0
-                    if top < ftop:
-                        ftop = top
                     if x1 > fx1:
                         fx1 = x1
-                    if bottom > fbottom:
-                        fbottom = bottom
+                    # the glyph before is in this field: on its baseline and size the top and
+                    # bottom are its own, already in the box (most glyphs of a line)
+                    if base != pbase or size != psize:
+                        top, bottom = base - size, base + 0.2 * size
+                        if top < ftop:
+                            ftop = top
+                        if bottom > fbottom:
+                            fbottom = bottom
         elif geometry:
             fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size
         parts.append(text)
-        if text[0] == "(" and text.startswith("(cid:"):
-            cid += 1
         visible.append(g)
         ptext, px0, px1, pbase, psize = text, x0, x1, base, size
-        pending_space = False
     if not visible:
         return None
     if geometry:
         field_boxes.append((fx0, ftop, fx1, fbottom))
-    return "".join(parts), visible, fields, cid, field_boxes
+    line = "".join(parts)
+    if "(cid:" in line:  # rare (pdfminer's unmapped glyphs): counted once per line, not tested per glyph
+        cid = sum(1 for g in visible if g[0].startswith("(cid:"))
+    return line, visible, fields, cid, field_boxes
 
 
 def text_lines(glyphs: list[Glyph]) -> list[TextLine]:

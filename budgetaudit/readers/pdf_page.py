@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from .pdf_columns import Memory, align_tables
 from .pdf_lines import TextLine, glyphs_of, placed_line, placed_paragraph, text_lines
 from .pdf_orientation import Frame, reading_frame
-from .pdf_tables import GridTable
+from .pdf_tables import GridTable, distribute
 
 # The start of a list item or heading: it begins a paragraph even right after a full line.
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[部章节条])")
@@ -79,34 +80,21 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
         glyphs = glyphs_of(chars, frame)
     width, height = frame.size
     content = PageContent(number=number, width=width, height=height, images=len(page.images), frame=frame)
-    visible = [g for g in glyphs if g.text.strip()]
-    content.glyphs = len(visible)
-    content.cid_glyphs = sum(1 for g in visible if g.text.startswith("(cid:"))
-    if not visible:
+    # (counted without a Python step per glyph: these run over every glyph of the file)
+    texts = list(map(_TEXT, glyphs))
+    content.glyphs = len(list(filter(None, map(str.strip, texts))))
+    if "(cid:" in "".join(texts):  # rare (pdfminer's unmapped glyphs): counted one by one
+        content.cid_glyphs = sum(1 for t in texts if t.startswith("(cid:"))
+    if not content.glyphs:
         return content
 
     tables = _tables(page, frame) if (page.rects or page.lines or page.curves) else []
-    prose = []
-    if tables:
-        bounds = [(t.bbox, t) for t in tables]
-        for g in glyphs:
-            x = (g.x0 + g.x1) / 2
-            y = g.base - 0.38 * g.size  # g.middle, without the call
-            # the first table whose box holds the glyph's centre owns it, or nothing does
-            for (x0, top, x1, bottom), owner in bounds:
-                if x0 <= x <= x1 and top <= y <= bottom:
-                    if not owner.take_at(g, x, y):
-                        prose.append(g)
-                    break
-            else:
-                prose.append(g)
-    else:
-        prose = list(glyphs)
+    prose = distribute(tables, glyphs) if tables else list(glyphs)
     for t in [t for t in tables if t.stacked()]:
         tables.remove(t)
         prose.extend(t.all_glyphs())
     # Text running another way than the page's is a watermark or a margin note.
-    prose = [g for g in prose if g.upright]
+    prose = list(filter(_UPRIGHT, prose))
 
     placed: list[tuple[float, int, TextLine | list[str]]] = []
     for t in tables:
@@ -241,8 +229,13 @@ def _tables(page: Any, frame: Frame) -> list[GridTable]:
     for table in page.find_tables():
         if len(table.cells) < 2:
             continue  # a frame around prose, not a table
-        found.append(GridTable.from_cells([frame.box(cell) for cell in table.cells]))
+        cells = [frame.box(cell) for cell in table.cells] if frame.angle else table.cells  # (box: as is when upright)
+        found.append(GridTable.from_cells(cells))
     return found
+
+
+_TEXT = itemgetter(0)  # Glyph.text
+_UPRIGHT = itemgetter(6)  # Glyph.upright
 
 
 def _in_band(line: TextLine, height: float) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 
 Edge = tuple[str, float, float, float, float]  # orientation "h"|"v", x0, top, x1, bottom
@@ -29,6 +29,8 @@ INTERSECTION_TOLERANCE = 3.0
 
 
 _FIRST, _X0, _TOP = itemgetter(0), itemgetter(1), itemgetter(2)
+_TOP_LEFT = itemgetter(1, 0)  # (top, x0) of a cell
+_X0_TOP, _TOP_X0 = itemgetter(1, 2), itemgetter(2, 1)  # of an edge
 
 
 def _length(e: Edge) -> float:
@@ -55,12 +57,13 @@ def _snap(edges: list[Edge], attr: int, tolerance: float) -> list[Edge]:
     their cluster's mean; the order is cluster by cluster, as pdfplumber's snap_objects leaves it."""
     if not edges:
         return []
-    index = _cluster_index((e[attr] for e in edges), tolerance)
+    at = itemgetter(attr)
+    index = _cluster_index(map(at, edges), tolerance)
     keyed = sorted([(index[e[attr]], e) for e in edges], key=_FIRST)  # stable: edges keep their order
     out: list[Edge] = []
     for _, pairs in groupby(keyed, key=_FIRST):
         group = [e for _, e in pairs]
-        mean = sum(e[attr] for e in group) / len(group)
+        mean = sum(map(at, group)) / len(group)
         for o, x0, top, x1, bottom in group:
             if attr == 1:  # vertical: moved sideways
                 d = mean - x0
@@ -105,72 +108,72 @@ def table_edges(edges: list[Edge]) -> list[Edge]:
     return [e for e in merge_edges(v + h) if _length(e) >= EDGE_MIN_LENGTH]
 
 
-def _intersections(edges: list[Edge]) -> dict[tuple[float, float], tuple[set[Cell], set[Cell]]]:
-    """Points where a vertical and a horizontal edge meet (3 pt tolerance), with the boxes of the
-    vertical and the horizontal edges through each."""
+def _intersections(edges: list[Edge]) -> dict[tuple[float, float], tuple[set[int], set[int]]]:
+    """Points where a vertical and a horizontal edge meet (3 pt tolerance), with the vertical and
+    the horizontal edges through each, by number (pdfplumber keeps their boxes: whether an edge
+    passes through a point depends on its box alone, so two points share an edge number exactly
+    when they share a box, and a number hashes faster)."""
     tol = INTERSECTION_TOLERANCE
-    v_edges = sorted((e for e in edges if e[0] == "v"), key=lambda e: (e[1], e[2]))
-    h_edges = sorted((e for e in edges if e[0] == "h"), key=lambda e: (e[2], e[1]))
+    v_edges = sorted((e for e in edges if e[0] == "v"), key=_X0_TOP)
+    h_edges = sorted((e for e in edges if e[0] == "h"), key=_TOP_X0)
     h_tops = [e[2] for e in h_edges]
-    # each horizontal edge's reach (x0 - tol, x1 + tol), top and box, worked out once
-    h_spans = [(h[1] - tol, h[3] + tol, h[2], h[1:]) for h in h_edges]
-    out: dict[tuple[float, float], tuple[set[Cell], set[Cell]]] = {}
-    for v in v_edges:
-        _, vx, vtop, _, vbottom = v
-        v_box = v[1:]
+    # each horizontal edge's reach (x0 - tol, x1 + tol), top and number, worked out once
+    h_spans = [(h[1] - tol, h[3] + tol, h[2], n) for n, h in enumerate(h_edges)]
+    out: dict[tuple[float, float], tuple[set[int], set[int]]] = {}
+    for k, (_, vx, vtop, _, vbottom) in enumerate(v_edges):
         # h["top"] within [v.top - tol, v.bottom + tol]
         lo = bisect_left(h_tops, vtop - tol)
         hi = bisect_right(h_tops, vbottom + tol)
-        for left, right, htop, h_box in h_spans[lo:hi]:
+        for left, right, htop, n in h_spans[lo:hi]:
             if vtop <= htop + tol and vbottom >= htop - tol and left <= vx <= right:
                 vertex = (vx, htop)
                 slot = out.get(vertex)
                 if slot is None:
-                    slot = out[vertex] = (set(), set())
-                slot[0].add(v_box)
-                slot[1].add(h_box)
+                    out[vertex] = ({k}, {n})
+                else:
+                    slot[0].add(k)
+                    slot[1].add(n)
     return out
 
 
-def _cells(intersections: dict[tuple[float, float], tuple[set[Cell], set[Cell]]]) -> list[Cell]:
+def _cells(intersections: dict[tuple[float, float], tuple[set[int], set[int]]]) -> list[Cell]:
     """pdfplumber's intersections_to_cells: from each intersection, the smallest rectangle whose
-    corners are intersections joined by common edges."""
+    corners are intersections joined by common edges.
 
-    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
-        if p1[0] == p2[0] and not intersections[p1][0].isdisjoint(intersections[p2][0]):
-            return True
-        return p1[1] == p2[1] and not intersections[p1][1].isdisjoint(intersections[p2][1])
-
+    Its ``edge_connects`` test is spelled out per pair: points of one column are joined by a common
+    vertical edge, points of one row by a common horizontal one (distinct points of a column never
+    share a row). The points are taken in pdfplumber's order (sorted: column by column), and the
+    points below and to the right of one are read in place, not copied."""
     points = sorted(intersections)
-    by_x: dict[float, list[tuple[float, float]]] = {}
-    by_y: dict[float, list[tuple[float, float]]] = {}
-    at: dict[tuple[float, float], tuple[int, int]] = {}  # a point's place in its column and its row
-    for p in points:  # sorted: each list is in the order of ``points``
-        column, row = by_x.setdefault(p[0], []), by_y.setdefault(p[1], [])
-        at[p] = (len(column), len(row))
-        column.append(p)
-        row.append(p)
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for p in points:  # sorted: each row is left to right
+        rows.setdefault(p[1], []).append(p)
+    place = {p: j for row in rows.values() for j, p in enumerate(row)}  # a point's place in its row
     cells = []
-    for pt in points[:-1]:
-        # the points after pt in its column (below it) and in its row (right of it)
-        i, j = at[pt]
-        below = by_x[pt[0]][i + 1:]
-        right = by_y[pt[1]][j + 1:]
-        found = None
-        for below_pt in below:
-            if not connects(pt, below_pt):
-                continue
-            for right_pt in right:
-                if not connects(pt, right_pt):
+    for _, run in groupby(points, key=_FIRST):
+        column = list(run)  # top to bottom
+        for i, pt in enumerate(column):
+            row = rows[pt[1]]
+            j = place[pt] + 1
+            if j == len(row):
+                continue  # nothing to its right: no rectangle has pt as its top-left corner
+            verticals, horizontals = intersections[pt]
+            found = None
+            for below_pt in islice(column, i + 1, None):
+                if verticals.isdisjoint(intersections[below_pt][0]):
                     continue
-                corner = (right_pt[0], below_pt[1])
-                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
-                    found = (pt[0], pt[1], corner[0], corner[1])
+                below_h = intersections[below_pt][1]
+                for right_pt in islice(row, j, None):
+                    right_v, right_h = intersections[right_pt]
+                    if horizontals.isdisjoint(right_h):
+                        continue
+                    corner = intersections.get((right_pt[0], below_pt[1]))
+                    if corner is not None and not corner[0].isdisjoint(right_v) and not corner[1].isdisjoint(below_h):
+                        found = (pt[0], pt[1], right_pt[0], below_pt[1])
+                        break
+                if found:
+                    cells.append(found)
                     break
-            if found:
-                break
-        if found:
-            cells.append(found)
     return cells
 
 
@@ -178,12 +181,8 @@ def _tables(cells: list[Cell]) -> list[list[Cell]]:
     """pdfplumber's cells_to_tables: cells that share a corner, grown greedily into groups; groups
     of one cell are dropped; ordered by their top-left cell."""
 
-    def corners(c: Cell) -> tuple[tuple[float, float], ...]:
-        x0, top, x1, bottom = c
-        return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-
     # (cells are distinct, one per top-left corner: the ones a pass leaves are the ones not taken)
-    remaining = [(cell, corners(cell)) for cell in cells]
+    remaining = [(c, ((c[0], c[1]), (c[0], c[3]), (c[2], c[1]), (c[2], c[3]))) for c in cells]  # its corners
     current_corners: set[tuple[float, float]] = set()
     current: list[Cell] = []
     tables = []
@@ -203,7 +202,7 @@ def _tables(cells: list[Cell]) -> list[list[Cell]]:
             current.clear()
     if current:
         tables.append(list(current))
-    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    tables.sort(key=lambda t: min(map(_TOP_LEFT, t)))
     return [t for t in tables if len(t) > 1]
 
 

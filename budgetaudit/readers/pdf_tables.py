@@ -35,7 +35,9 @@ class GridTable:
     n_cols: int
     _xs: list[float] = field(default_factory=list)
     _ys: list[float] = field(default_factory=list)
-    _slots: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # The cell key over each slot between adjacent edges, row by row (``j * len(_xs) + i``; a
+    # last column and row of Nones catch a centre on the right or bottom edge), or None.
+    _grid: list[tuple[int, int] | None] = field(default_factory=list)
     glyphs: dict[tuple[int, int], list[Glyph]] = field(default_factory=dict)
     _lines: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # line_texts of each cell, once
 
@@ -52,36 +54,15 @@ class GridTable:
         ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
         x_at = {x: i for i, x in enumerate(xs)}  # xs.index, without a scan (the edges are distinct)
         y_at = {y: j for j, y in enumerate(ys)}
-        slots: dict[tuple[int, int], tuple[int, int]] = {}
+        width = len(xs)
+        grid: list[tuple[int, int] | None] = [None] * (width * len(ys))
         for key, (x0, top, x1, bottom) in cells.items():
             for i in range(x_at[x0], x_at[x1]):
                 for j in range(y_at[top], y_at[bottom]):
-                    slots.setdefault((i, j), key)
+                    if grid[j * width + i] is None:  # the first cell over a slot has it
+                        grid[j * width + i] = key
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
-        return cls(bbox, cells, len(tops), len(lefts), xs, ys, slots)
-
-    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
-        i = bisect_right(self._xs, x) - 1
-        j = bisect_right(self._ys, y) - 1
-        if i < 0 or j < 0 or i >= len(self._xs) - 1 or j >= len(self._ys) - 1:
-            return None
-        return self._slots.get((i, j))
-
-    def take(self, g: Glyph) -> bool:
-        """Put the glyph into the cell under its centre; False when no cell is there."""
-        return self.take_at(g, (g.x0 + g.x1) / 2, g.middle)
-
-    def take_at(self, g: Glyph, x: float, y: float) -> bool:
-        """``take`` with the glyph's centre (x, y) already worked out."""
-        key = self.cell_at(x, y)
-        if key is None:
-            return False
-        cell = self.glyphs.get(key)
-        if cell is None:
-            self.glyphs[key] = [g]
-        else:
-            cell.append(g)
-        return True
+        return cls(bbox, cells, len(tops), len(lefts), xs, ys, grid)
 
     def stacked(self) -> bool:
         """Rows without rules between them: a cell holds figures on several printed lines (an
@@ -91,6 +72,11 @@ class GridTable:
             return bool(self.glyphs)
         for key in self.glyphs:
             lines = self.texts_of(key)
+            if len(lines) == 1:  # most cells: the last two tests below, on their one line
+                t = lines[0]
+                if len(_AMOUNT.findall(t)) >= 2 or (_UNIT_LINE.search(t) and _AMOUNT.search(t)):
+                    return True
+                continue
             if sum(1 for t in lines if _FIGURE.match(t)) >= 2:
                 return True
             if sum(1 for t in lines if _ENDS_WITH_AMOUNT.search(t)) >= 2:
@@ -114,13 +100,19 @@ class GridTable:
     def cell_text(self, key: tuple[int, int]) -> str:
         lines = self.texts_of(key)
         # Wide gaps inside one cell are spacing (distributed alignment), not fields.
+        if len(lines) == 1:
+            return lines[0].replace("\t", " ").strip()  # join_wrapped of one line
         return join_wrapped([line.replace("\t", " ") for line in lines])
+
+    def _fields(self, keys: list[tuple[int, int]]) -> list[str]:
+        # a cell no glyph fell into (or a position no cell covers) is an empty field
+        return [self.cell_text(key) if key in self.glyphs else "" for key in keys]
 
     def rows(self) -> list[list[str]]:
         """Every row's fields; rows with no text at all are left out."""
         out = []
         for r in range(self.n_rows):
-            fields = ["" if (r, c) not in self.cells else self.cell_text((r, c)) for c in range(self.n_cols)]
+            fields = self._fields([(r, c) for c in range(self.n_cols)])
             if any(fields):
                 out.append(fields)
         return out
@@ -129,7 +121,49 @@ class GridTable:
         """``rows()`` as tab rows, each field placed at its cell's box."""
         out = []
         for r in range(self.n_rows):
-            fields = ["" if (r, c) not in self.cells else self.cell_text((r, c)) for c in range(self.n_cols)]
+            keys = [(r, c) for c in range(self.n_cols)]
+            fields = self._fields(keys)
             if any(fields):
-                out.append(placed_fields(fields, [self.cells.get((r, c)) for c in range(self.n_cols)]))
+                out.append(placed_fields(fields, [self.cells.get(key) for key in keys]))
         return out
+
+
+def distribute(tables: list[GridTable], glyphs: list[Glyph]) -> list[Glyph]:
+    """Each glyph into the cell under its centre, of the first table whose box holds the centre;
+    returns the rest in order (outside every table, or inside one but in no cell). One bisection
+    per axis and a list index per glyph: this runs for every glyph of every page with rules."""
+    prose: list[Glyph] = []
+    found = [(*t.bbox, t._xs, t._ys, len(t._xs), t._grid, t.glyphs) for t in tables]
+    if len(found) == 1:  # most pages: the loop below without the loop over tables
+        x0, top, x1, bottom, xs, ys, width, grid, owned = found[0]
+        for g in glyphs:
+            x = (g[1] + g[2]) / 2
+            y = g[3] - 0.38 * g[4]
+            if x0 <= x <= x1 and top <= y <= bottom:
+                key = grid[(bisect_right(ys, y) - 1) * width + bisect_right(xs, x) - 1]
+                if key is None:
+                    prose.append(g)
+                elif key in owned:
+                    owned[key].append(g)
+                else:
+                    owned[key] = [g]
+            else:
+                prose.append(g)
+        return prose
+    for g in glyphs:
+        x = (g[1] + g[2]) / 2
+        y = g[3] - 0.38 * g[4]  # g.middle
+        for x0, top, x1, bottom, xs, ys, width, grid, owned in found:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                # inside the box: the edges bracket the centre (the last slot of a row or column is None)
+                key = grid[(bisect_right(ys, y) - 1) * width + bisect_right(xs, x) - 1]
+                if key is None:
+                    prose.append(g)
+                elif key in owned:
+                    owned[key].append(g)
+                else:
+                    owned[key] = [g]
+                break
+        else:
+            prose.append(g)
+    return prose

@@ -6,7 +6,7 @@ Prints
   1. the median time to audit each sample text in-process (read + recognise + all rules);
   2. the same for each PDF in ../shared/pdfs and ../shared/corpus (skipped when absent), beside
      pdfplumber's own reading of it (open + extract_text + extract_tables on every page: what an
-     audit cost when it read PDFs with pdfplumber; timed in a forked child, see timed_alone) and
+     audit cost when it read PDFs with pdfplumber; timed in a process of its own, see timed_alone) and
      PDFium's bare text read (open + every page's text: the floor a PDF audit stands on), and the
      ratios of the audit to each;
   3. throughput of `budgetaudit check --format json --no-cache` through the real CLI over a batch
@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,28 +108,31 @@ class _TimedAlone:
         return self.run()
 
 
-def timed_alone(fn) -> _TimedAlone:
-    """``fn`` run in a forked child, timed there: its garbage dies with the child. In this process,
-    pdfplumber's reading leaves tens of thousands of objects in reference cycles, which the collector
-    then gathers during the next audit and charges to it (one audit in three took 1.7× its time)."""
+_OWN_PROCESS = None  # the process pdfplumber reads in (see timed_alone)
+
+
+def timed_alone(path: Path) -> _TimedAlone:
+    """pdfplumber's reading of ``path``, timed in a process of its own, started once (spawned, not
+    forked): there its garbage is collected as in any program that reads with it. In this process,
+    the tens of thousands of objects in reference cycles it leaves are collected during the next
+    audit and charged to it; in a child forked per reading, this process's memory is shared
+    copy-on-write while the child lives, and the audit after it pays a page fault per page it
+    writes to (both made audits look 10–70% slower)."""
     def run() -> tuple[float, float]:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: time fn, report, leave without cleaning up
-            os.close(read)
-            wall, cpu = time.perf_counter(), time.process_time()
-            fn()
-            os.write(write, f"{time.perf_counter() - wall} {time.process_time() - cpu}".encode())
-            os._exit(0)
-        os.close(write)
-        with os.fdopen(read, "rb") as pipe:
-            report = pipe.read().split()
-        os.waitpid(pid, 0)
-        if len(report) != 2:
-            sys.exit(f"the timed child failed: {fn}")
-        return float(report[0]), float(report[1])
+        global _OWN_PROCESS
+        if _OWN_PROCESS is None:
+            import multiprocessing
+
+            _OWN_PROCESS = multiprocessing.get_context("spawn").Pool(1)
+        return _OWN_PROCESS.apply(_plumber_timed, (str(path),))
 
     return _TimedAlone(run)
+
+
+def _plumber_timed(path: str) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    pdfplumber_reading(Path(path))
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def pdfplumber_reading(path: Path) -> None:
@@ -177,16 +181,16 @@ def single_documents(rules, runs: int) -> None:
           f" (median of {pdf_runs}, in turns; wall seconds, CPU in the last two columns)")
     print(f"   {'file':<40} {'pages':>5} {'audit':>7} {'plumber':>7} {'pdfium':>7} {'a/plumb':>7} {'a/pdfium':>8}"
           f" {'audit CPU':>9} {'a/plumb CPU':>11}")
-    import pdfplumber
+    import pypdfium2 as pdfium
 
-    pdfplumber_reading(pdfs[0])  # warm imports
+    timed_alone(pdfs[0])()  # start pdfplumber's process and warm its imports
     pdfium_reading(pdfs[0])
     worst = 0.0
     for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            pages = len(pdf.pages)
+        with closing(pdfium.PdfDocument(path)) as pdf:
+            pages = len(pdf)
         (audit_wall, audit_cpu), (floor_wall, floor_cpu), (bare_wall, _) = interleaved(
-            [lambda p=path: audit_file(str(p), rules), timed_alone(lambda p=path: pdfplumber_reading(p)),
+            [lambda p=path: audit_file(str(p), rules), timed_alone(path),
              lambda p=path: pdfium_reading(p)], pdf_runs)
         worst = max(worst, audit_wall / floor_wall)
         print(f"   {pad(path.name, 40)} {pages:>5} {audit_wall:>7.3f} {floor_wall:>7.2f} {bare_wall:>7.3f}"

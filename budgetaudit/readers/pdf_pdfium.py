@@ -33,7 +33,9 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
+from itertools import count, repeat
+from math import inf, isfinite
+from operator import le
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
@@ -331,11 +333,25 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
     # checked, all of them once one lacks it.
     mapped: dict[str, int] = {}
+    shown = bulk
+    if "\x02" in bulk:  # PDFium marks a hyphen that ends a line so
+        shown = ["-" if ch == "\x02" else ch for ch in bulk]
+    chars = list(map(shown.__getitem__, keep))
+    lefts, tops, rights, bottoms = flat[0::4], flat[1::4], flat[2::4], flat[3::4]
+    # Upright runs on a page turned by 0 or 90 degrees are read with the device matrix's zeros
+    # and ones multiplied out: the same numbers (see _upright_page).
+    combo = _upright_page(geo.device, flat, lefts, tops, rights, bottoms, origin_top, dx) if not eager else None
+    isspace = str.isspace
     last = _NOTHING
     check = mode = across = ma = mb = oe = of = font = turn = face = across_v = up = extra = probe = None
-    for i, ch, key, left, top, right, bottom in zip(
-            keep, map(bulk.__getitem__, keep), objects, flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True):
+    fast = start = base = run_turn = 0
+    for j, i, ch, key, left, top, right, bottom in zip(count(), keep, chars, objects, lefts, tops, rights, bottoms,
+                                                                  strict=False):  # (count() has no end)
         if key != last:  # the next text object's characters: what they share, once
+            if fast:  # the run read by the fast loop: its votes
+                visible = j - start - sum(map(isspace, chars[start:j]))
+                if visible:
+                    votes[run_turn] = votes.get(run_turn, 0) + visible
             last = key
             spec = prepared.get(key)
             if spec is None:
@@ -344,15 +360,35 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             check = mapped.get(font, 0) < _MAPPED_ENOUGH
             probe = font in latin
             extra = eager or probe
-        if ch == "\x02":  # PDFium marks a hyphen that ends a line so
-            ch = "-"
-        elif check:
+            fast = 0
+            if combo is not None and not extra and not check and 0.0 <= across < inf:
+                if combo == 0 and mode == 0:
+                    fast = 1
+                    # the origin's height is the text object's: one number for the run
+                    base = origin_top - (b_ * left + d_ * of + f_)
+                elif combo == 90 and mode == 2:
+                    fast = 2
+                    base = origin_top - (b_ * oe + d_ * bottom + f_)
+                start, run_turn = j, turn
+        # Upright runs on a page turned by 0 or 90 degrees (see _upright_page): the general
+        # arithmetic below with the device matrix's zeros and ones multiplied out, no box turned.
+        if fast == 1:  # device (1, 0, 0, 1, e, f): x = left + e, y = bottom + f
+            upright.append(new_glyph(Glyph, (ch, left + e_ + dx, right + e_ + dx, base,
+                                             (((right + e_) - (left + e_)) if across_v
+                                              else ((bottom + across + f_) - (bottom + f_))) or 1.0, face, up)))
+            continue
+        if fast == 2:  # device (0, -1, 1, 0, e, f): x = bottom + e, y = -left + f
+            upright.append(new_glyph(Glyph, (ch, bottom + e_ + dx, top + e_ + dx, base,
+                                             (((top + e_) - (bottom + e_)) if across_v
+                                              else ((-(right - across) + f_) - (-right + f_))) or 1.0, face, up)))
+            continue
+        if check and bulk[i] != "\x02":
             if map_error(textpage, i) == 1:
                 ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
                 mapped[font] = -(1 << 30)
             else:
-                count = mapped[font] = mapped.get(font, 0) + 1
-                check = count < _MAPPED_ENOUGH
+                count_ = mapped[font] = mapped.get(font, 0) + 1
+                check = count_ < _MAPPED_ENOUGH
         # pdfminer's box: the advance along the text (the loose box), descent to descent + size
         # across it. The origin: across the text the text object's (one show operator sets its
         # characters on one baseline), along it where the advance starts.
@@ -387,6 +423,10 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         if ch.strip():
             votes[turn] = votes.get(turn, 0) + 1
         upright.append(new_glyph(Glyph, (ch, x0, x1, origin_top - fy, ((px1 - px0) if across_v else size) or 1.0, face, up)))
+    if fast:
+        visible = k - start - sum(map(isspace, chars[start:]))
+        if visible:
+            votes[run_turn] = votes.get(run_turn, 0) + visible
     for name in latin:
         if not _measured(textpage, name, probes):
             raise Unmeasured
@@ -439,6 +479,31 @@ def _characters(glyphs: list[Glyph], keys: list, flat: list[float], prepared: di
 
 
 _NOTHING = object()  # no text object read yet
+
+
+def _upright_page(device: Matrix, flat: list[float], lefts: list[float], tops: list[float], rights: list[float],
+                  bottoms: list[float], origin_top: float, dx: float) -> int | None:
+    """The page's rotation when _chars may read its upright runs with the device matrix's zeros
+    and ones multiplied out: 1.0 * x is x and x + 0.0 * y is x for any x other than ±0 and any
+    finite y. So no box coordinate may be 0 or not finite. A coordinate the run computes (across
+    the text) may be ±0, but it only enters the height, where a zero's sign is lost (a difference
+    with a nonzero number, or 0 read as 1.0); likewise the baseline (origin_top is not 0).
+    And no box may be turned inside out (left > right, bottom > top): with a height across the
+    text that is not negative the device box's lower coordinates are then the lower ones."""
+    if not flat or 0.0 in flat or not isfinite(sum(flat)) or not origin_top or not isfinite(origin_top + dx):
+        return None
+    if not all(map(le, lefts, rights)) or not all(map(le, bottoms, tops)):
+        return None
+    a, b, c, d, e, f = device
+    if not isfinite(e + f):
+        return None
+    if (a, b, c, d) == (1, 0, 0, 1):
+        return 0
+    if (a, b, c, d) == (0, -1, 1, 0):
+        return 90
+    return None
+
+
 # Glyph(...) without NamedTuple's Python-level __new__: a third of the cost, once per character.
 _new_glyph = tuple.__new__
 _GENERATED = frozenset(" \r\n")

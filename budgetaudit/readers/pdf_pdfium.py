@@ -83,6 +83,7 @@ def _bare(name: str, restype):
 _text_object = _bare("FPDFText_GetTextObject", _P)  # its text object as a number (the texts' key)
 _is_generated = _bare("FPDFText_IsGenerated", _I)
 _loose_box = _bare("FPDFText_GetLooseCharBox", _I)
+_char_box = _bare("FPDFText_GetCharBox", _I)
 _page_object = _bare("FPDFPage_GetObject", _Handle)
 # (its index is an unsigned long: typed, not passed as a C int; forms are few)
 _form_object = ctypes.CFUNCTYPE(_Handle, _P, ctypes.c_ulong)(ctypes.cast(R.FPDFFormObj_GetObject, _P).value)
@@ -561,9 +562,11 @@ def _measured(textpage, name: str, probes: list[tuple[str, str, int, float]]) ->
     one-character object ("出" wrapped alone on a cell's second line) has no width either. The
     evidence is on the page: a visible character of the font with a flat box."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    box = partial(_char_box, textpage)
+    refs = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
     for font, text, index, size in probes:
         if font == name and text.strip():
-            R.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+            box(index, *refs)
             if top.value - bottom.value < 0.01 * size or right.value - left.value < 0.01 * size:
                 return False
     return True

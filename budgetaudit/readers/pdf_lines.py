@@ -214,7 +214,21 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                 continue
             gap = x0 - px1 - noise
             em = size if size > psize else psize
-            if gap > field_gap * em or (gap > number_gap * em and _numeric(ptext) and _numeric(text)):
+            if not pending_space and not gap > space_points and not gap > space_ems * em:
+                # below the smallest threshold (sizes are not negative: a word space's; a tab's are
+                # wider): glyphs set close, most of a line's. The field's box grows as below.
+                if geometry:
+                    if x0 < fx0:
+                        fx0 = x0
+                    if x1 > fx1:
+                        fx1 = x1
+                    if base != pbase or size != psize:
+                        top, bottom = base - size, base + 0.2 * size
+                        if top < ftop:
+                            ftop = top
+                        if bottom > fbottom:
+                            fbottom = bottom
+            elif gap > field_gap * em or (gap > number_gap * em and _numeric(ptext) and _numeric(text)):
                 parts.append("\t")
                 fields += 1
                 pending_space = False

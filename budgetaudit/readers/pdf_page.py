@@ -72,19 +72,21 @@ class Column:
 def read_page(page: Any, number: int, memory: Memory | None = None) -> PageContent:
     """pdfplumber page (or pdf_pdfium's) → printed lines and table rows in reading order. ``memory`` carries the
     columns of an unruled table at the foot of the page to its continuation on the next."""
-    if hasattr(page, "glyphs"):  # pdf_pdfium's page
+    if hasattr(page, "glyphs"):  # pdf_pdfium's page: it has counted its glyphs while reading them
         frame, glyphs = page.glyphs()
+        visible, cids = page.visible, page.cids
     else:
         chars = page.chars
         frame = reading_frame(chars, float(page.width), float(page.height))
         glyphs = glyphs_of(chars, frame)
+        # (counted without a Python step per glyph: these run over every glyph of the file)
+        texts = list(map(_TEXT, glyphs))
+        visible = len(list(filter(None, map(str.strip, texts))))
+        # rare (pdfminer's unmapped glyphs): counted one by one
+        cids = sum(1 for t in texts if t.startswith("(cid:")) if "(cid:" in "".join(texts) else 0
     width, height = frame.size
     content = PageContent(number=number, width=width, height=height, images=len(page.images), frame=frame)
-    # (counted without a Python step per glyph: these run over every glyph of the file)
-    texts = list(map(_TEXT, glyphs))
-    content.glyphs = len(list(filter(None, map(str.strip, texts))))
-    if "(cid:" in "".join(texts):  # rare (pdfminer's unmapped glyphs): counted one by one
-        content.cid_glyphs = sum(1 for t in texts if t.startswith("(cid:"))
+    content.glyphs, content.cid_glyphs = visible, cids
     if not content.glyphs:
         return content
 

@@ -142,6 +142,8 @@ class PdfiumPage:
     dtop: float = 0.0  # pdfplumber's shift of ``top`` for a MediaBox that does not start at 0
     upright: list[Glyph] = field(default_factory=list)  # the glyphs when the page reads upright
     votes: Counter[int] = field(default_factory=Counter)
+    visible: int = 0  # characters that are not blank (pdf_page counts them: known here)
+    cids: int = 0  # of them, glyphs without a Unicode mapping ("(cid:N)")
     images: list[None] = field(default_factory=list)
     rects: list[Edge] = field(default_factory=list)  # the edges of all rules: read_page only asks whether any
     lines: list[Edge] = field(default_factory=list)
@@ -242,7 +244,8 @@ def read_pdfium_page(page: pdfium.PdfPage, eager: bool = False) -> PdfiumPage:
     _objects(raw, None, geometry, out, texts, {})
     textpage = R.FPDFText_LoadPage(raw)
     try:
-        out.later, out.upright, out.votes = _chars(textpage, geometry, texts, eager)
+        out.later, out.upright, out.votes, out.cids = _chars(textpage, geometry, texts, eager)
+        out.visible = sum(out.votes.values())  # (every visible character has a vote)
     finally:
         R.FPDFText_ClosePage(textpage)
     return out
@@ -285,13 +288,14 @@ def _text(textpage, n: int) -> list[str] | None:
 
 
 def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]], eager: bool = False
-           ) -> tuple[Callable[[], list[Char]], list[Glyph], Counter[int]]:
-    """What makes the page's characters, their glyphs in an upright reading frame and the
-    directions their text runs in (one vote per visible character). The characters (Char) are
+           ) -> tuple[Callable[[], list[Char]], list[Glyph], Counter[int], int]:
+    """What makes the page's characters, their glyphs in an upright reading frame, the
+    directions their text runs in (one vote per visible character) and the number of glyphs
+    without a Unicode mapping. The characters (Char) are
     made by ``_characters`` when asked for, or here when ``eager`` (to test that they agree)."""
     n = max(R.FPDFText_CountChars(textpage), 0)
     if n == 0 and not texts:
-        return list, [], Counter()
+        return list, [], Counter(), 0
     bulk = _text(textpage, n)
     if bulk is None:
         bulk = [chr(R.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
@@ -345,7 +349,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     isspace = str.isspace
     last = _NOTHING
     check = mode = across = ma = mb = oe = of = font = turn = face = across_v = up = extra = probe = None
-    fast = start = base = run_turn = 0
+    fast = start = base = run_turn = cids = 0
     for j, i, ch, key, left, top, right, bottom in zip(count(), keep, chars, objects, lefts, tops, rights, bottoms,
                                                                   strict=False):  # (count() has no end)
         if key != last:  # the next text object's characters: what they share, once
@@ -387,6 +391,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             if map_error(textpage, i) == 1:
                 ch = f"(cid:{R.FPDFText_GetUnicode(textpage, i)})"
                 mapped[font] = -(1 << 30)
+                cids += 1
             else:
                 count_ = mapped[font] = mapped.get(font, 0) + 1
                 check = count_ < _MAPPED_ENOUGH
@@ -443,7 +448,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
         later = partial(list.__add__, out, blanks)
     else:
         later = partial(_characters, glyphs, objects, flat, prepared, geo, blanks)
-    return later, upright, Counter(votes)
+    return later, upright, Counter(votes), cids
 
 
 def _characters(glyphs: list[Glyph], keys: list, flat: list[float], prepared: dict[int, tuple], geo: _Geometry,

@@ -126,27 +126,31 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
 def text_column(pages: list[PageContent]) -> dict[int, Column]:
     """The body text column for each page size: left = leftmost long line, right = most common end."""
     starts: dict[int, list[float]] = {}
-    ends: dict[int, Counter[int]] = {}
-    sizes: dict[int, Counter[float]] = {}
+    ends: dict[int, list[int]] = {}
+    sizes: dict[int, list[float]] = {}
     for c in pages:
-        for item in c.items:
-            # Only lines spanning half the page count: headers, footers and titles are shorter.
-            if isinstance(item, TextLine) and item.fields == 1 and item.x1 - item.x0 >= 0.5 * c.width:
-                starts.setdefault(c.key, []).append(item.x0)
-                ends.setdefault(c.key, Counter())[round(item.x1)] += 1
-                sizes.setdefault(c.key, Counter())[round(item.size, 1)] += 1
+        # Only lines spanning half the page count: headers, footers and titles are shorter.
+        half = 0.5 * c.width
+        full = [item for item in c.items
+                if isinstance(item, TextLine) and item.fields == 1 and item.x1 - item.x0 >= half]
+        if full:
+            starts.setdefault(c.key, []).extend([item.x0 for item in full])
+            ends.setdefault(c.key, []).extend([round(item.x1) for item in full])
+            sizes.setdefault(c.key, []).extend([round(item.size, 1) for item in full])
     columns = {}
     for key, xs in starts.items():
-        right = max(ends[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
-        columns[key] = Column(_left_margin(xs), float(right), sizes[key].most_common(1)[0][0])
+        # (counted at once: a Counter keeps the order values first come in, as one counted up would)
+        right = max(Counter(ends[key]).items(), key=lambda kv: (kv[1], kv[0]))[0]
+        columns[key] = Column(_left_margin(xs), float(right), Counter(sizes[key]).most_common(1)[0][0])
     return columns
 
 
 def _left_margin(starts: list[float]) -> float:
     """The leftmost start shared by at least two long lines (one wide title or note that runs
     into the margin does not move it); the leftmost start when no two lines share one."""
-    shared = Counter(round(x) for x in starts)
-    common = [x for x in starts if shared[round(x)] >= 2]
+    rounded = list(map(round, starts))
+    shared = Counter(rounded)
+    common = [x for x, r in zip(starts, rounded, strict=True) if shared[r] >= 2]
     return min(common or starts)
 
 

@@ -84,9 +84,8 @@ def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
             members = [j for j in members if rows[j].code and rows[j].level == min_level]
         if members:
             out.append((i, members))
-    for i, row in enumerate(rows):
-        if row.role != "total":
-            continue
+    totals = [i for i, row in enumerate(rows) if row.role == "total"]
+    if totals:  # every total (one per page of a long table) tops the same rows
         later = [j for j in range(len(rows)) if rows[j].role != "total"]  # PDFs may print the total last
         top = [j for j in later if rows[j].role == "unit"]
         if not top:
@@ -98,7 +97,7 @@ def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
             else:
                 top = items
         if top:
-            out.append((i, top))
+            out.extend((i, list(top)) for i in totals)
     out.sort(key=lambda f: -(rows[f[0]].level if rows[f[0]].role == "item" else -1))
     return out
 

@@ -186,19 +186,6 @@ def _ends_sentence(text: str) -> bool:
     return False
 
 
-def _append(paragraph: Paragraph, line: Line, text: str, columns: Sequence[int]) -> None:
-    if paragraph.text and paragraph.text[-1].isdigit() and text[:1].isdigit():
-        # Two numbers on either side of a line break are two numbers.
-        _add(paragraph, " ", line, [0])
-    _add(paragraph, text, line, columns)
-
-
-def _add(paragraph: Paragraph, text: str, line: Line, columns: Sequence[int]) -> None:
-    paragraph.starts.append(len(paragraph.text))
-    paragraph.pieces.append((len(paragraph.text), line.number, line.page, columns))
-    paragraph.text += text
-
-
 def paragraphs(document: Document, *, include_tables: bool = False) -> list[Paragraph]:
     """Prose paragraphs of ``document``; with ``include_tables`` also the text inside table regions.
 
@@ -238,7 +225,7 @@ def _paragraphs(document: Document, include_tables: bool) -> list[Paragraph]:
                 out.append(current)
                 current = None
             continue
-        tabbed = "\t" in line.text.strip()
+        tabbed = "\t" in line.text and "\t" in line.text.strip()  # most lines have no tab at all
         if tabbed and not in_table and _tabbed_prose(text, _next_text(document.lines, line)):
             # Prose set with tab stops ("…增加\t2,802.41\t万元，增长"): a sentence, not a row.
             text = text.replace("\t", " ")
@@ -259,11 +246,19 @@ def _paragraphs(document: Document, include_tables: bool) -> list[Paragraph]:
         blanks = 0
         if joinable:
             assert current is not None
-            _append(current, line, text, columns)
+            # the line's text and where it comes from (inline: this runs for every line of a long text)
+            joined = current.text
+            if joined and joined[-1].isdigit() and text[:1].isdigit():
+                current.starts.append(len(joined))  # two numbers on either side of a line break are two
+                current.pieces.append((len(joined), line.number, line.page, [0]))
+                joined += " "
+            current.starts.append(len(joined))
+            current.pieces.append((len(joined), line.number, line.page, columns))
+            current.text = joined + text
         else:
             if current is not None:
                 out.append(current)
-            current = Paragraph(text, [(0, line.number, line.page, columns)], in_table, starts=[0])  # as _append
+            current = Paragraph(text, [(0, line.number, line.page, columns)], in_table, starts=[0])  # as a joined line
             if tabbed:
                 out.append(current)
                 current = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
-from operator import add, sub
+from operator import sub
 
 from ..model import Row
 from .rows import reassign
@@ -84,9 +84,8 @@ def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
             members = [j for j in members if rows[j].code and rows[j].level == min_level]
         if members:
             out.append((i, members))
-    for i, row in enumerate(rows):
-        if row.role != "total":
-            continue
+    totals = [i for i, row in enumerate(rows) if row.role == "total"]
+    if totals:  # every total (one per page of a long table) tops the same rows
         later = [j for j in range(len(rows)) if rows[j].role != "total"]  # PDFs may print the total last
         top = [j for j in later if rows[j].role == "unit"]
         if not top:
@@ -98,7 +97,7 @@ def families(rows: list[Row]) -> list[tuple[int, list[int]]]:
             else:
                 top = items
         if top:
-            out.append((i, top))
+            out.extend((i, list(top)) for i in totals)
     out.sort(key=lambda f: -(rows[f[0]].level if rows[f[0]].role == "item" else -1))
     return out
 
@@ -201,28 +200,54 @@ def _solve(rows: list[Row], parent: int, children: list[int], movable: list[int]
         options_of.append(usable[:_MAX_OPTIONS])
     width = len(columns)
     target = tuple(parent_values.get(col, 0) for col in columns)
-    # every vector to the final width once, not once per state it is added to
-    options_of = [[(option, vec + (0,) * (width - len(vec))) for option, vec in usable] for usable in options_of]
-    states: dict[tuple[int, ...], tuple[tuple[int, ...], ...]] = {tuple(fixed[:width]): ()}
-    for usable in options_of:
-        grown: dict[tuple[int, ...], tuple[tuple[int, ...], ...]] = {}
+    # Column sums packed into one integer each (a field per column, see _pack): adding two packs
+    # adds every column at once, and the packed states keep the tuples' order and equality.
+    packed_options = [[(option, _pack(vec)) for option, vec in usable] for usable in options_of]
+    states: dict[int, tuple[tuple[int, ...], ...]] = {_pack(fixed[:width]): ()}
+    for usable in packed_options:
+        grown: dict[int, tuple[tuple[int, ...], ...]] = {}
         for state, combo in states.items():
             for option, vec in usable:
-                key = tuple(map(add, state, vec))
+                key = state + vec
                 if key not in grown:
                     grown[key] = combo + (option,)
             if len(grown) > _MAX_STATES:
                 break
         states = grown
-    if target in states:
-        return states[target]  # the family adds up exactly: no other state scores as well
+    packed_target = _pack(target)
+    if packed_target in states:
+        return states[packed_target]  # the family adds up exactly: no other state scores as well
     slack = 2 * (len(children) + 1)  # ±½ of the last digit on every amount, in hundredths
 
     def score(state: tuple[int, ...]) -> tuple[int, int]:
         gaps = list(map(abs, map(sub, state, target)))
         return len([g for g in gaps if g > slack]), sum(gaps)
 
-    return min(states.items(), key=lambda item: score(item[0]))[1]
+    return min(states.items(), key=lambda item: score(_unpack(item[0], width)))[1]
+
+
+_FIELD = 96  # bits per column in a packed vector: far more than any sum of amounts in hundredths
+_HALF = 1 << (_FIELD - 1)
+_MASK = (1 << _FIELD) - 1
+
+
+def _pack(vec) -> int:
+    """sum(v·2^(96k)): one integer per vector, additive, and one-to-one while |v| < 2^95."""
+    out = 0
+    for k, v in enumerate(vec):
+        out += v << (_FIELD * k)
+    return out
+
+
+def _unpack(packed: int, width: int) -> tuple[int, ...]:
+    out = []
+    for _ in range(width):
+        v = packed & _MASK
+        if v >= _HALF:
+            v -= 1 << _FIELD
+        out.append(v)
+        packed = (packed - v) >> _FIELD
+    return tuple(out)
 
 
 def _cents(value: Decimal) -> int:

@@ -55,7 +55,8 @@ def _parse_region(lines: list[Line], region: Region,
     title_line = lines[region.title_line]
     table = Table(kind=spec.kind, title=region.title, number=region.number, unit=unit,
                   first_line=title_line.number, last_line=lines[region.body - 1].number)
-    tabbed = any("\t" in line.text.strip("\t") for line in body)
+    # "\t" in text first: a C-speed test that most lines of a space layout fail
+    tabbed = any("\t" in t.strip("\t") for t in [line.text for line in body] if "\t" in t)
     alternatives: list[list[tuple[int, ...]]] = []
     if spec.layout == "sides":
         parse_sides(spec, table, body, unit)
@@ -123,9 +124,6 @@ def _finish(table: Table, lines: list[Line]) -> None:
     has_amounts = any(c.amount is not None for r in table.rows for c in r.cells)
     if table.status != "illegible" and not has_amounts:
         table.status = "empty"
-    pages = {
-        lines[i - 1].page
-        for i in range(table.first_line, table.last_line + 1)
-        if 0 < i <= len(lines) and lines[i - 1].page is not None
-    }
+    # lines first_line..last_line (numbered from 1), those there are
+    pages = {line.page for line in lines[max(table.first_line, 1) - 1 : max(table.last_line, 0)]}
     table.pages = sorted(p for p in pages if p is not None)

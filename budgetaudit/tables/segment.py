@@ -40,13 +40,10 @@ class Region:
 
 def _title_at(lines: list[Line], i: int) -> tuple[TableSpec, str, int] | None:
     """(spec, title, index of the title's last line) when line i starts a table title."""
-    text = lines[i].text.strip()
-    if not text or "\t" in text.strip("\t"):
-        return None
-    spec = match_title(text)
+    text, spec, prefix = _line_title(lines[i].text)
     if spec:
         return spec, text, i
-    if is_title_prefix(text):
+    if prefix:
         j = i + 1
         while j < len(lines) and j <= i + 2 and not lines[j].text.strip():
             j += 1
@@ -56,6 +53,16 @@ def _title_at(lines: list[Line], i: int) -> tuple[TableSpec, str, int] | None:
             if spec:
                 return spec, joined, j
     return None
+
+
+@lru_cache(maxsize=8192)  # every line is asked, the recognisers ask again around each title
+def _line_title(line_text: str) -> tuple[str, TableSpec | None, bool]:
+    """A line's stripped text, the table whose title it is, and whether it may begin a title."""
+    text = line_text.strip()
+    if not text or "\t" in text.strip("\t"):
+        return text, None, False
+    spec = match_title(text)
+    return text, spec, not spec and is_title_prefix(text)
 
 
 def _confirmed(lines: list[Line], after: int) -> bool:
@@ -159,6 +166,8 @@ def printed_titles(lines: list[Line], toc_range: tuple[int, int]) -> list[TocEnt
     for i, line in enumerate(lines):
         if toc_range[0] <= i < toc_range[1]:
             continue
+        if "表" not in line.text:
+            continue  # most lines: no title without 表
         text = line.text.strip().split("\t", 1)[0].strip()
         if not text or len(text) > 80 or "表" not in text:
             continue
@@ -188,7 +197,7 @@ def find_regions(lines: list[Line], toc_range: tuple[int, int]) -> list[Region]:
         a.end = b.title_line
     for region in starts:
         for j in range(region.body, region.end):
-            if SECTION.match(lines[j].text):
+            if "部分" in lines[j].text and SECTION.match(lines[j].text):  # the test first: most lines fail it
                 region.end = j
                 break
         _read_preamble(lines, region)

@@ -76,6 +76,7 @@ def split_numbers(text: str, coded: bool = False, width: int = 0, after_code: bo
     return _Split(" ".join(tokens), numbers)
 
 
+@lru_cache(maxsize=8192)  # a table's heading lines are printed again on each of its pages
 def _is_header_words(text: str, heading_words: str) -> bool:
     """A line of column headings, possibly wrapped mid-word ("一般公共预" / "算").
 
@@ -85,7 +86,8 @@ def _is_header_words(text: str, heading_words: str) -> bool:
     return bool(tokens) and all(t in heading_words for t in tokens)
 
 
-def _heading_words(vocabulary: list[str]) -> str:
+@lru_cache(maxsize=256)  # one per table kind and title: the same string object for every page
+def _heading_words(vocabulary: tuple[str, ...]) -> str:
     return "\n".join(hdr.clean(w) for w in vocabulary)
 
 
@@ -322,7 +324,7 @@ def parse_space(spec: TableSpec, table: Table, lines: list[Line], unit: str,
     printed_words = [name for variant in spec.variants for path in variant for name in path]
     vocabulary = own_words + printed_words + sorted(hdr.vocabulary()["text"]) + sorted(hdr.TOTAL_SYNONYMS) \
         + sorted(hdr.GROUP_HEADINGS) + ["功能分类", "经济分类", table.title]
-    heading_words = _heading_words(vocabulary)
+    heading_words = _heading_words(tuple(vocabulary))
     pendings: list[PendingRow] = []
     name_parts: list[Line] = []
     desc_parts: list[Line] = []

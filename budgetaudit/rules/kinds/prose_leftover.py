@@ -140,7 +140,40 @@ def _without_context(source: str) -> str | None:
         else:
             out.append(source[i])
             i += 1
-    return "".join(out)
+    return "".join(_lead_trimmed(_without_empty_groups(out)))
+
+
+def _without_empty_groups(tokens: list[str]) -> list[str]:
+    """Tokens without the groups left holding nothing but '|' ("(?:(?<=元)|(?<=%))" → "(?:|)"): they
+    match the empty string only, and a search for a pattern that can start anywhere is slow. A
+    group with a quantifier stays (the quantifier would bind to what stands before it)."""
+    out: list[str] = []
+    for k, token in enumerate(tokens):
+        out.append(token)
+        if token != ")" or tokens[k + 1 : k + 2] in (["*"], ["+"], ["?"], ["{"]):
+            continue
+        j = len(out) - 2
+        while j >= 0 and (out[j] == "|" or out[j] is _REMOVED):
+            j -= 1
+        if j >= 2 and out[j - 2 : j + 1] == ["(", "?", ":"]:
+            del out[j - 2 :]
+            out.append(_REMOVED)
+    return out
+
+
+def _lead_trimmed(tokens: list[str]) -> list[str]:
+    """Tokens without a leading optional atom ("\\s*", "[ ]?") or removed piece: whatever the
+    pattern matches, the rest of it matches too, and a probe needs no more."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i] is _REMOVED:
+            i += 1
+        elif (len(tokens[i]) > 1 or tokens[i] not in "()|*+?{}.\\^$") and tokens[i + 1 : i + 2] in (["*"], ["?"]) \
+                and tokens[i + 2 : i + 3] not in (["?"], ["+"]):
+            i += 2
+        else:
+            break
+    return tokens[i:]
 
 
 def _class_end(source: str, i: int) -> int:

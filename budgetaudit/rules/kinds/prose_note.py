@@ -13,7 +13,9 @@ carrying the 政府性基金 note) was copied from another table; a note that sa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 from ...model import Finding, Location
 from ..prose import finding
@@ -38,14 +40,31 @@ def _notes(doc, table) -> list:
     """Lines of the table's region (and just after it) that read as its note: no tab, a note word."""
     out = []
     # lines first_line..last_line + _AFTER (Document.line numbers them from 1), those the document has
-    first = max(table.first_line, 1)
-    for number, line in enumerate(doc.lines[first - 1 : max(table.last_line + _AFTER, 0)], start=first):
-        if "\t" in line.text.strip() or not _NOTE.search(line.text):
-            continue
+    first, end = max(table.first_line, 1), max(table.last_line + _AFTER, 0)
+    candidates = _note_lines(doc)
+    for index in candidates[bisect_left(candidates, first - 1) : bisect_left(candidates, end)]:
+        number, line = index + 1, doc.lines[index]
         if number > table.last_line and any(t is not table and t.first_line <= number <= t.last_line for t in doc.tables):
             break
         out.append(line)
     return out
+
+
+def _note_lines(doc) -> list[int]:
+    """Indexes of the document's lines that read as a note: no tab, a note word. Found once for
+    all its tables (which cover most of a long document), by one search over the joined text."""
+    memo = doc.__dict__.setdefault("_note_lines", {})
+    if len(doc.lines) not in memo:
+        texts = [line.text for line in doc.lines]
+        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        found: list[int] = []
+        for m in _NOTE.finditer("\n".join(texts)):
+            index = bisect_right(starts, m.start()) - 1
+            # a match may run over a line break ("注\n:"): each line is judged on its own
+            if (not found or found[-1] != index) and _NOTE.search(texts[index]) and "\t" not in texts[index].strip():
+                found.append(index)
+        memo[len(doc.lines)] = found
+    return memo[len(doc.lines)]
 
 
 def run(rule: Rule, facts) -> Iterable[Finding]:

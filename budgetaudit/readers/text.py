@@ -189,11 +189,11 @@ def read_lines(path: str | Path) -> list[Line]:
         raise InputError(str(path), f"has {len(raw_lines):,} lines, more than a disclosure's text "
                                     f"(the limit is {MAX_LINES:,})")
     furniture = page_furniture(raw_lines) | _overlong(raw_lines, str(path))
-    return Line.many((i + 1, "" if i in furniture else _readable(raw), raw) for i, raw in enumerate(raw_lines))
+    return Line.many((i + 1, "" if i in furniture else readable(raw), raw) for i, raw in enumerate(raw_lines))
 
 
 @lru_cache(maxsize=8192)  # blank lines, repeated headers and rows: one call for each
-def _readable(raw: str) -> str:
+def readable(raw: str) -> str:
     """A printed line as the parsers read it: normalised, without markdown, no trailing spaces."""
     return undecorated(normalize(raw)).rstrip(" ")
 

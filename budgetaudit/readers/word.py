@@ -17,7 +17,7 @@ from ..amounts import normalize
 from ..errors import InputError
 from ..model import Line
 from .regular import read_regular
-from .text import page_furniture, undecorated
+from .text import page_furniture, readable
 from .workbook import MAX_WORKBOOK_BYTES, OLE, open_zip
 
 MAX_LINES = 200_000
@@ -57,7 +57,7 @@ def read_word(path: str | Path) -> list[Line]:
         if "\t" in raw:
             text = "\t".join(normalize(f) for f in raw.split("\t"))
         else:
-            text = "" if i in furniture else undecorated(normalize(raw)).rstrip(" ")
+            text = "" if i in furniture else readable(raw)
         lines.append(Line(number=i + 1, text=text, raw=raw, sheet=sheet if raw.strip() else None,
                           refs=refs if raw.strip() else ()))
     if not any(line.text.strip() for line in lines):

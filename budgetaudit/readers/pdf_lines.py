@@ -214,21 +214,10 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                 continue
             gap = x0 - px1 - noise
             em = size if size > psize else psize
-            if not pending_space and not gap > space_points and not gap > space_ems * em:
-                # below the smallest threshold (sizes are not negative: a word space's; a tab's are
-                # wider): glyphs set close, most of a line's. The field's box grows as below.
-                if geometry:
-                    if x0 < fx0:
-                        fx0 = x0
-                    if x1 > fx1:
-                        fx1 = x1
-                    if base != pbase or size != psize:
-                        top, bottom = base - size, base + 0.2 * size
-                        if top < ftop:
-                            ftop = top
-                        if bottom > fbottom:
-                            fbottom = bottom
-            elif gap > field_gap * em or (gap > number_gap * em and _numeric(ptext) and _numeric(text)):
+            # most glyphs of a line are set close: below the word space's threshold (sizes are not
+            # negative), so neither a space nor a tab is tested for
+            spaced = pending_space or gap > space_points or gap > space_ems * em
+            if spaced and (gap > field_gap * em or (gap > number_gap * em and _numeric(ptext) and _numeric(text))):
                 parts.append("\t")
                 fields += 1
                 pending_space = False
@@ -236,12 +225,11 @@ def _read_line(glyphs: list[Glyph], geometry: bool) -> tuple[str, list[Glyph], i
                     field_boxes.append((fx0, ftop, fx1, fbottom))
                     fx0, ftop, fx1, fbottom = x0, base - size, x1, base + 0.2 * size  # Glyph.box, inline
             else:
-                # (above the smaller of the two thresholds)
-                if pending_space or gap > space_points or gap > space_ems * em:
+                if spaced:
                     parts.append(" ")
                     pending_space = False  # (only a blank sets it: reset here, not per glyph)
                 if geometry:
-                    # min/max keep the first of equal values, as union_box's do
+                    # the field's box grows; min/max keep the first of equal values, as union_box's do
                     if x0 < fx0:
                         fx0 = x0
                     if x1 > fx1:

@@ -325,7 +325,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     new_glyph = _new_glyph
     # as floats: the device matrix's entries may be ints (0, ±1), and a float op with an int in
     # it takes the interpreter's slow path (same results: the int is converted to float first)
-    a_, b_, c_, d_, e_, f_ = map(float, geo.device)
+    device = a_, b_, c_, d_, e_, f_ = tuple(map(float, geo.device))
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     map_error = R.FPDFText_HasUnicodeMapError
     prepared: dict[int, tuple] = {}
@@ -395,28 +395,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
             else:
                 count_ = mapped[font] = mapped.get(font, 0) + 1
                 check = count_ < _MAPPED_ENOUGH
-        # pdfminer's box: the advance along the text (the loose box), descent to descent + size
-        # across it. The origin: across the text the text object's (one show operator sets its
-        # characters on one baseline), along it where the advance starts.
-        if mode == 0:
-            top = bottom + across
-            ex, ey = left, of
-        elif mode == 1:
-            bottom = top - across
-            ex, ey = right, of
-        elif mode == 2:
-            left = right - across
-            ex, ey = oe, bottom
-        else:
-            right = left + across
-            ex, ey = oe, top
-        # into pdfminer's device space (the page turned), then pdfplumber's top-down coordinates
-        px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
-        px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
-        if px1 < px0:
-            px0, px1 = px1, px0
-        if py1 < py0:
-            py0, py1 = py1, py0
+        px0, py0, px1, py1, ex, ey = _device_box(mode, across, oe, of, left, top, right, bottom, device)
         fy = b_ * ex + d_ * ey + f_
         x0, x1, size = px0 + dx, px1 + dx, py1 - py0
         if extra:
@@ -455,33 +434,44 @@ def _characters(glyphs: list[Glyph], keys: list, flat: list[float], prepared: di
                 blanks: list[Char]) -> list[Char]:
     """The characters read by _chars (then the blanks): each glyph's text, its text object's spec
     and its loose box, through the same arithmetic as there."""
-    a_, b_, c_, d_, e_, f_ = map(float, geo.device)
+    device = a_, b_, c_, d_, e_, f_ = tuple(map(float, geo.device))
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     out: list[Char] = []
     for g, key, left, top, right, bottom in zip(glyphs, keys, flat[0::4], flat[1::4], flat[2::4], flat[3::4],
                                                 strict=True):
         mode, across, ma, mb, oe, of, font, _, _, _, _ = prepared[key]
-        if mode == 0:
-            top = bottom + across
-            ex, ey = left, of
-        elif mode == 1:
-            bottom = top - across
-            ex, ey = right, of
-        elif mode == 2:
-            left = right - across
-            ex, ey = oe, bottom
-        else:
-            right = left + across
-            ex, ey = oe, top
-        px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
-        px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
-        if px1 < px0:
-            px0, px1 = px1, px0
-        if py1 < py0:
-            py0, py1 = py1, py0
+        px0, py0, px1, py1, ex, ey = _device_box(mode, across, oe, of, left, top, right, bottom, device)
         out.append((g[0], px0 + dx, px1 + dx, height - py1 + dtop, height - py0 + dtop, py1 - py0, ma, mb,
                     a_ * ex + c_ * ey + e_, b_ * ex + d_ * ey + f_, font))
     return out + blanks
+
+
+def _device_box(mode: int, across: float, oe: float, of: float, left: float, top: float, right: float, bottom: float,
+                device: tuple[float, ...]) -> tuple[float, float, float, float, float, float]:
+    """A character's box in pdfminer's device space (the page turned), lower corner first, and its
+    origin in user space. pdfminer's box: the advance along the text (PDFium's loose box), descent
+    to descent + size across it. The origin: across the text the text object's (one show operator
+    sets its characters on one baseline), along it where the advance starts."""
+    if mode == 0:
+        top = bottom + across
+        ex, ey = left, of
+    elif mode == 1:
+        bottom = top - across
+        ex, ey = right, of
+    elif mode == 2:
+        left = right - across
+        ex, ey = oe, bottom
+    else:
+        right = left + across
+        ex, ey = oe, top
+    a_, b_, c_, d_, e_, f_ = device
+    px0, py0 = a_ * left + c_ * bottom + e_, b_ * left + d_ * bottom + f_
+    px1, py1 = a_ * right + c_ * top + e_, b_ * right + d_ * top + f_
+    if px1 < px0:
+        px0, px1 = px1, px0
+    if py1 < py0:
+        py0, py1 = py1, py0
+    return px0, py0, px1, py1, ex, ey
 
 
 _NOTHING = object()  # no text object read yet

@@ -134,22 +134,6 @@ def distribute(tables: list[GridTable], glyphs: list[Glyph]) -> list[Glyph]:
     per axis and a list index per glyph: this runs for every glyph of every page with rules."""
     prose: list[Glyph] = []
     found = [(*t.bbox, t._xs, t._ys, len(t._xs), t._grid, t.glyphs) for t in tables]
-    if len(found) == 1:  # most pages: the loop below without the loop over tables
-        x0, top, x1, bottom, xs, ys, width, grid, owned = found[0]
-        for g in glyphs:
-            x = (g[1] + g[2]) / 2
-            y = g[3] - 0.38 * g[4]
-            if x0 <= x <= x1 and top <= y <= bottom:
-                key = grid[(bisect_right(ys, y) - 1) * width + bisect_right(xs, x) - 1]
-                if key is None:
-                    prose.append(g)
-                elif key in owned:
-                    owned[key].append(g)
-                else:
-                    owned[key] = [g]
-            else:
-                prose.append(g)
-        return prose
     for g in glyphs:
         x = (g[1] + g[2]) / 2
         y = g[3] - 0.38 * g[4]  # g.middle

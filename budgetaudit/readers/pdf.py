@@ -181,6 +181,7 @@ def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
         if count > limits.pages:
             raise InputError(name, f"the PDF declares {count} pages; the limit is {limits.pages} per file")
         memory = Memory()
+        mapped: dict[str, int] = {}  # the fonts' Unicode mappings seen so far (see pdf_pdfium._chars)
         for i in range(count):
             if limits.deadline_passed():
                 raise InputError(name, f"reading took longer than {limits.seconds:g} s (the limit per file)")
@@ -189,7 +190,7 @@ def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
             except pdfium.PdfiumError:
                 raise InputError(name, f"damaged PDF: page {i + 1} cannot be read") from None
             try:
-                primitives = read_pdfium_page(page)
+                primitives = read_pdfium_page(page, mapped=mapped)
             except Unmeasured:
                 primitives = fallback.page(i)
             finally:

@@ -220,9 +220,10 @@ class _Table:
     cells: list[tuple[float, float, float, float]]
 
 
-def read_pdfium_page(page: pdfium.PdfPage, eager: bool = False) -> PdfiumPage:
+def read_pdfium_page(page: pdfium.PdfPage, eager: bool = False, mapped: dict[str, int] | None = None) -> PdfiumPage:
     """The page's primitives; its characters made when first asked for, or now when ``eager``
-    (for the test that both agree)."""
+    (for the test that both agree). ``mapped`` carries what earlier pages of the document showed
+    of its fonts' Unicode mappings (see _chars)."""
     raw = page.raw
     rotation = R.FPDFPage_GetRotation(raw) * 90 % 360
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -244,7 +245,7 @@ def read_pdfium_page(page: pdfium.PdfPage, eager: bool = False) -> PdfiumPage:
     _objects(raw, None, geometry, out, texts, {})
     textpage = R.FPDFText_LoadPage(raw)
     try:
-        out.later, out.upright, out.votes, out.cids = _chars(textpage, geometry, texts, eager)
+        out.later, out.upright, out.votes, out.cids = _chars(textpage, geometry, texts, eager, mapped)
         out.visible = sum(out.votes.values())  # (every visible character has a vote)
     finally:
         R.FPDFText_ClosePage(textpage)
@@ -287,8 +288,8 @@ def _text(textpage, n: int) -> list[str] | None:
     return list(text)
 
 
-def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]], eager: bool = False
-           ) -> tuple[Callable[[], list[Char]], list[Glyph], Counter[int], int]:
+def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, float, str]], eager: bool = False,
+           mapped: dict[str, int] | None = None) -> tuple[Callable[[], list[Char]], list[Glyph], Counter[int], int]:
     """What makes the page's characters, their glyphs in an upright reading frame, the
     directions their text runs in (one vote per visible character) and the number of glyphs
     without a Unicode mapping. The characters (Char) are
@@ -335,9 +336,10 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     votes: dict[int, int] = {}  # a Counter at the end: a dict subclass's items take the slow path
     upright: list[Glyph] = []
     origin_top = height + dtop
-    # Glyphs without a Unicode mapping come from fonts without one: a font's first characters are
-    # checked, all of them once one lacks it.
-    mapped: dict[str, int] = {}
+    # Glyphs without a Unicode mapping come from fonts without one: a font's first characters in
+    # the document are checked, all of them once one lacks it (a font lacks a mapping on every
+    # page it is used on: the counts carry from page to page).
+    mapped = {} if mapped is None else mapped
     shown = bulk
     if "\x02" in bulk:  # PDFium marks a hyphen that ends a line so
         shown = ["-" if ch == "\x02" else ch for ch in bulk]

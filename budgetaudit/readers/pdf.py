@@ -169,7 +169,8 @@ def _extract(p: Path, name: str, limits: Limits) -> list[Line]:
 
 
 def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
-    import pypdfium2 as pdfium
+    from pypdfium2.raw import FPDF_ClosePage as close_page
+    from pypdfium2.raw import FPDF_LoadPage as load_page
 
     from .pdf_pdfium import Unmeasured, open_document, read_pdfium_page
 
@@ -185,16 +186,16 @@ def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
         for i in range(count):
             if limits.deadline_passed():
                 raise InputError(name, f"reading took longer than {limits.seconds:g} s (the limit per file)")
-            try:
-                page = doc[i]
-            except pdfium.PdfiumError:
-                raise InputError(name, f"damaged PDF: page {i + 1} cannot be read") from None
+            # (the bare handle: pypdfium2's page object registers a finalizer per page, not needed here)
+            page = load_page(doc.raw, i)
+            if not page:
+                raise InputError(name, f"damaged PDF: page {i + 1} cannot be read")
             try:
                 primitives = read_pdfium_page(page, mapped=mapped)
             except Unmeasured:
                 primitives = fallback.page(i)
             finally:
-                page.close()
+                close_page(page)
             pages.append(read_page(primitives, i + 1, memory))
     finally:
         doc.close()

@@ -220,11 +220,12 @@ class _Table:
     cells: list[tuple[float, float, float, float]]
 
 
-def read_pdfium_page(page: pdfium.PdfPage, eager: bool = False, mapped: dict[str, int] | None = None) -> PdfiumPage:
-    """The page's primitives; its characters made when first asked for, or now when ``eager``
-    (for the test that both agree). ``mapped`` carries what earlier pages of the document showed
-    of its fonts' Unicode mappings (see _chars)."""
-    raw = page.raw
+def read_pdfium_page(page, eager: bool = False, mapped: dict[str, int] | None = None) -> PdfiumPage:
+    """The primitives of ``page`` (a pypdfium2 PdfPage or its bare FPDF_PAGE handle); its
+    characters made when first asked for, or now when ``eager`` (for the test that both agree).
+    ``mapped`` carries what earlier pages of the document showed of its fonts' Unicode mappings
+    (see _chars)."""
+    raw = getattr(page, "raw", page)
     rotation = R.FPDFPage_GetRotation(raw) * 90 % 360
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not R.FPDFPage_GetMediaBox(raw, left, bottom, right, top):
@@ -612,6 +613,7 @@ def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: dict[int, tup
     mr, sr = ctypes.byref(m), ctypes.byref(size)
     read_matrix = _MATRIX.unpack_from
     object_type, object_matrix, font_size, text_font = _object_type, _object_matrix, _font_size, _object_font
+    scratch = _PathScratch(geo)  # what every path object of this page is read with, made once
     for i in range(count):
         obj = get(owner, i)
         if not obj:
@@ -636,7 +638,7 @@ def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: dict[int, tup
             matrix = read_matrix(m)
             if outer is not None:
                 matrix = _mul(matrix, outer)
-            _path(obj, matrix, geo, out)
+            _path(obj, matrix, scratch, out)
         elif kind == _FORM and depth < 32:
             object_matrix(obj, mr)
             matrix = read_matrix(m)
@@ -648,16 +650,28 @@ def _objects(parent, form, geo: _Geometry, out: PdfiumPage, texts: dict[int, tup
 _MATRIX = struct.Struct("6f")  # FS_MATRIX: a, b, c, d, e, f
 
 
-def _path(obj, matrix: Matrix, geo: _Geometry, out: PdfiumPage) -> None:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if _draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and not fill.value and not stroke.value:
+class _PathScratch:
+    """The C out-parameters a path object is read through and the page's device matrix as floats
+    (see _chars), made once per page rather than once per path."""
+
+    def __init__(self, geo: _Geometry):
+        self.fill, self.stroke, self.x, self.y = ctypes.c_int(), ctypes.c_int(), ctypes.c_float(), ctypes.c_float()
+        self.modes = ctypes.byref(self.fill), ctypes.byref(self.stroke)
+        self.point = ctypes.byref(self.x), ctypes.byref(self.y)
+        self.device = tuple(map(float, geo.device))
+        self.height, self.dx, self.dtop = geo.height, geo.dx, geo.dtop
+
+
+def _path(obj, matrix: Matrix, scratch: _PathScratch, out: PdfiumPage) -> None:
+    fr, sr = scratch.modes
+    if _draw_mode(obj, fr, sr) and not scratch.fill.value and not scratch.stroke.value:
         return  # ended with n: a clipping path, never painted
     n = _count_segments(obj)
-    x, y = ctypes.c_float(), ctypes.c_float()
-    xr, yr = ctypes.byref(x), ctypes.byref(y)
+    x, y = scratch.x, scratch.y
+    xr, yr = scratch.point
     a, b, c, d, e, f = matrix
-    ga, gb, gc, gd, ge, gf = map(float, geo.device)  # see _chars
-    height, dx, dtop = geo.height, geo.dx, geo.dtop
+    ga, gb, gc, gd, ge, gf = scratch.device
+    height, dx, dtop = scratch.height, scratch.dx, scratch.dtop
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     pts: list[tuple[float, float]] = []

@@ -259,6 +259,12 @@ class _Geometry:
     height: float
     dx: float  # pdfplumber adds the MediaBox's corner back
     dtop: float
+    # The device matrix as floats: its entries may be ints (0, ±1), and a float op with an int in
+    # it takes the interpreter's slow path (same results: the int is converted to float first).
+    floats: Matrix = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "floats", tuple(map(float, self.device)))
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         """User space → (x, top)."""
@@ -325,9 +331,7 @@ def _chars(textpage, geo: _Geometry, texts: dict[int, tuple[object, Matrix, floa
     out: list[Char] = []
     probes: list[tuple[str, str, int, float]] = []  # font, text, index and size of the characters to measure
     new_glyph = _new_glyph
-    # as floats: the device matrix's entries may be ints (0, ±1), and a float op with an int in
-    # it takes the interpreter's slow path (same results: the int is converted to float first)
-    device = a_, b_, c_, d_, e_, f_ = tuple(map(float, geo.device))
+    device = a_, b_, c_, d_, e_, f_ = geo.floats  # (see _Geometry.floats)
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     map_error = R.FPDFText_HasUnicodeMapError
     prepared: dict[int, tuple] = {}
@@ -437,7 +441,7 @@ def _characters(glyphs: list[Glyph], keys: list, flat: list[float], prepared: di
                 blanks: list[Char]) -> list[Char]:
     """The characters read by _chars (then the blanks): each glyph's text, its text object's spec
     and its loose box, through the same arithmetic as there."""
-    device = a_, b_, c_, d_, e_, f_ = tuple(map(float, geo.device))
+    device = a_, b_, c_, d_, e_, f_ = geo.floats
     height, dx, dtop = geo.height, geo.dx, geo.dtop
     out: list[Char] = []
     for g, key, left, top, right, bottom in zip(glyphs, keys, flat[0::4], flat[1::4], flat[2::4], flat[3::4],
@@ -658,7 +662,7 @@ class _PathScratch:
         self.fill, self.stroke, self.x, self.y = ctypes.c_int(), ctypes.c_int(), ctypes.c_float(), ctypes.c_float()
         self.modes = ctypes.byref(self.fill), ctypes.byref(self.stroke)
         self.point = ctypes.byref(self.x), ctypes.byref(self.y)
-        self.device = tuple(map(float, geo.device))
+        self.device = geo.floats
         self.height, self.dx, self.dtop = geo.height, geo.dx, geo.dtop
 
 

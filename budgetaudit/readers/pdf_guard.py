@@ -238,6 +238,10 @@ def _serve(requests: int, replies: int, memory_bytes: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the owner's to handle; it kills us
         _quiet_crashes()
         _limit_memory(memory_bytes)
+        # The collector runs between files, not during one: a reading makes tens of thousands of
+        # short-lived tuples (a glyph each) and no reference cycle of note, and collecting
+        # after the reply is sent costs the owner nothing (it is busy with the document).
+        gc.disable()
         while True:
             header = _read_exact(requests, _HEADER.size)
             if header is None:
@@ -248,8 +252,11 @@ def _serve(requests: int, replies: int, memory_bytes: int) -> None:
             fn, args = pickle.loads(request)
             data = pickle.dumps(_outcome(lambda fn=fn, args=args: fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(_HEADER.pack(len(data)) + data)
+            del data, fn, args
             while view:
                 view = view[os.write(replies, view):]
+            del view
+            gc.collect()
     finally:
         os._exit(0)
 

@@ -252,10 +252,8 @@ def _serve(requests: int, replies: int, memory_bytes: int) -> None:
             fn, args = pickle.loads(request)
             data = pickle.dumps(_outcome(lambda fn=fn, args=args: fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(_HEADER.pack(len(data)) + data)
-            del data, fn, args
             while view:
                 view = view[os.write(replies, view):]
-            del view
             gc.collect()
     finally:
         os._exit(0)

@@ -63,6 +63,20 @@ def test_a_file_that_hits_the_time_limit_costs_only_its_own_result(tmp_path: Pat
     assert pdf_guard.reader_pid() not in (None, before)
 
 
+def test_a_reader_replaced_after_its_quota_of_files_reads_on(tmp_path: Path, monkeypatch):
+    # The replacement is forked while the old reader's pipes are closed: their numbers are free for
+    # the new pipes, and a forked process closes the pipes of the reader it knows of (a batch
+    # worker must not talk to its parent's reader), so it must know of none then.
+    monkeypatch.setattr(pdf_guard, "MAX_SERVED", 1)
+    good = _page(tmp_path / "good.pdf", "一般公共预算拨款收入500.00万元。")
+    readers = []
+    for _ in range(3):
+        assert _texts(good) == ["一般公共预算拨款收入500.00万元。"]
+        readers.append(pdf_guard.reader_pid())
+    assert len(set(readers)) == 3  # one reader per file
+    assert not any(map(_alive, readers[:2]))
+
+
 def test_a_file_that_exhausts_memory_costs_only_its_own_result(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(pdf_reader, "MEMORY_LIMIT", 64 * 1024 * 1024)
     bomb = tmp_path / "bomb.pdf"

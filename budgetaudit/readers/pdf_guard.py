@@ -279,6 +279,7 @@ def run_served(path: str, limits: Limits, fn: Callable[..., T], *args) -> T:
     reader = _READER
     if reader is None or reader.owner != os.getpid() or reader.memory_bytes != limits.memory_bytes \
             or reader.served >= MAX_SERVED:
+        _READER = None  # (before the fork: a forked process closes _READER's pipes, see _forget_in_child)
         if reader is not None and reader.owner == os.getpid():
             reader.close()
         reader = _READER = _Reader(limits.memory_bytes)

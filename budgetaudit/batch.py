@@ -102,14 +102,14 @@ def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: floa
             return None
         if not worker.process.is_alive():
             worker.stop()
-            worker = _Worker(context, rules, cache, memory)
+            worker = _Worker(context, rules, cache, memory, helper=count == 1)
         index = queue.popleft()
         worker.send(index, files[index], bool(keep) and norm_path(files[index]) in keep)
         return worker
 
     try:
         for _ in range(count):
-            worker = give_work(_Worker(context, rules, cache, memory))
+            worker = give_work(_Worker(context, rules, cache, memory, helper=count == 1))
             if worker is not None:
                 pool.append(worker)
         while pool:
@@ -160,9 +160,9 @@ def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: floa
 class _Worker:
     """One worker process and the pipe to it; it audits one file at a time."""
 
-    def __init__(self, context, rules: list, cache: Cache | None, memory: int | None):
+    def __init__(self, context, rules: list, cache: Cache | None, memory: int | None, helper: bool):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, rules, cache, memory), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, rules, cache, memory, helper), daemon=True)
         self.process.start()
         child.close()
         _own_group(self.process.pid)  # so kill() reaches the PDF reader's child as well
@@ -202,8 +202,12 @@ class _Worker:
         self.conn.close()
 
 
-def _serve(conn, rules: list, cache: Cache | None, memory: int | None) -> None:
-    """The worker's loop: a path in, a pickled report view out, until told to stop."""
+def _serve(conn, rules: list, cache: Cache | None, memory: int | None, helper: bool) -> None:
+    """The worker's loop: a path in, a pickled report view out, until told to stop. ``helper``:
+    whether its PDF reader may use a helper process (pdf_guard), off when several workers run."""
+    from .readers import pdf_guard
+
+    pdf_guard.PAGE_HELPER = pdf_guard.PAGE_HELPER and helper
     _own_group(0)
     _limit_memory(memory)
     while True:

@@ -25,7 +25,8 @@ Limits per file, against PDF bombs (a disclosure is 20–300 pages and reads in 
 ``MAX_PAGES`` = 2000 pages; ``TIME_LIMIT`` = 300 s for the whole file; ``MEMORY_LIMIT`` = 2 GiB
 of address space beyond what the process already uses. On POSIX the file is read in a forked
 child that carries the memory limit and is killed at the time limit (pdf_guard); elsewhere the
-page count and the time between pages are checked in-process.
+page count and the time between pages are checked in-process. With PDFium, a helper process beside
+that child may read a long file's later pages meanwhile (``_helped_pages``; see pdf_guard).
 
 pdfplumber is imported only here, when a PDF is actually read, so text audits stay fast.
 """
@@ -35,15 +36,37 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..amounts import normalize, unit_of
 from ..errors import InputError
 from ..model import Line
 from .pdf_columns import Memory
-from .pdf_guard import Limits, bound_reference_chains, run_bounded, run_served
-from .pdf_page import Block, PageContent, blocks, continues_on_next_page, read_page, text_column
+from .pdf_guard import (
+    Limits,
+    bound_reference_chains,
+    helper_alive,
+    helper_arrived,
+    helper_mark,
+    helper_submit,
+    run_bounded,
+    run_served,
+    set_helper_mark,
+)
+from .pdf_page import (
+    Block,
+    Layout,
+    PageContent,
+    blocks,
+    continues_on_next_page,
+    lay_out,
+    place,
+    read_page,
+    text_column,
+)
 from .regular import open_regular
 
 READERS = ("pdfium", "pdfplumber")
@@ -169,10 +192,7 @@ def _extract(p: Path, name: str, limits: Limits) -> list[Line]:
 
 
 def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
-    from pypdfium2.raw import FPDF_ClosePage as close_page
-    from pypdfium2.raw import FPDF_LoadPage as load_page
-
-    from .pdf_pdfium import Unmeasured, open_document, read_pdfium_page
+    from .pdf_pdfium import open_document
 
     doc = open_document(str(p), name)
     pages: list[PageContent] = []
@@ -183,20 +203,17 @@ def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
             raise InputError(name, f"the PDF declares {count} pages; the limit is {limits.pages} per file")
         memory = Memory()
         mapped: dict[str, int] = {}  # the fonts' Unicode mappings seen so far (see pdf_pdfium._chars)
+        first_helped = _first_helped(count)
+        helping = first_helped < count and helper_submit(_helped_pages, str(p), name, first_helped, count, limits)
+        shared = _SharedPages(doc, name, fallback, first_helped, count, helping)
         for i in range(count):
             if limits.deadline_passed():
                 raise InputError(name, f"reading took longer than {limits.seconds:g} s (the limit per file)")
-            # (the bare handle: pypdfium2's page object registers a finalizer per page, not needed here)
-            page = load_page(doc.raw, i)
-            if not page:
-                raise InputError(name, f"damaged PDF: page {i + 1} cannot be read")
-            try:
-                primitives = read_pdfium_page(page, mapped=mapped)
-            except Unmeasured:
-                primitives = fallback.page(i)
-            finally:
-                close_page(page)
-            pages.append(read_page(primitives, i + 1, memory))
+            if i < first_helped:
+                layout = lay_out(_primitives(doc, i, name, fallback, mapped))
+            else:
+                layout = shared.layout(i)
+            pages.append(place(layout, i + 1, memory))
     finally:
         doc.close()
         fallback.close()
@@ -204,6 +221,109 @@ def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
         raise InputError(name, "damaged PDF: no pages could be found in it")
     _check_text_layer(pages, name)
     return assemble(pages)
+
+
+def _primitives(doc, i: int, name: str, fallback: _PlumberPages | _LeftToReader, mapped: dict[str, int]):
+    """Page ``i``'s characters and rules, read with PDFium (pdfplumber where it cannot measure them)."""
+    from pypdfium2.raw import FPDF_ClosePage as close_page
+    from pypdfium2.raw import FPDF_LoadPage as load_page
+
+    from .pdf_pdfium import Unmeasured, read_pdfium_page
+
+    # (the bare handle: pypdfium2's page object registers a finalizer per page, not needed here)
+    page = load_page(doc.raw, i)
+    if not page:
+        raise InputError(name, f"damaged PDF: page {i + 1} cannot be read")
+    try:
+        return read_pdfium_page(page, mapped=mapped)
+    except Unmeasured:
+        return fallback.page(i)
+    finally:
+        close_page(page)
+
+
+# A file of HELPED_PAGES pages or more is read by two processes where the reader has a helper
+# (pdf_guard): the reader reads the first READER_SHARE of the pages; the helper lays out the others
+# (pdf_page.lay_out: all that does not depend on the page before) from the first of them on, and
+# hands each over as it is done. The reader places every page in order (pdf_page.place); when the
+# next page has not come yet, it lays out pages from the end meanwhile, until the two meet.
+HELPED_PAGES = 4
+READER_SHARE = 0.4
+# Seconds the reader waits for the helper's page before it takes one from the end (tests wait, to
+# see the helper's pages used; 0 keeps both processes busy).
+HELPER_WAIT = 0.0
+
+
+def _first_helped(count: int) -> int:
+    """The first page the helper reads (``count``: none)."""
+    return max(1, round(count * READER_SHARE)) if count >= HELPED_PAGES else count
+
+
+class _SharedPages:
+    """The pages from ``first`` on, laid out by the helper or, from the end, by the reader.
+    Each is read with fresh font mapping counts (see pdf_pdfium._chars), so that a page reads the
+    same whoever reads it, in whatever order, helper or none."""
+
+    def __init__(self, doc, name: str, fallback: _PlumberPages, first: int, count: int, helping: bool):
+        self.doc, self.name, self.fallback, self.helping = doc, name, fallback, helping
+        self.ready: dict[int, object] = {}  # page index → its Layout (or the InputError it raised)
+        self.taken = count  # the pages from here on are the reader's (the helper stops short of them)
+        set_helper_mark(count)
+
+    def layout(self, i: int) -> Layout:
+        while self.helping and i not in self.ready:
+            self.ready.update(helper_arrived())
+            if HELPER_WAIT:
+                self._wait_for(i)
+            if i in self.ready or self.taken - 1 <= i or not helper_alive():
+                break
+            self.taken -= 1  # meanwhile, the last page nobody has
+            set_helper_mark(self.taken)
+            self.ready[self.taken] = self._own(self.taken)
+        got = self.ready.pop(i, None) or self._own(i)
+        if isinstance(got, InputError):
+            raise got  # (raised in page order, as when read in order)
+        return got
+
+    def _wait_for(self, i: int) -> None:
+        end = time.monotonic() + HELPER_WAIT
+        while i not in self.ready and helper_alive() and (left := end - time.monotonic()) > 0:
+            self.ready.update(helper_arrived(left))
+
+    def _own(self, i: int) -> Layout | InputError:
+        try:
+            return lay_out(_primitives(self.doc, i, self.name, self.fallback, {}))
+        except InputError as exc:
+            return exc
+
+
+def _helped_pages(path: str, name: str, start: int, stop: int, limits: Limits) -> Iterator[tuple[int, Layout]]:
+    """(in the helper) pages ``start`` to ``stop`` read and laid out as the reader would, one at a
+    time as (index, Layout), leaving out a page PDFium cannot measure or load (the reader reads it
+    itself). It stops at the pages the reader has taken (``helper_mark``) and when time runs out."""
+    from .pdf_pdfium import open_document
+
+    doc = open_document(path, name)
+    try:
+        for i in range(start, stop):
+            mark = helper_mark()
+            if limits.deadline_passed() or (mark is not None and i >= mark):
+                return
+            try:
+                primitives = _primitives(doc, i, name, _LeftToReader(), {})
+            except InputError:
+                continue
+            if primitives is not None:
+                yield i, lay_out(primitives).drop_unread_glyphs()
+    finally:
+        doc.close()
+
+
+class _LeftToReader:
+    """The helper's stand-in for _PlumberPages: a page PDFium cannot measure is the reader's to read."""
+
+    def page(self, index: int) -> None:
+        return None
 
 
 class _PlumberPages:

@@ -11,19 +11,26 @@ the rules and the tables' vocabulary costs as much as reading a short PDF with P
 so the child is forked once and reads file after file, under the same bounds. It is replaced after
 a bound was hit, after MAX_SERVED files, and in every process forked from its owner (a batch
 worker starts its own).
+
+Where a second CPU is free, the reader has a helper: a process forked beside it, under the same
+memory bound, that reads part of a long file's pages while the reader reads the rest
+(``helper_submit``/``helper_arrived``, used by pdf.py). It is killed with its reader. A batch that
+runs several workers keeps every CPU busy already and turns it off (``PAGE_HELPER``).
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+import mmap
 import os
 import pickle
 import select
 import signal
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from types import GeneratorType
 from typing import TypeVar
 
 from ..errors import InputError
@@ -141,12 +148,29 @@ MAX_SERVED = 200
 _HEADER = struct.Struct("<Q")
 
 
-class _Reader:
-    """A forked reader process and the two pipes to it (requests in, outcomes out)."""
+# Whether a reader process gets a helper (see the module's docstring); batch workers set it.
+PAGE_HELPER = True
 
-    def __init__(self, memory_bytes: int):
+
+def _spare_cpu() -> bool:
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except (AttributeError, OSError):
+        return (os.cpu_count() or 1) >= 2
+
+
+class _Reader:
+    """A forked reader process and the two pipes to it (requests in, outcomes out); with
+    ``helper``, its helper process too, forked first so that the reader inherits the pipes to it."""
+
+    def __init__(self, memory_bytes: int, helper: bool = False, mark: mmap.mmap | None = None):
+        # (made before both forks: anonymous shared memory stays shared with the processes forked after)
+        self.mark = mmap.mmap(-1, _MARK.size) if helper else mark
+        self.helper = _Reader(memory_bytes, mark=self.mark) if helper else None
         requests_read, self.requests = os.pipe()
         self.replies, replies_write = os.pipe()
+        if helper:  # room for a file's pages: the helper goes on reading while the reader is busy
+            self.helper.widen_replies()
         gc.freeze()  # see run_bounded
         try:
             pid = os.fork()
@@ -158,19 +182,39 @@ class _Reader:
         if pid == 0:
             os.close(self.requests)
             os.close(self.replies)
+            global _HELPER, _SHARED_MARK
+            _HELPER = self.helper  # the pipes to it are this process's now
+            _SHARED_MARK = self.mark
             _serve(requests_read, replies_write, memory_bytes)
         gc.unfreeze()
         os.close(requests_read)
         os.close(replies_write)
+        if self.helper is not None:  # the owner only kills it (with the reader) and counts its CPU
+            self.helper.close_pipes()
         self.pid, self.owner, self.memory_bytes, self.served = pid, os.getpid(), memory_bytes, 0
         self.status = 0  # how it ended (os.waitpid), once closed
 
-    def close(self, kill: bool = True) -> None:
+    def widen_replies(self) -> None:
+        try:
+            import fcntl
+
+            fcntl.fcntl(self.replies, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):
+            pass  # (only Linux has it; a helper then waits for the reader to empty the pipe)
+
+    def close_pipes(self) -> None:
         for fd in (self.requests, self.replies):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.requests = self.replies = -1  # (closed: the numbers may be reused by other files)
+
+    def close(self, kill: bool = True) -> None:
+        self.close_pipes()
+        if self.helper is not None:
+            self.helper.close()
         if kill:
             try:
                 os.kill(self.pid, signal.SIGKILL)
@@ -183,6 +227,13 @@ class _Reader:
 
 
 _READER: _Reader | None = None
+_HELPER: _Reader | None = None  # in a reader process: its helper, while it lives
+_HELPER_SENT = 0  # the number of the request sent to the helper last
+_HELPER_READ = bytearray()  # what was read from the helper and not yet taken
+# In a reader process and in its helper: a number both see (shared memory), which the reader sets
+# and the helper reads while it works on a request (pdf.py: the pages the reader has taken).
+_SHARED_MARK: mmap.mmap | None = None
+_MARK = struct.Struct("<q")
 
 
 def _forget_in_child() -> None:
@@ -190,11 +241,7 @@ def _forget_in_child() -> None:
     the pipes, so the reader still sees its owner go (end of file) and leaves."""
     global _READER
     if _READER is not None:
-        for fd in (_READER.requests, _READER.replies):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        _READER.close_pipes()
         _READER = None
 
 
@@ -218,14 +265,26 @@ def reader_pid() -> int | None:
     return reader.pid if reader is not None and reader.owner == os.getpid() else None
 
 
+def reader_helper_pid() -> int | None:
+    """The process id of the helper of this process's reader process, if it has one."""
+    reader = _READER
+    if reader is None or reader.owner != os.getpid() or reader.helper is None:
+        return None
+    return reader.helper.pid
+
+
 def reader_cpu_seconds() -> float:
     """CPU seconds the current reader process has used so far (0 when there is none): the reader
     is not a finished child, so the owner's own accounting (RUSAGE_CHILDREN) leaves it out."""
     reader = _READER
     if reader is None or reader.owner != os.getpid():
         return 0.0
+    return _cpu_seconds(reader.pid) + (_cpu_seconds(reader.helper.pid) if reader.helper is not None else 0.0)
+
+
+def _cpu_seconds(pid: int) -> float:
     try:
-        with open(f"/proc/{reader.pid}/stat") as fh:
+        with open(f"/proc/{pid}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
@@ -250,13 +309,32 @@ def _serve(requests: int, replies: int, memory_bytes: int) -> None:
             if request is None:
                 break
             fn, args = pickle.loads(request)
-            data = pickle.dumps(_outcome(lambda fn=fn, args=args: fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(_HEADER.pack(len(data)) + data)
-            while view:
-                view = view[os.write(replies, view):]
+            outcome = _outcome(lambda fn=fn, args=args: fn(*args))
+            if outcome[0] == "ok" and isinstance(outcome[1], GeneratorType):  # a helper's frames (_numbered)
+                for frame in outcome[1]:
+                    _write(replies, frame)
+                    if select.select([requests], [], [], 0)[0]:  # a newer request: this one is of no use now
+                        break
+            else:
+                _send(replies, outcome)
             gc.collect()
     finally:
         os._exit(0)
+
+
+def _send(fd: int, outcome: tuple[str, object]) -> None:
+    _write(fd, _framed(outcome))
+
+
+def _framed(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _read_exact(fd: int, n: int) -> bytes | None:
@@ -282,7 +360,7 @@ def run_served(path: str, limits: Limits, fn: Callable[..., T], *args) -> T:
         _READER = None  # (before the fork: a forked process closes _READER's pipes, see _forget_in_child)
         if reader is not None and reader.owner == os.getpid():
             reader.close()
-        reader = _READER = _Reader(limits.memory_bytes)
+        reader = _READER = _Reader(limits.memory_bytes, helper=PAGE_HELPER and _spare_cpu())
     reader.served += 1
     request = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
     try:
@@ -310,6 +388,95 @@ def run_served(path: str, limits: Limits, fn: Callable[..., T], *args) -> T:
         _READER = None
         reader.close()
     return _result(path, limits, outcome)
+
+
+def helper_submit(fn: Callable[..., Iterator[tuple[int, object]]], *args) -> bool:
+    """In a reader process: start ``fn(*args)`` in its helper; False when there is none. ``fn`` is
+    a generator function (picklable, as for run_served) of (key, value) pairs, which come back
+    through ``helper_arrived`` as they are made; a newer request stops it."""
+    global _HELPER_SENT
+    helper = _HELPER
+    if helper is None:
+        return False
+    _HELPER_SENT += 1
+    try:
+        data = _framed((_numbered, (_HELPER_SENT, fn, args)))
+    except (pickle.PicklingError, AttributeError, TypeError):  # not picklable: do it yourself
+        return False
+    try:
+        _write(helper.requests, data)
+    except OSError:  # it has died (or a request was cut short: the pipe is of no use now)
+        _drop_helper()
+        return False
+    return True
+
+
+def helper_arrived(wait: float = 0.0) -> list[tuple[int, object]]:
+    """The pairs of the request sent to the helper last that have arrived by now, waiting at most
+    ``wait`` seconds for the first: what has not arrived, the caller does itself (so a helper that
+    is slow, failed or died costs no time). A helper that died is dropped; pairs of earlier
+    requests are skipped."""
+    helper = _HELPER
+    if helper is None:
+        return []
+    while select.select([helper.replies], [], [], wait)[0]:
+        wait = 0.0
+        chunk = os.read(helper.replies, 1 << 20)
+        if not chunk:
+            _drop_helper()
+            return []
+        _HELPER_READ.extend(chunk)
+    out = []
+    at = 0
+    while len(_HELPER_READ) - at >= _HELPER_FRAME.size:
+        size, number = _HELPER_FRAME.unpack_from(_HELPER_READ, at)
+        end = at + _HELPER_FRAME.size + size
+        if end > len(_HELPER_READ):
+            break
+        if number == _HELPER_SENT:
+            out.append(pickle.loads(_HELPER_READ[at + _HELPER_FRAME.size:end]))
+        at = end
+    del _HELPER_READ[:at]
+    return out
+
+
+# A helper's frame: the size of the pickled pair, the number of the request it answers.
+_HELPER_FRAME = struct.Struct("<QQ")
+
+
+def _numbered(number: int, fn: Callable[..., Iterator[tuple[int, object]]], args: tuple) -> Iterator[bytes]:
+    """(in the helper) each pair ``fn(*args)`` yields, framed with the number of its request. A
+    failure ends it: the reader does the rest itself, and meets the same failure."""
+    try:
+        for pair in fn(*args):
+            data = pickle.dumps(pair, protocol=pickle.HIGHEST_PROTOCOL)
+            yield _HELPER_FRAME.pack(len(data), number) + data
+    except Exception:  # noqa: BLE001 - see above
+        return
+
+
+def set_helper_mark(value: int) -> None:
+    """In a reader process: the number its helper reads with ``helper_mark``."""
+    if _SHARED_MARK is not None:
+        _MARK.pack_into(_SHARED_MARK, 0, value)
+
+
+def helper_mark() -> int | None:
+    """In a helper: the number its reader set last (None in any other process)."""
+    return _MARK.unpack_from(_SHARED_MARK, 0)[0] if _SHARED_MARK is not None else None
+
+
+def helper_alive() -> bool:
+    """Whether this reader process has a helper."""
+    return _HELPER is not None
+
+
+def _drop_helper() -> None:
+    global _HELPER
+    helper, _HELPER = _HELPER, None
+    _HELPER_READ.clear()
+    if helper is not None:
+        helper.close()
 
 
 def _outcome(fn: Callable[[], T]) -> tuple[str, object]:

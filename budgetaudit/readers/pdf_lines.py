@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -108,6 +109,12 @@ class TextLine:
     glyphs: list[Glyph] = field(default_factory=list, repr=False)  # its glyphs, blanks too, left to right
     # For each tab-separated field of ``text``: its box (reading frame), None for an empty field.
     field_boxes: list[Box | None] = field(default_factory=list, repr=False)
+
+    def __reduce__(self):
+        """Pickled with its glyphs as plain tuples (a NamedTuple is pickled with its class, each):
+        pages laid out by pdf.py's helper process cross to the reader so."""
+        return (_text_line, (self.text, self.x0, self.x1, self.base, self.size, self.font, self.fields,
+                             self.cid_glyphs, self.visible, list(map(tuple, self.glyphs)), self.field_boxes))
 
     @property
     def top(self) -> float:
@@ -290,6 +297,15 @@ def join_wrapped(pieces: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- where text is printed
+
+
+def _text_line(text: str, x0: float, x1: float, base: float, size: float, font: str, fields: int, cid_glyphs: int,
+               visible: int, glyphs: list[tuple], field_boxes: list) -> TextLine:
+    return TextLine(text, x0, x1, base, size, font, fields, cid_glyphs, visible, list(map(_as_glyph, glyphs)),
+                    field_boxes)
+
+
+_as_glyph = partial(tuple.__new__, Glyph)
 
 
 class Placed(str):

@@ -72,6 +72,30 @@ class Column:
 def read_page(page: Any, number: int, memory: Memory | None = None) -> PageContent:
     """pdfplumber page (or pdf_pdfium's) → printed lines and table rows in reading order. ``memory`` carries the
     columns of an unruled table at the foot of the page to its continuation on the next."""
+    return place(lay_out(page), number, memory)
+
+
+@dataclass
+class Layout:
+    """A page read as far as it can be without the page before it: its ruled tables' rows and its
+    printed lines. What the lines hold of unruled tables depends on that page (``place``, Memory),
+    so a page can be laid out by another process (pdf.py's helper) and placed here."""
+
+    content: PageContent  # its items not placed yet
+    placed: list[tuple[float, int, Any]] = field(default_factory=list)  # ruled tables' rows, by their top
+    lines: list[TextLine] = field(default_factory=list)  # the rest of the text
+
+    def drop_unread_glyphs(self) -> Layout:
+        """This layout without its lines' glyphs where nothing will read them: after ``lay_out``
+        only the column finder reads a line's glyphs, and only on a page that has a line of
+        several fields (an unruled table). What another process hands over is then a fraction."""
+        if not any(line.fields > 1 for line in self.lines):
+            for line in self.lines:
+                line.glyphs = []
+        return self
+
+
+def lay_out(page: Any) -> Layout:
     if hasattr(page, "glyphs"):  # pdf_pdfium's page: it has counted its glyphs while reading them
         frame, glyphs = page.glyphs()
         visible, cids = page.visible, page.cids
@@ -85,10 +109,11 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
         # rare (pdfminer's unmapped glyphs): counted one by one
         cids = sum(1 for t in texts if t.startswith("(cid:")) if "(cid:" in "".join(texts) else 0
     width, height = frame.size
-    content = PageContent(number=number, width=width, height=height, images=len(page.images), frame=frame)
+    content = PageContent(number=0, width=width, height=height, images=len(page.images), frame=frame)
     content.glyphs, content.cid_glyphs = visible, cids
+    layout = Layout(content)
     if not content.glyphs:
-        return content
+        return layout
 
     tables = _tables(page, frame) if (page.rects or page.lines or page.curves) else []
     prose = distribute(tables, glyphs) if tables else list(glyphs)
@@ -98,14 +123,25 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
     # Text running another way than the page's is a watermark or a margin note.
     prose = list(filter(_UPRIGHT, prose))
 
-    placed: list[tuple[float, int, TextLine | list[str]]] = []
     for t in tables:
         rows = t.placed_rows()
         if rows:
-            placed.append((t.bbox[1], 0, rows))
+            layout.placed.append((t.bbox[1], 0, rows))
+    layout.lines = text_lines(prose)
+    return layout
+
+
+def place(layout: Layout, number: int, memory: Memory | None = None) -> PageContent:
+    """The page's lines and table rows in reading order, unruled tables found with the columns
+    ``memory`` carries from the page before (and updated for the next)."""
+    content = layout.content
+    content.number = number
+    if not content.glyphs:
+        return content
+    placed = list(layout.placed)
     memory = memory if memory is not None else Memory()
     unruled = []
-    lines = text_lines(prose)
+    lines = layout.lines
     try:
         aligned = align_tables(lines, memory)
     except Exception:  # noqa: BLE001 - a layout the column finder trips on is still read, line by line
@@ -117,7 +153,7 @@ def read_page(page: Any, number: int, memory: Memory | None = None) -> PageConte
             unruled.append(item)
     placed.sort(key=lambda item: (item[0], item[1]))
     content.items = [item for _, _, item in placed]
-    body = [i for i in content.items if not (isinstance(i, TextLine) and _in_band(i, height))]
+    body = [i for i in content.items if not (isinstance(i, TextLine) and _in_band(i, content.height))]
     if not body or not any(body[-1] is t for t in unruled):
         memory.columns = None  # the page does not end in an unruled table: nothing continues
     return content

@@ -205,7 +205,7 @@ def _extract_pdfium(p: Path, name: str, limits: Limits) -> list[Line]:
         mapped: dict[str, int] = {}  # the fonts' Unicode mappings seen so far (see pdf_pdfium._chars)
         first_helped = _first_helped(count)
         helping = first_helped < count and helper_submit(_helped_pages, str(p), name, first_helped, count, limits)
-        shared = _SharedPages(doc, name, fallback, first_helped, count, helping)
+        shared = _SharedPages(doc, name, fallback, count, helping, limits)
         for i in range(count):
             if limits.deadline_passed():
                 raise InputError(name, f"reading took longer than {limits.seconds:g} s (the limit per file)")
@@ -260,12 +260,12 @@ def _first_helped(count: int) -> int:
 
 
 class _SharedPages:
-    """The pages from ``first`` on, laid out by the helper or, from the end, by the reader.
+    """The pages the helper may read (from _first_helped on), laid out by it or, from the end, here.
     Each is read with fresh font mapping counts (see pdf_pdfium._chars), so that a page reads the
     same whoever reads it, in whatever order, helper or none."""
 
-    def __init__(self, doc, name: str, fallback: _PlumberPages, first: int, count: int, helping: bool):
-        self.doc, self.name, self.fallback, self.helping = doc, name, fallback, helping
+    def __init__(self, doc, name: str, fallback: _PlumberPages, count: int, helping: bool, limits: Limits):
+        self.doc, self.name, self.fallback, self.helping, self.limits = doc, name, fallback, helping, limits
         self.ready: dict[int, object] = {}  # page index → its Layout (or the InputError it raised)
         self.taken = count  # the pages from here on are the reader's (the helper stops short of them)
         set_helper_mark(count)
@@ -275,7 +275,7 @@ class _SharedPages:
             self.ready.update(helper_arrived())
             if HELPER_WAIT:
                 self._wait_for(i)
-            if i in self.ready or self.taken - 1 <= i or not helper_alive():
+            if i in self.ready or self.taken - 1 <= i or not helper_alive() or self.limits.deadline_passed():
                 break
             self.taken -= 1  # meanwhile, the last page nobody has
             set_helper_mark(self.taken)

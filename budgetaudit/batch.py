@@ -74,12 +74,14 @@ def audit_path(path: str, rules: list, keep: bool = False) -> DocumentResult:
 def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
         cache: Cache | None = None, memory: int | None = DEFAULT_MEMORY, keep: set[str] | None = None,
         on_result: Callable[[DocumentResult], None] | None = None,
-        on_tick: Callable[[], None] | None = None) -> list[DocumentResult]:
+        on_tick: Callable[[], None] | None = None, helpers: bool | None = None) -> list[DocumentResult]:
     """Audit ``files`` with ``rules``; one DocumentResult per file, in the order given.
 
     ``on_result`` is called in the parent as each file finishes (in completion order), ``on_tick``
     every quarter second while waiting (both for the progress bar). ``keep``: files (normalised
     paths, sets.Grouping.kept) whose whole Document comes back too, for a set the user forced.
+    ``helpers``: whether a worker's PDF reader may have a helper process (pdf_guard); by default
+    only when one worker runs (several keep the CPUs busy already).
     """
     from .sets import norm_path
 
@@ -87,6 +89,7 @@ def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: floa
     results: list[DocumentResult | None] = [None] * len(files)
     queue = deque(range(len(files)))
     count = min(jobs or default_jobs(), len(files))
+    helpers = count == 1 if helpers is None else helpers
     context = _context()
     pool: list[_Worker] = []
 
@@ -102,14 +105,14 @@ def run(files: list[str], rules: list, *, jobs: int | None = None, timeout: floa
             return None
         if not worker.process.is_alive():
             worker.stop()
-            worker = _Worker(context, rules, cache, memory, helper=count == 1)
+            worker = _Worker(context, rules, cache, memory, helpers)
         index = queue.popleft()
         worker.send(index, files[index], bool(keep) and norm_path(files[index]) in keep)
         return worker
 
     try:
         for _ in range(count):
-            worker = give_work(_Worker(context, rules, cache, memory, helper=count == 1))
+            worker = give_work(_Worker(context, rules, cache, memory, helpers))
             if worker is not None:
                 pool.append(worker)
         while pool:

@@ -389,7 +389,9 @@ def _audit_chunk(items: list[tuple[str, bool, bytes | None]], rules: list, spec:
         # from this one): walking them would copy the worker's heap and could run its finalizers.
         gc.freeze()
         try:
-            return batch.run(paths, rules, jobs=1, timeout=spec.timeout, cache=cache, memory=spec.memory, keep=keep)
+            # (no PDF helper processes: the cluster runs a worker per CPU)
+            return batch.run(paths, rules, jobs=1, timeout=spec.timeout, cache=cache, memory=spec.memory, keep=keep,
+                             helpers=False)
         finally:
             gc.unfreeze()
 

@@ -174,10 +174,12 @@ def test_a_helper_that_dies_costs_no_line(tmp_path: Path, monkeypatch, helper: P
     assert pdf_guard.reader_pid() is not None
 
 
-@pytest.mark.parametrize(("jobs", "helped"), [(1, True), (2, False)])
-def test_a_batch_of_several_workers_runs_without_helpers(tmp_path: Path, helper: Path, jobs: int, helped: bool):
+@pytest.mark.parametrize(("jobs", "helpers", "helped"), [(1, None, True), (2, None, False), (1, False, False)])
+def test_a_batch_of_several_workers_runs_without_helpers(tmp_path: Path, helper: Path, jobs: int, helpers: bool | None,
+                                                          helped: bool):
+    # (helpers=False: how the Dask engine runs a chunk, one worker per CPU of the cluster)
     files = [str(_long_pdf(tmp_path / f"预算{k}.pdf")) for k in range(2)]
-    results = run(files, load_rules().rules, jobs=jobs, cache=None)
+    results = run(files, load_rules().rules, jobs=jobs, cache=None, helpers=helpers)
     assert all(item.ok for item in results)
     assert bool(helper.read_text().split()) is helped
 

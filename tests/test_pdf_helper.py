@@ -14,7 +14,18 @@ import pytest
 
 pytest.importorskip("reportlab")
 
-from test_pdf_reader import CJK, INCOME_CELLS, PAGE_W, centred, new_canvas, paragraph, right, ruled_table  # noqa: E402
+from test_pdf_reader import (  # noqa: E402
+    CJK,
+    INCOME_CELLS,
+    PAGE_W,
+    _mixed_page,
+    _unmapped_cjk,
+    centred,
+    new_canvas,
+    paragraph,
+    right,
+    ruled_table,
+)
 
 from budgetaudit.batch import run  # noqa: E402
 from budgetaudit.readers import pdf as pdf_reader  # noqa: E402
@@ -147,6 +158,22 @@ def test_a_helper_that_gives_no_page_or_fails_costs_no_line(tmp_path: Path, monk
         monkeypatch.setattr(pdf_reader, "_helped_pages", stand_in)
         assert _lines(path) == alone, stand_in.__name__
         pdf_guard.close_reader()
+
+
+def test_glyphs_without_unicode_mapping_read_the_same_by_the_helper(tmp_path: Path, monkeypatch, helper: Path):
+    # A font's mapping is checked page by page from the first page the helper may read on, so the
+    # helper's pages find the unmapped glyphs the reader alone finds.
+    path = tmp_path / "mixed.pdf"
+    c = new_canvas(path, pageCompression=0)
+    for page in range(6):
+        _mixed_page(c, f"Budget of the department, page {page + 1}: total 1,234.56", "万元", 700)
+        c.showPage()
+    c.save()
+    path.write_bytes(_unmapped_cjk(path.read_bytes()))
+    alone = _alone(path, monkeypatch)
+    assert _lines(path) == alone
+    assert helper.read_text().split() == ["3", "4", "5", "6"]
+    assert [text.count("(cid:") for _, _, text, _ in alone if text.strip()] == [2] * 6
 
 
 def test_a_slow_helper_stops_short_of_the_pages_the_reader_takes_from_the_end(tmp_path: Path, monkeypatch,

@@ -496,3 +496,51 @@ def test_decompression_bomb_is_stopped_at_the_memory_limit(tmp_path: Path, monke
     path.write_bytes(_raw_pdf(b" " * (400 * 1024 * 1024)))  # 400 MiB of blanks in about 0.4 MiB
     problem = _refused(path)
     assert "64 MiB" in problem and "decompression bomb" in problem
+
+
+# ---------------------------------------------------------------- glyphs without a Unicode mapping
+
+
+def _unmapped_cjk(raw: bytes) -> bytes:
+    """The PDF with its CJK font (STSong-Light) turned into one whose glyphs have no Unicode
+    mapping: codes are CIDs of an ordering no table knows, and there is no ToUnicode (the same
+    number of bytes, so the cross-reference table stays right)."""
+    out = raw.replace(b"/Ordering (GB1)", b"/Ordering (Idn)").replace(b"/Encoding /UniGB-UCS2-H",
+                                                                    b"/Encoding /Identity-H  ")
+    assert out != raw and len(out) == len(raw)
+    return out
+
+
+def _mixed_page(c: canvas.Canvas, latin: str, cjk: str, y: float) -> None:
+    c.setFont("Helvetica", 12)
+    c.drawString(72, y, latin)
+    c.setFont(CJK, 12)
+    c.drawString(72 + pdfmetrics.stringWidth(latin, "Helvetica", 12) + 6, y, cjk)
+
+
+def test_a_text_layer_without_unicode_mapping_is_refused(tmp_path: Path):
+    path = tmp_path / "unmapped.pdf"
+    c = new_canvas(path, pageCompression=0)
+    c.setFont(CJK, 12)
+    c.drawString(72, 700, "收入预算总额1,234.56万元。")
+    c.save()
+    path.write_bytes(_unmapped_cjk(path.read_bytes()))
+    assert _refused(path) == ("the text layer cannot be decoded: its fonts have no Unicode mapping "
+                              "(17 of 17 characters)")
+
+
+def test_unmapped_glyphs_among_mapped_text_are_read_as_cids(tmp_path: Path):
+    # Every page: Latin text in Helvetica (mapped) and two CJK glyphs in the unmapped font. Each
+    # page's unmapped glyphs are found, on the first page and on the later ones alike.
+    path = tmp_path / "mixed.pdf"
+    c = new_canvas(path, pageCompression=0)
+    for page in range(5):
+        _mixed_page(c, f"Budget of the department, page {page + 1}: total 1,234.56", "万元", 700)
+        c.showPage()
+    c.save()
+    path.write_bytes(_unmapped_cjk(path.read_bytes()))
+    lines = [(line.page, line.text) for line in read_pdf(path) if line.text.strip()]
+    assert [page for page, _ in lines] == [1, 2, 3, 4, 5]
+    for page, text in lines:
+        assert text.startswith(f"Budget of the department, page {page}: total 1,234.56")
+        assert text.count("(cid:") == 2, text

@@ -18,9 +18,8 @@ from test_pdf_reader import (  # noqa: E402
     CJK,
     INCOME_CELLS,
     PAGE_W,
-    _mixed_page,
-    _unmapped_cjk,
     centred,
+    mixed_unmapped_pdf,
     new_canvas,
     paragraph,
     right,
@@ -163,13 +162,7 @@ def test_a_helper_that_gives_no_page_or_fails_costs_no_line(tmp_path: Path, monk
 def test_glyphs_without_unicode_mapping_read_the_same_by_the_helper(tmp_path: Path, monkeypatch, helper: Path):
     # A font's mapping is checked page by page from the first page the helper may read on, so the
     # helper's pages find the unmapped glyphs the reader alone finds.
-    path = tmp_path / "mixed.pdf"
-    c = new_canvas(path, pageCompression=0)
-    for page in range(6):
-        _mixed_page(c, f"Budget of the department, page {page + 1}: total 1,234.56", "万元", 700)
-        c.showPage()
-    c.save()
-    path.write_bytes(_unmapped_cjk(path.read_bytes()))
+    path = mixed_unmapped_pdf(tmp_path / "mixed.pdf", 6)
     alone = _alone(path, monkeypatch)
     assert _lines(path) == alone
     assert helper.read_text().split() == ["3", "4", "5", "6"]

@@ -511,11 +511,20 @@ def _unmapped_cjk(raw: bytes) -> bytes:
     return out
 
 
-def _mixed_page(c: canvas.Canvas, latin: str, cjk: str, y: float) -> None:
-    c.setFont("Helvetica", 12)
-    c.drawString(72, y, latin)
-    c.setFont(CJK, 12)
-    c.drawString(72 + pdfmetrics.stringWidth(latin, "Helvetica", 12) + 6, y, cjk)
+def mixed_unmapped_pdf(path: Path, pages: int) -> Path:
+    """Every page: a line of Latin text in Helvetica (mapped) ending in two CJK glyphs of a font
+    without a Unicode mapping."""
+    c = new_canvas(path, pageCompression=0)
+    for page in range(pages):
+        latin = f"Budget of the department, page {page + 1}: total 1,234.56"
+        c.setFont("Helvetica", 12)
+        c.drawString(72, 700, latin)
+        c.setFont(CJK, 12)
+        c.drawString(72 + pdfmetrics.stringWidth(latin, "Helvetica", 12) + 6, 700, "万元")
+        c.showPage()
+    c.save()
+    path.write_bytes(_unmapped_cjk(path.read_bytes()))
+    return path
 
 
 def test_a_text_layer_without_unicode_mapping_is_refused(tmp_path: Path):
@@ -530,15 +539,8 @@ def test_a_text_layer_without_unicode_mapping_is_refused(tmp_path: Path):
 
 
 def test_unmapped_glyphs_among_mapped_text_are_read_as_cids(tmp_path: Path):
-    # Every page: Latin text in Helvetica (mapped) and two CJK glyphs in the unmapped font. Each
-    # page's unmapped glyphs are found, on the first page and on the later ones alike.
-    path = tmp_path / "mixed.pdf"
-    c = new_canvas(path, pageCompression=0)
-    for page in range(5):
-        _mixed_page(c, f"Budget of the department, page {page + 1}: total 1,234.56", "万元", 700)
-        c.showPage()
-    c.save()
-    path.write_bytes(_unmapped_cjk(path.read_bytes()))
+    # Each page's unmapped glyphs are found, on the first page and on the later ones alike.
+    path = mixed_unmapped_pdf(tmp_path / "mixed.pdf", 5)
     lines = [(line.page, line.text) for line in read_pdf(path) if line.text.strip()]
     assert [page for page, _ in lines] == [1, 2, 3, 4, 5]
     for page, text in lines:

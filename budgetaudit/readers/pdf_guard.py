@@ -146,6 +146,8 @@ def _death(path: str, limits: Limits, status: int) -> InputError:
 # (fragmented heap, caches) must not eat the memory bound of later files.
 MAX_SERVED = 200
 _HEADER = struct.Struct("<Q")
+# A helper's frame: the size of the pickled pair, the number of the request it answers.
+_HELPER_FRAME = struct.Struct("<QQ")
 
 
 # Whether a reader process gets a helper (see the module's docstring); batch workers set it.
@@ -438,10 +440,6 @@ def helper_arrived(wait: float = 0.0) -> list[tuple[int, object]]:
         at = end
     del _HELPER_READ[:at]
     return out
-
-
-# A helper's frame: the size of the pickled pair, the number of the request it answers.
-_HELPER_FRAME = struct.Struct("<QQ")
 
 
 def _numbered(number: int, fn: Callable[..., Iterator[tuple[int, object]]], args: tuple) -> Iterator[bytes]:

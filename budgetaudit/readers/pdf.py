@@ -304,13 +304,14 @@ def _helped_pages(path: str, name: str, start: int, stop: int, limits: Limits) -
     from .pdf_pdfium import open_document
 
     doc = open_document(path, name)
+    left_to_reader = _LeftToReader()
     try:
         for i in range(start, stop):
             mark = helper_mark()
             if limits.deadline_passed() or (mark is not None and i >= mark):
                 return
             try:
-                primitives = _primitives(doc, i, name, _LeftToReader(), {})
+                primitives = _primitives(doc, i, name, left_to_reader, {})
             except InputError:
                 continue
             if primitives is not None:

@@ -104,10 +104,7 @@ def run_bounded(path: str, limits: Limits, fn: Callable[[], T]) -> T:
         try:
             _quiet_crashes()
             _limit_memory(limits.memory_bytes)
-            data = pickle.dumps(_outcome(fn), protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view):]
+            _write(write_end, pickle.dumps(_outcome(fn), protocol=pickle.HIGHEST_PROTOCOL))
         finally:
             os._exit(0)
     os.close(write_end)
@@ -318,14 +315,10 @@ def _serve(requests: int, replies: int, memory_bytes: int) -> None:
                     if select.select([requests], [], [], 0)[0]:  # a newer request: this one is of no use now
                         break
             else:
-                _send(replies, outcome)
+                _write(replies, _framed(outcome))
             gc.collect()
     finally:
         os._exit(0)
-
-
-def _send(fd: int, outcome: tuple[str, object]) -> None:
-    _write(fd, _framed(outcome))
 
 
 def _framed(message: object) -> bytes:
@@ -364,11 +357,9 @@ def run_served(path: str, limits: Limits, fn: Callable[..., T], *args) -> T:
             reader.close()
         reader = _READER = _Reader(limits.memory_bytes, helper=PAGE_HELPER and _spare_cpu())
     reader.served += 1
-    request = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+    request = _framed((fn, args))
     try:
-        view = memoryview(_HEADER.pack(len(request)) + request)
-        while view:
-            view = view[os.write(reader.requests, view):]
+        _write(reader.requests, request)
         data = _collect(reader.replies, limits, framed=True)
     except BrokenPipeError:
         data = b""
@@ -460,7 +451,7 @@ def set_helper_mark(value: int) -> None:
 
 
 def helper_mark() -> int | None:
-    """In a helper: the number its reader set last (None in any other process)."""
+    """The number the reader set last (in a reader process or its helper; None elsewhere)."""
     return _MARK.unpack_from(_SHARED_MARK, 0)[0] if _SHARED_MARK is not None else None
 
 
